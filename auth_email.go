@@ -1,0 +1,338 @@
+package incroci
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/incrocicomuni/incroci/internal/httpx"
+	"github.com/incrocicomuni/incroci/mail"
+	"gorm.io/gorm"
+)
+
+// ActivationRequest asks for a sign-in code and link by e-mail.
+type ActivationRequest struct {
+	Email string `json:"email" validate:"required,max=254"`
+	// Ambito is where the widget asking runs; optional.
+	Ambito string `json:"ambito" validate:"omitempty,slug"`
+	// ReturnURL is the page the link in the e-mail opens, with the widget on
+	// it; it must be on an allowed origin. Optional.
+	ReturnURL string `json:"return_url" validate:"omitempty,max=2000,url"`
+}
+
+// Verification proves an activation: the address and the code typed, or the
+// token from the link.
+type Verification struct {
+	Email string `json:"email" validate:"required_without=Token,omitempty,max=254"`
+	Code  string `json:"code" validate:"required_without=Token,omitempty,len=6,numeric"`
+	Token string `json:"token" validate:"required_without_all=Email Code,omitempty,max=100"`
+}
+
+// codeLength is the number of digits in a sign-in code.
+const codeLength = 6
+
+const (
+	purposeSignIn = "signin"
+	purposeInvite = "invite"
+)
+
+// RequestActivation sends a sign-in code and link to the address when it
+// belongs to a known person or to an ambito's institutional domain; in every
+// case it answers the same, so that nobody learns which addresses exist.
+// client identifies the caller (its IP address) for rate limiting; at most
+// Config.RequestsPerAddress and Config.RequestsPerClient requests are taken
+// per window, past which it returns a *httpx.RateLimitError.
+func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest, client string) error {
+	if err := httpx.Validate(langOf(ctx), &req); err != nil {
+		return err
+	}
+	email, err := NormaliseEmail("email", req.Email)
+	if err != nil {
+		return err
+	}
+	if req.Ambito != "" {
+		if _, err := p.GetAmbito(ctx, req.Ambito); err != nil {
+			return httpx.Invalid("ambito", "exists", "ambito.not_found")
+		}
+	}
+	if req.ReturnURL != "" {
+		ok, err := p.originAllowed(ctx, originOf(req.ReturnURL))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return httpx.Invalid("return_url", "origin", "return_url.origin")
+		}
+	}
+	var msg *mail.Message
+	err = p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := p.limit(ctx, tx, "signin-client", client, p.cfg.RequestsPerClient); err != nil {
+			return err
+		}
+		if err := p.limit(ctx, tx, "signin-address", email, p.cfg.RequestsPerAddress); err != nil {
+			return err
+		}
+		ambito, ok, err := p.mayActivate(ctx, tx, email, req.Ambito)
+		if err != nil || !ok {
+			return err
+		}
+		code, token, err := p.newActivation(ctx, tx, email, ambito, purposeSignIn, p.cfg.CodeTTL)
+		if err != nil {
+			return err
+		}
+		m := p.activationMail(email, code, p.link(req.ReturnURL, token), p.cfg.CodeTTL)
+		msg = &m
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if msg != nil {
+		p.outbox.enqueue(*msg)
+	}
+	return nil
+}
+
+// mayActivate decides whether email may sign in, and in which ambito a new
+// person would join: known people always; unknown addresses when their domain
+// is an institutional domain of an ambito (the one asked for, if it is one).
+func (p *Platform) mayActivate(ctx context.Context, tx *gorm.DB, email, asked string) (string, bool, error) {
+	person, err := findPerson(ctx, tx, email)
+	if err != nil {
+		return "", false, err
+	}
+	if person != nil {
+		return asked, true, nil
+	}
+	ambiti, err := p.ambitiOfDomain(ctx, email)
+	if err != nil || len(ambiti) == 0 {
+		return "", false, err
+	}
+	if asked != "" && slices.Contains(ambiti, asked) {
+		return asked, true, nil
+	}
+	return ambiti[0], true, nil
+}
+
+// newActivation stores a fresh code and link token for email, retiring the
+// codes sent before, so only the newest one works.
+func (p *Platform) newActivation(ctx context.Context, tx *gorm.DB, email, ambito, purpose string, ttl time.Duration) (code, token string, err error) {
+	now := p.now()
+	if err := tx.WithContext(ctx).Model(&activation{}).
+		Where("email = ? AND used_at IS NULL AND purpose = ?", email, purpose).Update("used_at", now).Error; err != nil {
+		return "", "", fmt.Errorf("incroci: retire old codes: %w", err)
+	}
+	code, token = randomCode(codeLength), randomToken("inca_")
+	a := activation{Email: email, Ambito: ambito, Purpose: purpose, CodeHash: p.keys.digest("code", email, code),
+		LinkHash: tokenHash(token), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := tx.WithContext(ctx).Create(&a).Error; err != nil {
+		return "", "", fmt.Errorf("incroci: store activation: %w", err)
+	}
+	return code, token, nil
+}
+
+// link builds the address of the e-mail's link: the widget's page with the
+// token in the incroci_activation parameter.
+func (p *Platform) link(returnURL, token string) string {
+	base := returnURL
+	if base == "" {
+		if p.cfg.PublicURL == "" {
+			return ""
+		}
+		base = originOf(p.cfg.PublicURL) + "/"
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	q := u.Query()
+	q.Set("incroci_activation", token)
+	u.RawQuery = q.Encode()
+	u.Fragment = ""
+	return u.String()
+}
+
+func (p *Platform) activationMail(to, code, link string, ttl time.Duration) mail.Message {
+	mins := int(ttl.Minutes())
+	var it, en strings.Builder
+	fmt.Fprintf(&it, "Buongiorno,\n\nper accedere a incroci inserisci questo codice: %s\n", code)
+	fmt.Fprintf(&en, "To sign in to incroci, enter this code: %s\n", code)
+	if link != "" {
+		fmt.Fprintf(&it, "oppure apri questo collegamento:\n%s\n", link)
+		fmt.Fprintf(&en, "or open this link:\n%s\n", link)
+	}
+	fmt.Fprintf(&it, "\nIl codice vale %d minuti. Se non hai chiesto tu di accedere, ignora questo messaggio.\n", mins)
+	fmt.Fprintf(&en, "\nThe code is valid for %d minutes. If you did not ask to sign in, ignore this message.\n", mins)
+	return mail.Message{
+		From:    p.cfg.MailFrom,
+		To:      []mail.Address{{Email: to}},
+		Subject: "incroci: codice di accesso " + code + " / sign-in code",
+		Text:    it.String() + "\n---\n\n" + en.String(),
+		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
+	}
+}
+
+// VerifyActivation exchanges a code (with its address) or a link token for
+// a session. A wrong code counts against the newest code of the address,
+// which stops working after Config.MaxCodeAttempts wrong tries; every
+// failure answers ErrInvalidCode alike. client is rate limited as in
+// RequestActivation.
+func (p *Platform) VerifyActivation(ctx context.Context, v Verification, client string) (*SessionGrant, error) {
+	if err := httpx.Validate(langOf(ctx), &v); err != nil {
+		return nil, err
+	}
+	var email string
+	if v.Token == "" {
+		var err error
+		if email, err = NormaliseEmail("email", v.Email); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.limit(ctx, p.db, "verify-client", client, p.cfg.VerifiesPerClient); err != nil {
+		return nil, err
+	}
+	now := p.now()
+	var out *SessionGrant
+	var wrong int64
+	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var a activation
+		q := tx.Where("used_at IS NULL AND expires_at > ?", now)
+		if v.Token != "" {
+			q = q.Where("link_hash = ?", tokenHash(v.Token))
+		} else {
+			q = q.Where("email = ? AND attempts < ?", email, p.cfg.MaxCodeAttempts).Order("id DESC")
+		}
+		if err := q.Take(&a).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrInvalidCode
+			}
+			return fmt.Errorf("incroci: find activation: %w", err)
+		}
+		if v.Token == "" && subtle.ConstantTimeCompare([]byte(a.CodeHash), []byte(p.keys.digest("code", email, v.Code))) != 1 {
+			wrong = a.ID
+			return ErrInvalidCode
+		}
+		// Claim the activation; a concurrent claim of the same one loses.
+		res := tx.Model(&activation{}).Where("id = ? AND used_at IS NULL", a.ID).Update("used_at", now)
+		if res.Error != nil {
+			return fmt.Errorf("incroci: use activation: %w", res.Error)
+		}
+		if res.RowsAffected != 1 {
+			return ErrInvalidCode
+		}
+		person, created, err := p.ensurePerson(ctx, tx, a.Email, "")
+		if err != nil {
+			return err
+		}
+		if created && a.Ambito != "" {
+			if err := p.grant(ctx, tx, person.ID, a.Ambito, RoleOperator, nil); err != nil {
+				return err
+			}
+		}
+		out, err = p.startSession(ctx, tx, person.ID, "email", a.Ambito)
+		return err
+	})
+	if wrong != 0 {
+		// Counted outside the failed transaction, so the attempt sticks.
+		if uerr := p.db.WithContext(ctx).Model(&activation{}).Where("id = ?", wrong).
+			Update("attempts", gorm.Expr("attempts + 1")).Error; uerr != nil {
+			return nil, fmt.Errorf("incroci: count attempt: %w", uerr)
+		}
+	}
+	return out, err
+}
+
+// Invite adds a person (created if new) to ambito with roles and e-mails
+// them a link and code to sign in. Coordinators of the ambito and admins
+// only, and only with roles they may grant.
+func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*PersonInAmbito, error) {
+	pr, err := p.canManage(ctx, ambito)
+	if err != nil {
+		return nil, err
+	}
+	if err := httpx.Validate(langOf(ctx), &in); err != nil {
+		return nil, err
+	}
+	email, err := NormaliseEmail("email", in.Email)
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range in.Roles {
+		if err := checkRole(fmt.Sprintf("roles[%d]", i), r); err != nil {
+			return nil, err
+		}
+		if !pr.CanGrant(r, ambito) {
+			return nil, ErrCannotGrant
+		}
+	}
+	if in.ReturnURL != "" {
+		if ok, err := p.originAllowed(ctx, originOf(in.ReturnURL)); err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			return nil, httpx.Invalid("return_url", "origin", "return_url.origin")
+		}
+	}
+	a, err := p.GetAmbito(ctx, ambito)
+	if err != nil {
+		return nil, err
+	}
+	var out *PersonInAmbito
+	var msg mail.Message
+	err = p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		person, _, err := p.ensurePerson(ctx, tx, email, in.Name)
+		if err != nil {
+			return err
+		}
+		by := pr.PersonID
+		for _, r := range in.Roles {
+			if err := p.grant(ctx, tx, person.ID, ambito, r, &by); err != nil {
+				return err
+			}
+		}
+		code, token, err := p.newActivation(ctx, tx, email, ambito, purposeInvite, p.cfg.InviteTTL)
+		if err != nil {
+			return err
+		}
+		msg = p.inviteMail(email, a.Name, pr.Name, code, p.link(in.ReturnURL, token))
+		if err := p.Audit(ctx, tx, AuditEntry{Ambito: ambito, Action: "person.invite", ObjectType: "person", ObjectID: fmt.Sprint(person.ID)}, map[string]any{"roles": in.Roles}); err != nil {
+			return err
+		}
+		out, err = p.personInAmbito(ctx, tx, ambito, person.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.outbox.enqueue(msg)
+	return out, nil
+}
+
+func (p *Platform) inviteMail(to, ambitoName, inviter, code, link string) mail.Message {
+	days := int(p.cfg.InviteTTL.Hours() / 24)
+	if inviter == "" {
+		inviter = "Il coordinamento"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Buongiorno,\n\n%s ti ha invitato a usare incroci per %s.\n", inviter, ambitoName)
+	if link != "" {
+		fmt.Fprintf(&b, "Per accedere apri questo collegamento:\n%s\n", link)
+	}
+	fmt.Fprintf(&b, "oppure inserisci il codice %s insieme al tuo indirizzo e-mail. L'invito vale %d giorni.\n", code, days)
+	fmt.Fprintf(&b, "\n---\n\nYou have been invited to use incroci for %s.\n", ambitoName)
+	if link != "" {
+		fmt.Fprintf(&b, "To sign in, open this link:\n%s\n", link)
+	}
+	fmt.Fprintf(&b, "or enter the code %s with your e-mail address. The invitation is valid for %d days.\n", code, days)
+	return mail.Message{
+		From: p.cfg.MailFrom, To: []mail.Address{{Email: to}},
+		Subject: "incroci: invito per " + ambitoName + " / invitation",
+		Text:    b.String(),
+		Headers: map[string]string{"Auto-Submitted": "auto-generated"},
+	}
+}

@@ -1,0 +1,187 @@
+package incroci
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/incrocicomuni/incroci/internal/migrate"
+	"github.com/incrocicomuni/incroci/mail"
+	"gorm.io/gorm"
+)
+
+// Config configures a Platform. Only DB and Secret are required.
+type Config struct {
+	// DB is the database, from OpenDB or the partner's own *gorm.DB. Required.
+	DB *gorm.DB
+	// Secret is the hub's master key, at least 32 random bytes, kept out of the
+	// code: it seals the host-site secrets at rest and keys the hashes of
+	// codes, addresses and client addresses. Required.
+	Secret []byte
+	// Mailer sends e-mail. Default: mail.NewLog(Logger), which only logs.
+	Mailer mail.Mailer
+	// MailFrom is the sender of the platform's e-mails. Default: the mailer's.
+	MailFrom mail.Address
+	// Logger receives structured logs. Default: slog.Default().
+	Logger *slog.Logger
+	// PublicURL is the address where the platform is mounted as seen from
+	// browsers, e.g. "https://hub.example.it/incroci". Links in e-mails point
+	// here when the widget gave no page of its own to return to. Default: "".
+	PublicURL string
+	// AllowedOrigins are web origins allowed besides those of the ambiti,
+	// such as the hub's own site. Default: none.
+	AllowedOrigins []string
+	// Audience is the "aud" that host-site identity tokens must carry.
+	// Default: "incroci".
+	Audience string
+	// Identify, when set, authenticates requests that carry no bearer token
+	// with the partner's own login (a cookie of theirs, say). It returns nil,
+	// nil for an anonymous request. Default: nil (bearer tokens only).
+	Identify func(ctx context.Context, r *http.Request) (*Identity, error)
+	// SessionTTL is how long a session lasts. Default: 12 hours.
+	SessionTTL time.Duration
+	// CodeTTL is how long a sign-in code and link stay valid. Default: 15 minutes.
+	CodeTTL time.Duration
+	// InviteTTL is how long an invitation link stays valid. Default: 7 days.
+	InviteTTL time.Duration
+	// MaxCodeAttempts is how many wrong codes burn a code. Default: 5.
+	MaxCodeAttempts int
+	// RateWindow is the window of the sign-in rate limits. Default: 15 minutes.
+	RateWindow time.Duration
+	// RequestsPerAddress is how many codes one address may ask for in a
+	// window. Default: 3.
+	RequestsPerAddress int
+	// RequestsPerClient is how many codes one client address may ask for in
+	// a window. Default: 10.
+	RequestsPerClient int
+	// VerifiesPerClient is how many codes or links one client address may
+	// try in a window. Default: 30.
+	VerifiesPerClient int
+	// ClockSkew is the tolerance on host tokens' times. Default: 60 seconds.
+	ClockSkew time.Duration
+	// MaxAssertionTTL is the longest lifetime a host token may declare
+	// (exp minus now). Default: 10 minutes.
+	MaxAssertionTTL time.Duration
+	// SecretGrace is how long a rotated host secret keeps working. Default: 24 hours.
+	SecretGrace time.Duration
+	// BodyLimit is the largest JSON body accepted. Default: 1 MiB.
+	BodyLimit int64
+	// Now tells the time; tests set it. Default: time.Now.
+	Now func() time.Time
+}
+
+// Identity is a person vouched for by the partner's own authentication or
+// by an ambito website.
+type Identity struct {
+	Email string
+	Name  string
+	// Ambito is where the person works; when set and the person holds no
+	// role there yet, they join it as an operator.
+	Ambito string
+}
+
+// Platform is what every incroci module stands on: tenancy, people and
+// roles, sign-in, sessions, mail, events and the HTTP conventions.
+type Platform struct {
+	cfg    Config
+	db     *gorm.DB
+	log    *slog.Logger
+	mailer mail.Mailer
+	keys   keys
+	now    func() time.Time
+
+	origins originCache
+	outbox  *outbox
+
+	closeOnce sync.Once
+}
+
+// New checks cfg, fills its defaults, runs the platform's migrations and
+// returns a Platform ready to Mount. Call Close when done.
+func New(ctx context.Context, cfg Config) (*Platform, error) {
+	if cfg.DB == nil {
+		return nil, errors.New("incroci: Config.DB is required")
+	}
+	if len(cfg.Secret) < 32 {
+		return nil, errors.New("incroci: Config.Secret must hold at least 32 bytes")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Mailer == nil {
+		cfg.Mailer = mail.NewLog(cfg.Logger)
+	}
+	if cfg.Audience == "" {
+		cfg.Audience = "incroci"
+	}
+	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	defInt := func(d *int, v int) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.SessionTTL, 12*time.Hour)
+	def(&cfg.CodeTTL, 15*time.Minute)
+	def(&cfg.InviteTTL, 7*24*time.Hour)
+	def(&cfg.RateWindow, 15*time.Minute)
+	def(&cfg.ClockSkew, time.Minute)
+	def(&cfg.MaxAssertionTTL, 10*time.Minute)
+	def(&cfg.SecretGrace, 24*time.Hour)
+	defInt(&cfg.MaxCodeAttempts, 5)
+	defInt(&cfg.RequestsPerAddress, 3)
+	defInt(&cfg.RequestsPerClient, 10)
+	defInt(&cfg.VerifiesPerClient, 30)
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	for _, o := range cfg.AllowedOrigins {
+		if !isOrigin(o) {
+			return nil, fmt.Errorf("incroci: Config.AllowedOrigins: %q is not an origin like https://www.example.it", o)
+		}
+	}
+	if err := migrate.Run(ctx, cfg.DB, "platform", migrations); err != nil {
+		return nil, fmt.Errorf("incroci: migrate: %w", err)
+	}
+	p := &Platform{
+		cfg:    cfg,
+		db:     cfg.DB,
+		log:    cfg.Logger,
+		mailer: cfg.Mailer,
+		keys:   deriveKeys(cfg.Secret),
+		now:    func() time.Time { return cfg.Now().UTC() },
+	}
+	p.origins.ttl = 10 * time.Second
+	p.outbox = newOutbox(p.mailer, p.log)
+	return p, nil
+}
+
+// DB returns the platform's database, for modules built on it.
+func (p *Platform) DB() *gorm.DB { return p.db }
+
+// Logger returns the platform's logger.
+func (p *Platform) Logger() *slog.Logger { return p.log }
+
+// Now returns the platform's current time, in UTC.
+func (p *Platform) Now() time.Time { return p.now() }
+
+// Close waits (up to ctx's deadline) for queued e-mails to be handed to the
+// mailer and stops the platform's background work. The database is the
+// caller's to close.
+func (p *Platform) Close(ctx context.Context) error {
+	var err error
+	p.closeOnce.Do(func() { err = p.outbox.close(ctx) })
+	return err
+}

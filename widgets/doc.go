@@ -1,0 +1,39 @@
+// Package widgets serves the incroci JavaScript widgets: custom elements
+// that an ambito website embeds with one script tag and that talk to the
+// incroci API mounted on a hub.
+//
+//	<script src="https://hub.example.it/incroci/widgets/signin.js" async></script>
+//	<incroci-signin ambito="lodi" hub="https://hub.example.it/incroci" lang="it"></incroci-signin>
+//
+// Each widget is one file, <name>.js, built from the TypeScript sources in
+// src/ with esbuild's Go API (no Node needed) by
+//
+//	go generate ./widgets
+//
+// The built files in dist/ are committed and embedded; a test fails when
+// they are stale. [Handler] serves them, usually under <mount>/widgets/ (the
+// platform mounts it there), with cache, CORS, CSP and gzip handled.
+//
+// The widgets available are listed by [Names]:
+//
+//   - signin: <incroci-signin>, sign-in with an institutional e-mail address
+//     and a one-time code, "signed in as", sign-out.
+//   - console: <incroci-console>, the coordinators' console: people and
+//     roles of an ambito, invitations.
+//
+// Every widget reads the attributes hub (the API base URL; by default the
+// script's own URL minus /widgets/<file>.js), ambito (the ambito's slug),
+// lang ("it", the default, or "en"; else the page's language) and
+// content-lang (right-to-left layout for ar, ur, fa). It renders in an open
+// Shadow DOM and is themed with the CSS custom properties --incroci-primary,
+// --incroci-text, --incroci-bg, --incroci-border, --incroci-danger,
+// --incroci-radius, --incroci-font and --incroci-focus. All widgets of a page
+// share one session per hub (sessionStorage, no cookies) and announce its
+// changes with an "incroci-session" event on window.
+//
+// Pages that want long-lived caching and Subresource Integrity use the
+// content-hashed path given by [Path] with the value given by [Integrity]:
+//
+//	<script src="https://hub.example.it/incroci/widgets/signin.1a2b3c4d.js"
+//	        integrity="sha384-…" crossorigin="anonymous" async></script>
+package widgets

@@ -1,0 +1,3 @@
+package widgets
+
+//go:generate go run ./internal/cmd/build

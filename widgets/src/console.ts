@@ -1,0 +1,303 @@
+// <incroci-console>: the console of coordinators. First view "Persone e
+// ruoli": the people of the ambito, their roles, invitations.
+
+import { define, field, h, Widget } from './base';
+import { ApiError } from './api';
+import { AUTH, loadMe, SignIn, signedIn } from './auth';
+import { getSession, Me } from './session';
+
+/** ROLES are the roles a coordinator grants in an ambito, in display order. */
+const ROLES = ['operator', 'consultant', 'mediator', 'trainer', 'editor', 'coordinator'];
+const PER_PAGE = 20;
+
+const D = {
+  it: {
+    ...AUTH.it,
+    title: 'Persone e ruoli',
+    q: 'Cerca per nome o e-mail',
+    search: 'Cerca',
+    name: 'Nome',
+    mail: 'E-mail',
+    roles: 'Ruoli',
+    roles_of: 'Ruoli di {name}',
+    empty: 'Nessuna persona trovata',
+    count: 'Persone trovate: {n}',
+    pages: 'Pagine',
+    page: 'Pagina {p} di {n}',
+    prev: 'Precedente',
+    next: 'Successiva',
+    forbidden: 'Non hai i permessi per gestire questo ambito',
+    granted: '{role}: ruolo assegnato a {name}.',
+    revoked: '{role}: ruolo tolto a {name}.',
+    invite: 'Invita una persona',
+    invite_email: 'Indirizzo e-mail',
+    invite_name: 'Nome e cognome',
+    invite_send: 'Invia l’invito',
+    invited: 'Invito inviato a {email}.',
+    operator: 'Operatore sociale',
+    consultant: 'Consulente legale',
+    mediator: 'Mediatore linguistico-culturale',
+    trainer: 'Formatore / supervisore',
+    editor: 'Redattore del toolkit',
+    coordinator: 'Coordinatore d’ambito',
+    admin: 'Amministratore di rete',
+  },
+  en: {
+    ...AUTH.en,
+    title: 'People and roles',
+    q: 'Search by name or e-mail',
+    search: 'Search',
+    name: 'Name',
+    mail: 'E-mail',
+    roles: 'Roles',
+    roles_of: 'Roles of {name}',
+    empty: 'No people found',
+    count: 'People found: {n}',
+    pages: 'Pages',
+    page: 'Page {p} of {n}',
+    prev: 'Previous',
+    next: 'Next',
+    forbidden: 'You are not allowed to manage this ambito',
+    granted: '{role}: role granted to {name}.',
+    revoked: '{role}: role removed from {name}.',
+    invite: 'Invite a person',
+    invite_email: 'E-mail address',
+    invite_name: 'Full name',
+    invite_send: 'Send the invitation',
+    invited: 'Invitation sent to {email}.',
+    operator: 'Social worker',
+    consultant: 'Legal consultant',
+    mediator: 'Linguistic-cultural mediator',
+    trainer: 'Trainer / supervisor',
+    editor: 'Toolkit editor',
+    coordinator: 'District coordinator',
+    admin: 'Network administrator',
+  },
+};
+
+interface Person {
+  id: number;
+  email: string;
+  name: string;
+  roles: string[];
+}
+
+const canManage = (p: Me, ambito: string) =>
+  p.admin || (p.roles || []).some((r) => r.ambito == ambito && r.role == 'coordinator');
+
+const enc = encodeURIComponent;
+
+class IncrociConsole extends Widget {
+  dict = D;
+  flow = new SignIn(this);
+  page = 1;
+  q = '';
+  total = 0;
+  rows: Person[] = [];
+  state: 'loading' | 'ready' | 'error' | 'forbidden' = 'loading';
+  error: unknown;
+  seq = 0;
+  timer = 0;
+  token = '';
+  // Parts of the signed-in view, kept to update the list in place.
+  list?: HTMLElement;
+  err?: HTMLElement;
+  prev?: HTMLElement;
+  next?: HTMLElement;
+  info?: HTMLElement;
+
+  start(): void {
+    this.token = '';
+    this.page = 1;
+    if (!this.ambito) return this.show([h('p', { id: 'error', class: 'err' }, this.t('config', { attr: 'ambito' }))]);
+    if (!this.flow.activate()) this.render();
+  }
+
+  private base() {
+    return `/ambiti/${enc(this.ambito)}`;
+  }
+
+  render(): void {
+    const s = getSession(this.hub);
+    this.list = undefined;
+    if (!this.ambito) return;
+    if (this.flow.view == 'wait' || !s) {
+      this.token = '';
+      return this.flow.render();
+    }
+    if (!s.person) {
+      this.show([h('p', null, this.t('loading'))], false);
+      return loadMe(this, s);
+    }
+    const t = this.t.bind(this);
+    const fresh = this.token != s.token;
+    if (fresh) {
+      this.token = s.token;
+      this.state = 'loading';
+      this.page = 1;
+    }
+    if (this.state == 'forbidden' || !canManage(s.person, this.ambito)) {
+      return this.show([h('h2', null, t('title')), h('p', { id: 'forbidden', class: 'err' }, t('forbidden')), signedIn(this, s.person)]);
+    }
+    const qi = h('input', { id: 'q', name: 'q', type: 'search', value: this.q, oninput: () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.search(qi.value), 400);
+    } });
+    const search = h('form', { role: 'search', class: 'f', onsubmit: (e: Event) => { e.preventDefault(); this.search(qi.value); } },
+      h('label', { for: 'q' }, t('q')),
+      h('div', { class: 'row' }, qi, h('button', { type: 'submit', class: 's' }, t('search'))));
+    this.err = h('div', { id: 'error', class: 'err', role: 'alert', hidden: true });
+    this.list = h('div', { class: 'x', 'aria-busy': 'true' }, h('p', null, t('loading')));
+    this.prev = h('button', { id: 'prev', type: 'button', class: 's', onclick: () => this.go(-1) }, t('prev'));
+    this.next = h('button', { id: 'next', type: 'button', class: 's', onclick: () => this.go(1) }, t('next'));
+    this.info = h('span');
+    const nav = h('nav', { 'aria-label': t('pages'), class: 'row' }, this.prev, this.info, this.next);
+    this.show([h('h2', null, t('title')), signedIn(this, s.person), search, this.err, this.list, nav, this.inviteForm()]);
+    if (fresh) this.load();
+    else this.fill();
+  }
+
+  private search(q: string) {
+    clearTimeout(this.timer);
+    if (q.trim() == this.q && this.state == 'ready') return;
+    this.q = q.trim();
+    this.page = 1;
+    this.load();
+  }
+
+  private go(d: number) {
+    const b = d < 0 ? this.prev : this.next;
+    if (b?.getAttribute('aria-disabled') == 'true') return;
+    this.page += d;
+    this.load();
+  }
+
+  /** load fetches the current page; only the newest answer is shown. */
+  async load(done?: string): Promise<void> {
+    const my = ++this.seq;
+    this.state = 'loading';
+    this.fill();
+    if (!done) this.say(this.t('loading'));
+    const qs = new URLSearchParams({ page: String(this.page), per_page: String(PER_PAGE) });
+    if (this.q) qs.set('q', this.q);
+    try {
+      const r = await this.api<Person[]>(`${this.base()}/people?${qs}`);
+      if (my != this.seq) return;
+      this.rows = r.data || [];
+      this.total = r.page?.total ?? this.rows.length;
+      this.state = 'ready';
+      this.say(done || this.t('count', { n: this.total }));
+    } catch (e) {
+      if (my != this.seq) return;
+      this.say('');
+      this.error = e;
+      if (e instanceof ApiError && e.status == 401) return;
+      this.state = e instanceof ApiError && e.status == 403 ? 'forbidden' : 'error';
+      if (this.state == 'forbidden') return this.render();
+    }
+    this.fill();
+  }
+
+  /** fill draws the list part of the view from the state. */
+  private fill() {
+    const list = this.list;
+    const err = this.err;
+    const t = this.t.bind(this);
+    if (!list || !err) return;
+    list.setAttribute('aria-busy', String(this.state == 'loading'));
+    err.hidden = this.state != 'error';
+    err.replaceChildren();
+    if (this.state == 'error') {
+      err.append(this.msg(this.error), h('button', { id: 'retry', type: 'button', class: 's', onclick: () => { this.shadowRoot!.getElementById('q')?.focus(); this.load(); } }, t('retry')));
+    }
+    const pages = Math.max(1, Math.ceil(this.total / PER_PAGE));
+    this.info!.textContent = t('page', { p: this.page, n: pages });
+    const focused = this.shadowRoot!.activeElement;
+    this.prev!.setAttribute('aria-disabled', String(this.state != 'ready' || this.page <= 1));
+    this.next!.setAttribute('aria-disabled', String(this.state != 'ready' || this.page >= pages));
+    if (this.state == 'loading' && list.querySelector('table')) return;
+    if (this.state != 'ready') return list.replaceChildren(...(this.state == 'loading' ? [h('p', null, t('loading'))] : []));
+    const body = h('tbody');
+    for (const p of this.rows) body.append(this.row(p));
+    if (!this.rows.length) body.append(h('tr', null, h('td', { colspan: 3, id: 'empty' }, t('empty'))));
+    list.replaceChildren(h('table', { id: 'people' },
+      h('caption', null, t('count', { n: this.total })),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('name')), h('th', { scope: 'col' }, t('mail')), h('th', { scope: 'col' }, t('roles')))),
+      body));
+    // Keep keyboard users on a usable pagination button.
+    if (focused && focused.getAttribute('aria-disabled') == 'true') (focused == this.prev ? this.next : this.prev)!.focus();
+  }
+
+  private row(p: Person): HTMLElement {
+    const name = p.name || p.email;
+    const boxes = ROLES.map((r) => {
+      const cb = h('input', { type: 'checkbox', id: `r-${p.id}-${r}`, name: `role-${p.id}-${r}`, 'data-person': p.id, 'data-role': r, checked: (p.roles || []).includes(r) });
+      cb.addEventListener('change', () => this.toggle(p, r, cb));
+      return h('label', { for: cb.id }, cb, this.t(r));
+    });
+    return h('tr', null, h('th', { scope: 'row' }, p.name || '—'), h('td', null, p.email),
+      h('td', null, h('fieldset', { class: 'roles' }, h('legend', { class: 'sr' }, this.t('roles_of', { name })), ...boxes)));
+  }
+
+  private async toggle(p: Person, role: string, cb: HTMLInputElement) {
+    const on = cb.checked;
+    if (cb.getAttribute('aria-busy') == 'true') {
+      cb.checked = !on;
+      return;
+    }
+    cb.setAttribute('aria-busy', 'true');
+    this.err!.hidden = true;
+    try {
+      const r = await this.api<Person>(`${this.base()}/people/${p.id}/roles/${role}`, { method: on ? 'PUT' : 'DELETE' });
+      p.roles = r.data?.roles || (on ? [...p.roles, role] : p.roles.filter((x) => x != role));
+      this.say(this.t(on ? 'granted' : 'revoked', { role: this.t(role), name: p.name || p.email }));
+    } catch (e) {
+      this.err!.textContent = this.msg(e);
+      this.err!.hidden = false;
+      this.say('');
+    } finally {
+      cb.removeAttribute('aria-busy');
+      cb.checked = p.roles.includes(role);
+    }
+  }
+
+  private inviteForm(): HTMLElement {
+    const t = this.t.bind(this);
+    const err = h('p', { id: 'invite-error', class: 'err', role: 'alert', hidden: true });
+    const btn = h('button', { id: 'invite-send', type: 'submit' }, t('invite_send'));
+    const roles = h('fieldset', { id: 'invite-roles', 'data-field': 'roles', 'aria-describedby': 'invite-roles-err' },
+      h('legend', null, t('roles')),
+      h('div', { class: 'roles' }, ...ROLES.map((r) =>
+        h('label', { for: 'invite-role-' + r }, h('input', { type: 'checkbox', id: 'invite-role-' + r, name: 'invite-role', value: r, checked: r == 'operator' }), t(r)))),
+      h('p', { id: 'invite-roles-err', class: 'fe', hidden: true }));
+    const form: HTMLFormElement = h('form', { id: 'invite', novalidate: true, onsubmit: (e: Event) => { e.preventDefault(); this.invite(form, err, btn); } },
+      h('h3', null, t('invite')),
+      field(t('invite_email'), { id: 'invite-email', name: 'email', type: 'email', autocomplete: 'off', spellcheck: 'false', required: true }),
+      field(t('invite_name'), { id: 'invite-name', name: 'name', type: 'text', autocomplete: 'off' }),
+      roles, err, btn);
+    return form;
+  }
+
+  private async invite(form: HTMLFormElement, err: HTMLElement, btn: HTMLElement) {
+    const f = form.elements;
+    const email = (f.namedItem('email') as HTMLInputElement).value.trim();
+    const name = (f.namedItem('name') as HTMLInputElement).value.trim();
+    const roles = [...form.querySelectorAll<HTMLInputElement>('[name=invite-role]:checked')].map((x) => x.value);
+    this.clear(form, err);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return this.bad(f.namedItem('email') as HTMLElement, this.t('email_bad')).focus();
+    if (!this.busy(btn, true)) return;
+    this.say(this.t('sending'));
+    try {
+      await this.api(`${this.base()}/invitations`, { method: 'POST', body: { email, name, roles } });
+      form.reset();
+      this.load(this.t('invited', { email }));
+    } catch (e) {
+      this.say('');
+      this.fail(form, err, e);
+    } finally {
+      this.busy(btn, false);
+    }
+  }
+}
+
+define('incroci-console', IncrociConsole);
