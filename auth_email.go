@@ -69,6 +69,12 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 			return httpx.Invalid("return_url", "origin", "return_url.origin")
 		}
 	}
+	// Read before the transaction: on SQLite's single connection a query
+	// outside an open transaction would wait for it forever.
+	domainAmbiti, err := p.ambitiOfDomain(ctx, email)
+	if err != nil {
+		return err
+	}
 	var msg *mail.Message
 	err = p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := p.limit(ctx, tx, "signin-client", client, p.cfg.RequestsPerClient); err != nil {
@@ -77,7 +83,7 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 		if err := p.limit(ctx, tx, "signin-address", email, p.cfg.RequestsPerAddress); err != nil {
 			return err
 		}
-		ambito, ok, err := p.mayActivate(ctx, tx, email, req.Ambito)
+		ambito, ok, err := mayActivate(ctx, tx, email, req.Ambito, domainAmbiti)
 		if err != nil || !ok {
 			return err
 		}
@@ -101,7 +107,7 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 // mayActivate decides whether email may sign in, and in which ambito a new
 // person would join: known people always; unknown addresses when their domain
 // is an institutional domain of an ambito (the one asked for, if it is one).
-func (p *Platform) mayActivate(ctx context.Context, tx *gorm.DB, email, asked string) (string, bool, error) {
+func mayActivate(ctx context.Context, tx *gorm.DB, email, asked string, ambiti []string) (string, bool, error) {
 	person, err := findPerson(ctx, tx, email)
 	if err != nil {
 		return "", false, err
@@ -109,9 +115,8 @@ func (p *Platform) mayActivate(ctx context.Context, tx *gorm.DB, email, asked st
 	if person != nil {
 		return asked, true, nil
 	}
-	ambiti, err := p.ambitiOfDomain(ctx, email)
-	if err != nil || len(ambiti) == 0 {
-		return "", false, err
+	if len(ambiti) == 0 {
+		return "", false, nil
 	}
 	if asked != "" && slices.Contains(ambiti, asked) {
 		return asked, true, nil

@@ -47,7 +47,7 @@ func (m *Memory) Publish(ctx context.Context, topic, typ string, data any) (Even
 	e := Event{ID: m.lastID, Topic: topic, Type: typ, Data: raw, Time: time.Now().UTC()}
 	r := append(m.recent[topic], e)
 	if len(r) > m.keep {
-		r = append(r[:0:0], r[len(r)-m.keep:]...)
+		r = r[len(r)-m.keep:] // append reallocates now and then, freeing the old head
 	}
 	m.recent[topic] = r
 	// Delivering under m.mu keeps subscribers in id order, and makes every

@@ -229,4 +229,6 @@ func (ss *session) Reset() {
 func (ss *session) Logout() error { return nil }
 
 // String describes the server for test logs.
-func (s *Server) String() string { return "testsmtp " + s.Addr() + " (" + strconv.Itoa(len(s.Messages())) + " messages)" }
+func (s *Server) String() string {
+	return "testsmtp " + s.Addr() + " (" + strconv.Itoa(len(s.Messages())) + " messages)"
+}

@@ -99,6 +99,7 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
   if (!get && retry) headers['Idempotency-Key'] = uuid();
   for (let n = 0; ; n++) {
     let err: ApiError;
+    let again = retry;
     const ac = new AbortController();
     const stop = () => ac.abort();
     const timer = setTimeout(stop, o.timeout || 15e3);
@@ -116,7 +117,7 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
       const e = (body && body.error) || {};
       err = new ApiError(res.status, e.code || 'http', e.message || '', e.fields || [], seconds(res.headers.get('Retry-After')));
       if (res.status == 401 && s && getSession(hub)?.token == s.token) setSession(hub, null);
-      if (!RETRY.includes(res.status) || err.retryAfter > MAX_WAIT) n = 1e9;
+      again &&= RETRY.includes(res.status) && err.retryAfter <= MAX_WAIT;
     } catch {
       if (o.signal?.aborted) throw new ApiError(0, 'aborted', '');
       err = new ApiError(0, 'network', '');
@@ -124,7 +125,7 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
       clearTimeout(timer);
       o.signal?.removeEventListener('abort', stop);
     }
-    if (!retry || n >= (o.retries ?? 3)) throw err;
+    if (!again || n >= (o.retries ?? 3)) throw err;
     await sleep(err.retryAfter ? err.retryAfter * 1e3 : 2 ** n * 500 * (1 + Math.random() / 2));
   }
 }

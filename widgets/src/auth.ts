@@ -232,5 +232,7 @@ export async function signOut(w: Widget, btn: HTMLElement): Promise<void> {
 /** signedIn draws the "signed in as" line with the sign-out button. */
 export function signedIn(w: Widget, p: Me): HTMLElement {
   const out: HTMLElement = h('button', { id: 'signout', type: 'button', class: 's', onclick: () => signOut(w, out) }, w.t('signout'));
-  return h('div', { id: 'signed-in', class: 'row', tabindex: -1 }, h('p', null, w.t('as', { who: who(p) })), out);
+  // The name sits in a bidi isolate: it may be written right-to-left, or the page may be.
+  const [before, after] = w.t('as').split('{who}');
+  return h('div', { id: 'signed-in', class: 'row', tabindex: -1 }, h('p', null, before, h('bdi', null, who(p)), after), out);
 }

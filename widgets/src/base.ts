@@ -236,7 +236,9 @@ export abstract class Widget extends HTMLElement {
     const fields = e instanceof ApiError && e.status != 429 ? e.fields : [];
     for (const f of fields) {
       const el = [...form.querySelectorAll<HTMLElement>('[name],[data-field]')].find((x) => (x.getAttribute('name') || x.dataset.field) == f.field);
-      if (el) first ??= this.bad(el, f.message);
+      if (!el) continue;
+      this.bad(el, f.message);
+      first ??= el;
     }
     if (!first) {
       errBox.textContent = this.msg(e);
