@@ -315,6 +315,7 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 		return nil, err
 	}
 	p.outbox.enqueue(msg)
+	p.publishPeople(ctx, ambito, out.ID)
 	return out, nil
 }
 

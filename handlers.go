@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci/internal/httpx"
+	"github.com/incrocicomuni/incroci/internal/sse"
 )
 
 func (p *Platform) bind(c *gin.Context, dst any) bool {
@@ -192,6 +193,19 @@ func (p *Platform) handleListPeople(c *gin.Context) {
 		return
 	}
 	httpx.List(c, people, httpx.Page{Page: page, PerPage: perPage, Total: total})
+}
+
+// handlePeopleEvents streams changes to the people of an ambito as
+// Server-Sent Events, with Last-Event-ID replay.
+func (p *Platform) handlePeopleEvents(c *gin.Context) {
+	ambito := c.Param("slug")
+	if _, err := p.canManage(c.Request.Context(), ambito); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if err := sse.Serve(c.Request.Context(), c.Writer, c.Request, p.bus, PeopleTopic(ambito), sse.Options{}); err != nil {
+		httpx.Logger(c).DebugContext(c.Request.Context(), "event stream ended", "err", err)
+	}
 }
 
 func (p *Platform) handleInvite(c *gin.Context) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/incrocicomuni/incroci/events"
 	"github.com/incrocicomuni/incroci/internal/migrate"
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
@@ -27,6 +28,10 @@ type Config struct {
 	Mailer mail.Mailer
 	// MailFrom is the sender of the platform's e-mails. Default: the mailer's.
 	MailFrom mail.Address
+	// Events carries live updates to widgets. Default: on PostgreSQL, an
+	// events.Postgres bus (LISTEN/NOTIFY, so several hub instances share it);
+	// on SQLite, an in-process events.Memory bus.
+	Events events.Bus
 	// Logger receives structured logs. Default: slog.Default().
 	Logger *slog.Logger
 	// PublicURL is the address where the platform is mounted as seen from
@@ -97,6 +102,8 @@ type Platform struct {
 
 	origins originCache
 	outbox  *outbox
+	bus     events.Bus
+	ownBus  bool
 
 	closeOnce sync.Once
 }
@@ -164,12 +171,28 @@ func New(ctx context.Context, cfg Config) (*Platform, error) {
 		now:    func() time.Time { return cfg.Now().UTC() },
 	}
 	p.origins.ttl = 10 * time.Second
+	p.bus = cfg.Events
+	if p.bus == nil {
+		p.ownBus = true
+		if cfg.DB.Dialector.Name() == "postgres" {
+			bus, err := events.NewPostgres(ctx, cfg.DB, events.Options{Logger: cfg.Logger})
+			if err != nil {
+				return nil, fmt.Errorf("incroci: events: %w", err)
+			}
+			p.bus = bus
+		} else {
+			p.bus = events.NewMemory(events.Options{Logger: cfg.Logger})
+		}
+	}
 	p.outbox = newOutbox(p.mailer, p.log)
 	return p, nil
 }
 
 // DB returns the platform's database, for modules built on it.
 func (p *Platform) DB() *gorm.DB { return p.db }
+
+// Events returns the platform's event bus, for modules' live updates.
+func (p *Platform) Events() events.Bus { return p.bus }
 
 // Logger returns the platform's logger.
 func (p *Platform) Logger() *slog.Logger { return p.log }
@@ -182,6 +205,13 @@ func (p *Platform) Now() time.Time { return p.now() }
 // caller's to close.
 func (p *Platform) Close(ctx context.Context) error {
 	var err error
-	p.closeOnce.Do(func() { err = p.outbox.close(ctx) })
+	p.closeOnce.Do(func() {
+		err = p.outbox.close(ctx)
+		if p.ownBus {
+			if cerr := p.bus.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("incroci: close events: %w", cerr)
+			}
+		}
+	})
 	return err
 }

@@ -382,7 +382,24 @@ func (p *Platform) changeRole(ctx context.Context, ambito string, id int64, role
 		}
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	p.publishPeople(ctx, ambito, id)
+	return out, nil
+}
+
+// PeopleTopic is the event topic that announces changes to the people and
+// roles of an ambito; events carry only the person's id.
+func PeopleTopic(ambito string) string { return "ambito:" + ambito + ":people" }
+
+// publishPeople announces a change after it is committed. A failure to
+// announce is logged: the change itself stands, and widgets refresh on
+// reconnect.
+func (p *Platform) publishPeople(ctx context.Context, ambito string, personID int64) {
+	if _, err := p.bus.Publish(ctx, PeopleTopic(ambito), "person.changed", map[string]int64{"id": personID}); err != nil {
+		p.log.WarnContext(ctx, "publish people change", "ambito", ambito, "err", err)
+	}
 }
 
 func (p *Platform) personOutside(ctx context.Context, tx *gorm.DB, id int64) (*PersonInAmbito, error) {

@@ -31,6 +31,7 @@ func (p *Platform) routes() []httpx.Route {
 		{Method: "DELETE", Path: "/ambiti/:slug/secrets/:kid", Access: admin, Handler: p.handleRevokeSecret},
 
 		{Method: "GET", Path: "/ambiti/:slug/people", Access: signedIn, Handler: p.handleListPeople},
+		{Method: "GET", Path: "/ambiti/:slug/people/events", Access: signedIn, Handler: p.handlePeopleEvents},
 		{Method: "POST", Path: "/ambiti/:slug/invitations", Access: signedIn, Handler: p.handleInvite},
 		{Method: "PUT", Path: "/ambiti/:slug/people/:id/roles/:role", Access: signedIn, Handler: p.handleGrant},
 		{Method: "DELETE", Path: "/ambiti/:slug/people/:id/roles/:role", Access: signedIn, Handler: p.handleRevoke},
