@@ -72,7 +72,8 @@ func TestActivationDoesNotRevealAddresses(t *testing.T) {
 			t.Fatalf("answers differ: %s vs %s", unknown.Raw, known.Raw)
 		}
 		// The known address gets its mail (invitation first, then the code);
-		// the unknown one, outside every institutional domain, gets none.
+		// the unknown one, outside every institutional domain, gets none
+		// (the outbox sends in order, so it would have come first).
 		e.waitMail("known@example.org", 1)
 		if n := e.mailsTo("nobody@example.org"); n != 0 {
 			t.Fatalf("unknown address got %d mails", n)

@@ -266,3 +266,15 @@ func (e *env) person(email string, grants ...string) string {
 	}
 	return s.Token
 }
+
+// waitCount waits until the SMTP server holds n messages.
+func (e *env) waitCount(n int) {
+	e.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(e.smtp.Messages()) < n {
+		if time.Now().After(deadline) {
+			e.t.Fatalf("waited for %d mails, have %d", n, len(e.smtp.Messages()))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
