@@ -304,7 +304,11 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 		if err != nil {
 			return err
 		}
-		msg = p.inviteMail(email, a.Name, pr.Name, code, p.link(in.ReturnURL, token))
+		inviter := pr.Name
+		if pr.PersonID == 0 { // the hub itself, from a seed or a script
+			inviter = ""
+		}
+		msg = p.inviteMail(email, a.Name, inviter, code, p.link(in.ReturnURL, token))
 		if err := p.Audit(ctx, tx, AuditEntry{Ambito: ambito, Action: "person.invite", ObjectType: "person", ObjectID: fmt.Sprint(person.ID)}, map[string]any{"roles": in.Roles}); err != nil {
 			return err
 		}
@@ -321,20 +325,25 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 
 func (p *Platform) inviteMail(to, ambitoName, inviter, code, link string) mail.Message {
 	days := int(p.cfg.InviteTTL.Hours() / 24)
-	if inviter == "" {
-		inviter = "Il coordinamento"
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Buongiorno,\n\n%s ti ha invitato a usare incroci per %s.\n", inviter, ambitoName)
-	if link != "" {
-		fmt.Fprintf(&b, "Per accedere apri questo collegamento:\n%s\n", link)
+	if inviter == "" {
+		fmt.Fprintf(&b, "Buongiorno,\n\nsei stato invitato a usare incroci per %s.\n", ambitoName)
+	} else {
+		fmt.Fprintf(&b, "Buongiorno,\n\n%s ti ha invitato a usare incroci per %s.\n", inviter, ambitoName)
 	}
-	fmt.Fprintf(&b, "oppure inserisci il codice %s insieme al tuo indirizzo e-mail. L'invito vale %d giorni.\n", code, days)
+	if link != "" {
+		fmt.Fprintf(&b, "Per accedere apri questo collegamento:\n%s\noppure i", link)
+	} else {
+		b.WriteString("Per accedere i")
+	}
+	fmt.Fprintf(&b, "nserisci il codice %s insieme al tuo indirizzo e-mail. L'invito vale %d giorni.\n", code, days)
 	fmt.Fprintf(&b, "\n---\n\nYou have been invited to use incroci for %s.\n", ambitoName)
 	if link != "" {
-		fmt.Fprintf(&b, "To sign in, open this link:\n%s\n", link)
+		fmt.Fprintf(&b, "To sign in, open this link:\n%s\nor e", link)
+	} else {
+		b.WriteString("To sign in, e")
 	}
-	fmt.Fprintf(&b, "or enter the code %s with your e-mail address. The invitation is valid for %d days.\n", code, days)
+	fmt.Fprintf(&b, "nter the code %s with your e-mail address. The invitation is valid for %d days.\n", code, days)
 	return mail.Message{
 		From: p.cfg.MailFrom, To: []mail.Address{{Email: to}},
 		Subject: "incroci: invito per " + ambitoName + " / invitation",

@@ -64,7 +64,7 @@ func newEnv(t *testing.T, db *gorm.DB, tweak ...func(*incroci.Config)) *env {
 	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
 	cfg := incroci.Config{
 		DB: db, Secret: bytes.Repeat([]byte("k"), 32), Mailer: mailer, Now: clk.Now,
-		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:    quietLogger(),
 		PublicURL: "https://hub.example.it/incroci",
 	}
 	for _, f := range tweak {
@@ -278,3 +278,5 @@ func (e *env) waitCount(n int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

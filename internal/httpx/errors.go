@@ -107,7 +107,9 @@ func Invalid(field, rule, key string, args ...any) error {
 // RateLimitError says a limit was hit and when to try again.
 type RateLimitError struct{ RetryAfter time.Duration }
 
-func (e *RateLimitError) Error() string { return fmt.Sprintf("rate limited, retry after %s", e.RetryAfter) }
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("rate limited, retry after %s", e.RetryAfter)
+}
 
 // Is makes errors.Is(err, ErrRateLimited) true.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
