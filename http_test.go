@@ -129,3 +129,15 @@ func TestRequestIDs(t *testing.T) {
 		}
 	})
 }
+
+func TestWidgetsAreServed(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		r := e.req("GET", "/widgets/signin.js", nil, "Origin", "https://any-site.example.com")
+		expect(t, r, 200, "widget script")
+		if !strings.HasPrefix(r.Header.Get("Content-Type"), "text/javascript") || r.Header.Get("Access-Control-Allow-Origin") != "*" || len(r.Raw) < 1000 {
+			t.Fatalf("widget headers %v (%d bytes)", r.Header, len(r.Raw))
+		}
+		expect(t, e.req("GET", "/widgets/nope.js", nil), 404, "unknown widget")
+		expect(t, e.req("GET", "/openapi.json", nil), 200, "openapi")
+	})
+}
