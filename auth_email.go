@@ -75,7 +75,6 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 	if err != nil {
 		return err
 	}
-	var msg *mail.Message
 	err = p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := p.limit(ctx, tx, "signin-client", client, p.cfg.RequestsPerClient); err != nil {
 			return err
@@ -91,16 +90,12 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 		if err != nil {
 			return err
 		}
-		m := p.activationMail(email, code, p.link(req.ReturnURL, token), p.cfg.CodeTTL)
-		msg = &m
-		return nil
+		return p.QueueMail(ctx, tx, p.activationMail(email, code, p.link(req.ReturnURL, token), p.cfg.CodeTTL))
 	})
 	if err != nil {
 		return err
 	}
-	if msg != nil {
-		p.outbox.enqueue(*msg)
-	}
+	p.WakeMail()
 	return nil
 }
 
@@ -288,7 +283,6 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 		return nil, err
 	}
 	var out *PersonInAmbito
-	var msg mail.Message
 	err = p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		person, _, err := p.ensurePerson(ctx, tx, email, in.Name)
 		if err != nil {
@@ -308,7 +302,9 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 		if pr.PersonID == 0 { // the hub itself, from a seed or a script
 			inviter = ""
 		}
-		msg = p.inviteMail(email, a.Name, inviter, code, p.link(in.ReturnURL, token))
+		if err := p.QueueMail(ctx, tx, p.inviteMail(email, a.Name, inviter, code, p.link(in.ReturnURL, token))); err != nil {
+			return err
+		}
 		if err := p.Audit(ctx, tx, AuditEntry{Ambito: ambito, Action: "person.invite", ObjectType: "person", ObjectID: fmt.Sprint(person.ID)}, map[string]any{"roles": in.Roles}); err != nil {
 			return err
 		}
@@ -318,7 +314,7 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 	if err != nil {
 		return nil, err
 	}
-	p.outbox.enqueue(msg)
+	p.WakeMail()
 	p.publishPeople(ctx, ambito, out.ID)
 	return out, nil
 }

@@ -184,7 +184,7 @@ func New(ctx context.Context, cfg Config) (*Platform, error) {
 			p.bus = events.NewMemory(events.Options{Logger: cfg.Logger})
 		}
 	}
-	p.outbox = newOutbox(p.mailer, p.log)
+	p.outbox = newOutbox(p)
 	return p, nil
 }
 

@@ -10,7 +10,7 @@ import (
 // migrations are the platform's schema steps. A released step never changes:
 // each has its own frozen copy of the structs it creates.
 var migrations = []migrate.Step{
-	{Version: 1, Name: "ambiti, people, roles, sessions, activations, host secrets, rate limits, audit", Up: m1Up},
+	{Version: 1, Name: "ambiti, people, roles, sessions, activations, host secrets, rate limits, audit, mail outbox", Up: m1Up},
 }
 
 type m1Ambito struct {
@@ -118,7 +118,20 @@ type m1AuditEntry struct {
 
 func (m1AuditEntry) TableName() string { return "incroci_audit" }
 
+type m1OutboxRow struct {
+	ID           int64     `gorm:"primaryKey"`
+	Sealed       string    `gorm:"type:text;not null"`
+	Attempts     int       `gorm:"not null;default:0"`
+	NextAt       time.Time `gorm:"not null;index:incroci_mail_outbox_next"`
+	ClaimedUntil *time.Time
+	FailedAt     *time.Time
+	LastError    string `gorm:"type:text;not null;default:''"`
+	CreatedAt    time.Time
+}
+
+func (m1OutboxRow) TableName() string { return "incroci_mail_outbox" }
+
 func m1Up(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&m1Ambito{}, &m1Person{}, &m1RoleGrant{}, &m1Session{},
-		&m1Activation{}, &m1HostSecret{}, &m1RateHit{}, &m1UsedAssertion{}, &m1AuditEntry{})
+		&m1Activation{}, &m1HostSecret{}, &m1RateHit{}, &m1UsedAssertion{}, &m1AuditEntry{}, &m1OutboxRow{})
 }

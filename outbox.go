@@ -2,86 +2,186 @@ package incroci
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/incrocicomuni/incroci/mail"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
-// outbox hands e-mails to the mailer off the request path, so that answering
-// a sign-in request takes the same time whether a message is sent or not,
-// and retries a failing mailer a few times with backoff.
-type outbox struct {
-	mailer mail.Mailer
-	log    *slog.Logger
-	queue  chan mail.Message
-	wg     sync.WaitGroup
-	stop   chan struct{}
-	once   sync.Once
+// outboxRow is an e-mail waiting to be handed to the mailer. It is written
+// in the same transaction as the change it announces, so an acknowledged
+// request never loses its e-mail, not even to a crash; the message is sealed,
+// since it may carry a sign-in code, and the row is deleted once sent.
+type outboxRow struct {
+	ID           int64      `gorm:"primaryKey"`
+	Sealed       string     `gorm:"type:text;not null"`
+	Attempts     int        `gorm:"not null;default:0"`
+	NextAt       time.Time  `gorm:"not null;index"`
+	ClaimedUntil *time.Time ``
+	FailedAt     *time.Time ``
+	LastError    string     `gorm:"type:text;not null;default:''"`
+	CreatedAt    time.Time  ``
 }
 
-func newOutbox(m mail.Mailer, log *slog.Logger) *outbox {
-	o := &outbox{mailer: m, log: log, queue: make(chan mail.Message, 1024), stop: make(chan struct{})}
-	o.wg.Add(1)
+func (outboxRow) TableName() string { return "incroci_mail_outbox" }
+
+const (
+	outboxMaxAttempts = 8
+	outboxClaim       = 2 * time.Minute
+	outboxPoll        = 2 * time.Second
+)
+
+// outbox delivers queued e-mails in order, retrying with backoff; several
+// hub instances share one table safely.
+type outbox struct {
+	p    *Platform
+	log  *slog.Logger
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+func newOutbox(p *Platform) *outbox {
+	o := &outbox{p: p, log: p.log, wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	go o.run()
 	return o
 }
 
-// enqueue queues m; when the queue is full it sends in the caller's goroutine
-// rather than dropping the message.
-func (o *outbox) enqueue(m mail.Message) {
+// QueueMail stores m in tx to be sent once tx commits (or at once, when tx
+// is nil), and the sender retries it with backoff until the mailer takes it.
+// Modules use it for every e-mail that announces a change, then call
+// WakeMail after the commit.
+func (p *Platform) QueueMail(ctx context.Context, tx *gorm.DB, m mail.Message) error {
+	if err := m.Validate(); err != nil {
+		return fmt.Errorf("incroci: queue mail: %w", err)
+	}
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("incroci: queue mail: %w", err)
+	}
+	if tx == nil {
+		tx = p.db
+	}
+	now := p.now()
+	row := outboxRow{Sealed: p.keys.sealString(raw, "outbox"), NextAt: now, CreatedAt: now}
+	if err := tx.WithContext(ctx).Create(&row).Error; err != nil {
+		return fmt.Errorf("incroci: queue mail: %w", err)
+	}
+	if tx == p.db {
+		p.outbox.poke()
+	}
+	return nil
+}
+
+// WakeMail tells the sender to look for queued e-mails now, rather than at
+// its next poll: call it after committing a transaction that queued mail.
+func (p *Platform) WakeMail() { p.outbox.poke() }
+
+// poke wakes the worker without blocking.
+func (o *outbox) poke() {
 	select {
-	case o.queue <- m:
+	case o.wake <- struct{}{}:
 	default:
-		o.send(m)
 	}
 }
 
 func (o *outbox) run() {
-	defer o.wg.Done()
+	defer close(o.done)
+	t := time.NewTicker(outboxPoll)
+	defer t.Stop()
 	for {
-		select {
-		case m := <-o.queue:
-			o.send(m)
-		case <-o.stop:
-			for {
-				select {
-				case m := <-o.queue:
-					o.send(m)
-				default:
-					return
-				}
+		for o.deliverOne() {
+			select {
+			case <-o.stop:
+				return
+			default:
 			}
+		}
+		select {
+		case <-o.stop:
+			return
+		case <-o.wake:
+		case <-t.C:
 		}
 	}
 }
 
-func (o *outbox) send(m mail.Message) {
-	delay := 500 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := o.mailer.Send(ctx, m)
-		cancel()
-		if err == nil {
-			return
+// deliverOne claims the oldest due message, sends it and records the
+// outcome. It reports whether there may be more to do.
+func (o *outbox) deliverOne() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	p := o.p
+	now := p.now()
+	var row outboxRow
+	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		q := tx.Where("failed_at IS NULL AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", now, now).Order("id")
+		if tx.Dialector.Name() == "postgres" {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
 		}
-		if attempt == 4 {
-			o.log.Error("mail not sent", "subject", m.Subject, "attempts", attempt, "err", err)
-			return
+		if err := q.Take(&row).Error; err != nil {
+			return err
 		}
-		o.log.Warn("mail send failed, retrying", "subject", m.Subject, "attempt", attempt, "err", err)
-		time.Sleep(delay)
-		delay *= 4
+		until := now.Add(outboxClaim)
+		return tx.Model(&outboxRow{}).Where("id = ?", row.ID).Update("claimed_until", until).Error
+	})
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return false
 	}
+	if err != nil {
+		o.log.Error("mail outbox: claim", "err", err)
+		return false
+	}
+	var m mail.Message
+	raw, err := p.keys.open(row.Sealed, "outbox")
+	if err == nil {
+		err = json.Unmarshal(raw, &m)
+	}
+	if err == nil {
+		err = p.mailer.Send(ctx, m)
+	}
+	db := p.db.WithContext(ctx)
+	if err == nil {
+		if derr := db.Delete(&outboxRow{}, row.ID).Error; derr != nil {
+			o.log.Error("mail outbox: delete sent message", "id", row.ID, "err", derr)
+		}
+		return true
+	}
+	attempts := row.Attempts + 1
+	updates := map[string]any{"attempts": attempts, "claimed_until": nil, "last_error": err.Error(),
+		"next_at": p.now().Add(backoff(attempts))}
+	if attempts >= outboxMaxAttempts || errors.Is(err, mail.ErrInvalidMessage) {
+		updates["failed_at"] = p.now()
+		o.log.Error("mail outbox: giving up", "id", row.ID, "subject", m.Subject, "attempts", attempts, "err", err)
+	} else {
+		o.log.Warn("mail outbox: send failed, will retry", "id", row.ID, "attempts", attempts, "err", err)
+	}
+	if uerr := db.Model(&outboxRow{}).Where("id = ?", row.ID).Updates(updates).Error; uerr != nil {
+		o.log.Error("mail outbox: record failure", "id", row.ID, "err", uerr)
+	}
+	return true
+}
+
+// backoff is 15 s, 1 min, 4 min… capped at one hour.
+func backoff(attempts int) time.Duration {
+	d := 15 * time.Second
+	for i := 1; i < attempts && d < time.Hour; i++ {
+		d *= 4
+	}
+	return min(d, time.Hour)
 }
 
 func (o *outbox) close(ctx context.Context) error {
 	o.once.Do(func() { close(o.stop) })
-	done := make(chan struct{})
-	go func() { o.wg.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-o.done:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
