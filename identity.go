@@ -10,6 +10,15 @@ import (
 // identityPrincipal resolves a partner-authenticated identity to a principal,
 // creating the person on first sight.
 func (p *Platform) identityPrincipal(ctx context.Context, id Identity) (*Principal, error) {
+	// The usual case, a known person already in the ambito, only reads.
+	if email, err := NormaliseEmail("email", id.Email); err == nil {
+		if person, err := findPerson(ctx, p.db, email); err == nil && person != nil {
+			pr, err := p.principal(ctx, p.db, person.ID)
+			if err == nil && (id.Ambito == "" || pr.InAmbito(id.Ambito)) {
+				return pr, nil
+			}
+		}
+	}
 	var pr *Principal
 	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		person, err := p.ensureIdentity(ctx, tx, id)
