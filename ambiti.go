@@ -104,6 +104,7 @@ func (p *Platform) CreateAmbito(ctx context.Context, in AmbitoInput) (*Ambito, e
 	a := Ambito{
 		Slug: in.Slug, Name: strings.TrimSpace(in.Name), LeadBody: strings.TrimSpace(in.LeadBody),
 		Comuni: normalise(in.Comuni, false), Origins: normalise(in.Origins, true), EmailDomains: normalise(in.EmailDomains, true),
+		CreatedAt: p.now(), UpdatedAt: p.now(),
 	}
 	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
@@ -150,6 +151,7 @@ func (p *Platform) UpdateAmbito(ctx context.Context, slug string, in AmbitoPatch
 		if in.EmailDomains != nil {
 			a.EmailDomains = normalise(*in.EmailDomains, true)
 		}
+		a.UpdatedAt = p.now()
 		if err := tx.Save(a).Error; err != nil {
 			return fmt.Errorf("incroci: update ambito %q: %w", slug, err)
 		}

@@ -36,26 +36,39 @@ func (p *Platform) Audit(ctx context.Context, tx *gorm.DB, e AuditEntry, detail 
 	return nil
 }
 
-// AuditLog returns the newest entries about ambito (all ambiti for ""),
-// newest first. Admins see all; coordinators their ambiti's.
-func (p *Platform) AuditLog(ctx context.Context, ambito string, limit int) ([]AuditEntry, error) {
+// AuditLog returns one page of the entries about ambito (every ambito's
+// and the network's for ""), newest first, and their total. Admins see all;
+// coordinators their ambiti's.
+func (p *Platform) AuditLog(ctx context.Context, ambito string, page, perPage int) ([]AuditEntry, int64, error) {
 	pr := PrincipalFrom(ctx)
 	if pr == nil {
-		return nil, ErrUnauthorized
+		return nil, 0, ErrUnauthorized
+	}
+	if ambito != "" {
+		if _, err := p.GetAmbito(ctx, ambito); err != nil {
+			return nil, 0, err
+		}
 	}
 	if !pr.Admin && (ambito == "" || !pr.Has(RoleCoordinator, ambito)) {
-		return nil, ErrForbidden
+		return nil, 0, ErrForbidden
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
+	if page < 1 {
+		page = 1
 	}
-	q := p.db.WithContext(ctx).Order("id DESC").Limit(limit)
+	if perPage < 1 || perPage > 100 {
+		perPage = 100
+	}
+	q := p.db.WithContext(ctx).Model(&AuditEntry{})
 	if ambito != "" {
 		q = q.Where("ambito = ?", ambito)
 	}
-	var out []AuditEntry
-	if err := q.Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("incroci: audit log: %w", err)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, fmt.Errorf("incroci: count audit log: %w", err)
 	}
-	return out, nil
+	out := []AuditEntry{}
+	if err := q.Order("id DESC").Offset((page - 1) * perPage).Limit(perPage).Find(&out).Error; err != nil {
+		return nil, 0, fmt.Errorf("incroci: audit log: %w", err)
+	}
+	return out, total, nil
 }

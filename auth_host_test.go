@@ -143,6 +143,7 @@ func TestPartnerIdentify(t *testing.T) {
 			t.Fatalf("me %s", r.Raw)
 		}
 		expect(t, e.req("GET", "/me", nil), 401, "no partner identity")
+		expect(t, e.req("GET", "/me", nil, "X-Partner-User", "not an address"), 401, "partner vouches for a bad address")
 		// Partners can also mint sessions after their own login.
 		s, err := e.p.SignIn(e.ctx, incroci.Identity{Email: "other@example.org", Name: "Other", Ambito: "crema"})
 		if err != nil {

@@ -203,6 +203,10 @@ func (p *Platform) handlePeopleEvents(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
+	if _, _, err := sse.LastEventID(c.Request); err != nil {
+		httpx.Fail(c, httpx.ErrMalformed)
+		return
+	}
 	if err := sse.Serve(c.Request.Context(), c.Writer, c.Request, p.bus, PeopleTopic(ambito), sse.Options{}); err != nil {
 		httpx.Logger(c).DebugContext(c.Request.Context(), "event stream ended", "err", err)
 	}
@@ -239,10 +243,15 @@ func (p *Platform) roleChange(c *gin.Context, change func(ctx context.Context, a
 }
 
 func (p *Platform) handleAudit(c *gin.Context) {
-	entries, err := p.AuditLog(c.Request.Context(), c.Param("slug"), 100)
+	page, perPage, err := httpx.PageParams(c)
 	if err != nil {
 		httpx.Fail(c, err)
 		return
 	}
-	httpx.List(c, entries, httpx.Page{Page: 1, PerPage: 100, Total: int64(len(entries))})
+	entries, total, err := p.AuditLog(c.Request.Context(), c.Param("slug"), page, perPage)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.List(c, entries, httpx.Page{Page: page, PerPage: perPage, Total: total})
 }

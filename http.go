@@ -73,6 +73,12 @@ func (p *Platform) identify(c *gin.Context) {
 		var id *Identity
 		if id, err = p.cfg.Identify(ctx, c.Request); err == nil && id != nil {
 			pr, err = p.identityPrincipal(ctx, *id)
+			if st := httpx.StatusOf(err); st == http.StatusUnprocessableEntity || st == http.StatusNotFound {
+				// The partner vouched for an unusable identity (a bad
+				// address, an unknown ambito): the caller is not signed in.
+				httpx.Logger(c).WarnContext(ctx, "partner identity refused", "err", err.Error())
+				err = ErrUnauthorized
+			}
 		}
 	}
 	if err != nil {

@@ -71,7 +71,18 @@ func TestPeopleAndRoles(t *testing.T) {
 		expect(t, e.as(coord, "PUT", path+"admin", nil), 422, "admin is not granted over HTTP")
 		expect(t, e.as(coord, "PUT", path+"king", nil), 422, "unknown role")
 
-		// Audit trail of the changes.
+		// Audit trail of the changes, paged.
+		r = e.as(coord, "GET", "/ambiti/lodi/audit?per_page=2&page=2", nil)
+		expect(t, r, 200, "audit page 2")
+		if len(r.Body["data"].([]any)) != 2 || r.Body["page"].(map[string]any)["total"].(float64) < 6 {
+			t.Fatalf("audit paging %s", r.Raw)
+		}
+		expect(t, e.as(coord, "GET", "/ambiti/nowhere/audit", nil), 404, "audit of an unknown ambito")
+		r = e.as(coord, "GET", "/ambiti/lodi/people/events", nil, "Last-Event-ID", "not-a-number")
+		expect(t, r, 400, "bad Last-Event-ID")
+		if r.errCode() != "malformed" {
+			t.Fatalf("code %q", r.errCode())
+		}
 		r = e.as(coord, "GET", "/ambiti/lodi/audit", nil)
 		expect(t, r, 200, "audit")
 		for _, action := range []string{"person.invite", "role.grant", "role.revoke"} {

@@ -142,3 +142,6 @@ func init() {
 		"per_page.invalid": {IT: "deve essere un numero intero tra 1 e 100", EN: "must be a whole number between 1 and 100"},
 	})
 }
+
+// StatusOf returns the HTTP status err maps to (500 for unknown errors).
+func StatusOf(err error) int { return problemOf(err).Status }
