@@ -288,9 +288,9 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 		if err != nil {
 			return err
 		}
-		by := pr.PersonID
+		by := pr.actor()
 		for _, r := range in.Roles {
-			if err := p.grant(ctx, tx, person.ID, ambito, r, &by); err != nil {
+			if err := p.grant(ctx, tx, person.ID, ambito, r, by); err != nil {
 				return err
 			}
 		}

@@ -359,9 +359,9 @@ func (p *Platform) changeRole(ctx context.Context, ambito string, id int64, role
 		if _, err := p.personInAmbito(ctx, tx, ambito, id); err != nil {
 			return err
 		}
-		by := pr.PersonID
+		by := pr.actor()
 		if grant {
-			if err := p.grant(ctx, tx, id, ambito, role, &by); err != nil {
+			if err := p.grant(ctx, tx, id, ambito, role, by); err != nil {
 				return err
 			}
 		} else {

@@ -76,3 +76,13 @@ func PrincipalFrom(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
 }
+
+// actor is the person to record as the author of a change: nil for the hub
+// itself (AsSystem), which is nobody.
+func (p *Principal) actor() *int64 {
+	if p == nil || p.PersonID == 0 {
+		return nil
+	}
+	id := p.PersonID
+	return &id
+}

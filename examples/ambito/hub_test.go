@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/testdb"
+	"github.com/incrocicomuni/incroci/widgets"
+)
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode)
+	os.Exit(m.Run())
+}
+
+// testConfig is a hub configuration on a free port of 127.0.0.1 with its
+// data in a fresh folder.
+func testConfig(t *testing.T) config {
+	t.Helper()
+	return config{
+		Addr:      "127.0.0.1:0",
+		DataDir:   t.TempDir(),
+		PublicURL: "http://localhost:8080",
+	}
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// startHub starts a hub serving until the test ends.
+func startHub(t *testing.T, cfg config) *hub {
+	t.Helper()
+	h, err := newHub(t.Context(), cfg, testLogger(t))
+	if err != nil {
+		t.Fatalf("newHub: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("the hub did not stop within 15 s")
+		}
+	})
+	return h
+}
+
+// get fetches url and returns the response with its body read.
+func get(t *testing.T, url string) (*http.Response, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", url, err)
+	}
+	return res, string(b)
+}
+
+// TestHub runs the hub on each database and checks what a visitor sees.
+func TestHub(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testHub(t, testConfig(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		cfg := testConfig(t)
+		cfg.DatabaseURL = testdb.PostgresURL(t)
+		testHub(t, cfg)
+	})
+}
+
+func testHub(t *testing.T, cfg config) {
+	h := startHub(t, cfg)
+	base := h.URL()
+
+	t.Run("healthz", func(t *testing.T) {
+		res, body := get(t, base+"/healthz")
+		if res.StatusCode != http.StatusOK || strings.TrimSpace(body) != `{"status":"ok"}` {
+			t.Fatalf("GET /healthz = %d %s; want 200 {\"status\":\"ok\"}", res.StatusCode, body)
+		}
+	})
+
+	t.Run("page", func(t *testing.T) {
+		res, body := get(t, base+"/")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET / = %d", res.StatusCode)
+		}
+		if got := res.Header.Get("Content-Security-Policy"); got != pageCSP {
+			t.Errorf("CSP = %q; want %q", got, pageCSP)
+		}
+		for _, want := range []string{"default-src 'none'", "script-src 'self'", "frame-ancestors 'none'"} {
+			if !strings.Contains(res.Header.Get("Content-Security-Policy"), want) {
+				t.Errorf("CSP lacks %s", want)
+			}
+		}
+		if !strings.Contains(body, "Ambito Distrettuale di Lodi") {
+			t.Error("the page does not name the ambito")
+		}
+		if strings.Contains(body, "<style") || strings.Contains(body, " style=") || regexp.MustCompile(`<script>`).MatchString(body) {
+			t.Error("the page has inline style or script, which its CSP blocks")
+		}
+		names := widgets.Names()
+		if len(names) == 0 {
+			t.Fatal("no widgets embedded")
+		}
+		scriptRE := regexp.MustCompile(`<script src="([^"]+)" integrity="([^"]+)" crossorigin="anonymous" async></script>`)
+		scripts := scriptRE.FindAllStringSubmatch(body, -1)
+		if len(scripts) != len(names) {
+			t.Fatalf("page has %d widget scripts; want %d (%v)", len(scripts), len(names), names)
+		}
+		for i, name := range names {
+			src := mountPath + "/widgets" + widgets.Path(name)
+			tag := `<script src="` + src + `" integrity="` + strings.ReplaceAll(widgets.Integrity(name), "+", "&#43;") + `"`
+			if !strings.Contains(body, tag) {
+				t.Errorf("page lacks %s", tag)
+			}
+			el := `<incroci-` + name + ` ambito="lodi" hub="/incroci">`
+			if !strings.Contains(body, el) {
+				t.Errorf("page lacks %s", el)
+			}
+			res, js := get(t, base+scripts[i][1])
+			if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/javascript") || len(js) == 0 {
+				t.Errorf("GET %s = %d %q, %d bytes; want 200 text/javascript", scripts[i][1], res.StatusCode, res.Header.Get("Content-Type"), len(js))
+			}
+		}
+		for _, want := range []string{"coordinatore@lodi.demo.incroci.it", adminEmail, "log dell'hub"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		res, css := get(t, base+"/static/site.css")
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || !strings.Contains(css, ".slim") {
+			t.Errorf("GET /static/site.css = %d %q", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	})
+
+	t.Run("ambiti", func(t *testing.T) {
+		res, body := get(t, base+"/incroci/ambiti")
+		var out struct {
+			Data []incroci.AmbitoSummary `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(body), &out); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /incroci/ambiti = %d %.200s (%v)", res.StatusCode, body, err)
+		}
+		if len(out.Data) != 20 {
+			t.Errorf("GET /incroci/ambiti lists %d ambiti; want 20", len(out.Data))
+		}
+		for _, a := range out.Data {
+			if a.Slug == "visconteo-sud-milano" && len(a.Comuni) != 11 {
+				t.Errorf("visconteo-sud-milano has %d comuni; want 11: %v", len(a.Comuni), a.Comuni)
+			}
+		}
+	})
+
+	t.Run("demo people", func(t *testing.T) {
+		ctx := incroci.AsSystem(t.Context())
+		people, total, err := h.p.ListPeople(ctx, demoAmbito, incroci.PeopleQuery{PerPage: 100})
+		if err != nil || total != 7 {
+			t.Fatalf("ListPeople(lodi) = %d, %v; want 7", total, err)
+		}
+		for _, p := range people {
+			if p.Email == "coordinatore@lodi.demo.incroci.it" && (len(p.Roles) != 1 || p.Roles[0] != incroci.RoleCoordinator) {
+				t.Errorf("coordinator's roles = %v", p.Roles)
+			}
+		}
+		a, err := h.p.GetAmbito(ctx, "crema")
+		if err != nil || len(a.EmailDomains) != 1 || a.EmailDomains[0] != "crema.demo.incroci.it" {
+			t.Errorf("GetAmbito(crema) = %+v, %v", a, err)
+		}
+	})
+
+	t.Run("seed is idempotent", func(t *testing.T) {
+		before := counts(t, h)
+		if err := seed(t.Context(), h.p, h.origins, testLogger(t)); err != nil {
+			t.Fatalf("seed again: %v", err)
+		}
+		if after := counts(t, h); after != before {
+			t.Errorf("seeding again changed the counts: %+v, then %+v", before, after)
+		}
+	})
+}
+
+type tableCounts struct{ ambiti, people, grants int64 }
+
+func counts(t *testing.T, h *hub) tableCounts {
+	t.Helper()
+	var c tableCounts
+	db := h.p.DB().WithContext(t.Context())
+	for _, q := range []struct {
+		model any
+		n     *int64
+	}{{&incroci.Ambito{}, &c.ambiti}, {&incroci.Person{}, &c.people}, {&incroci.RoleGrant{}, &c.grants}} {
+		if err := db.Model(q.model).Count(q.n).Error; err != nil {
+			t.Fatalf("count %T: %v", q.model, err)
+		}
+	}
+	if c.ambiti != 20 || c.people != 9 || c.grants != 9 {
+		t.Errorf("counts = %+v; want 20 ambiti, 9 people, 9 grants", c)
+	}
+	return c
+}
+
+// TestHealthzUnavailable checks that /healthz answers 503 when the database
+// does not answer.
+func TestHealthzUnavailable(t *testing.T) {
+	h := startHub(t, testConfig(t))
+	sqlDB, err := h.db.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sqlDB.Close()
+	res, body := get(t, h.URL()+"/healthz")
+	if res.StatusCode != http.StatusServiceUnavailable || strings.TrimSpace(body) != `{"status":"unavailable"}` {
+		t.Fatalf("GET /healthz with the database closed = %d %s; want 503", res.StatusCode, body)
+	}
+}
+
+// TestSecretKept checks that a generated secret is kept, private, and read
+// back on the next start.
+func TestSecretKept(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.DataDir = filepath.Join(cfg.DataDir, "new")
+	log := slog.New(slog.DiscardHandler)
+	first, err := loadSecret(cfg, log)
+	if err != nil || len(first) < 32 {
+		t.Fatalf("loadSecret = %d bytes, %v", len(first), err)
+	}
+	fi, err := os.Stat(filepath.Join(cfg.DataDir, "secret"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v, %v; want mode 0600", fi, err)
+	}
+	again, err := loadSecret(cfg, log)
+	if err != nil || string(again) != string(first) {
+		t.Fatalf("second loadSecret = %q, %v; want the first", again, err)
+	}
+	cfg.Secret = []byte(strings.Repeat("k", 32))
+	if got, _ := loadSecret(cfg, log); string(got) != string(cfg.Secret) {
+		t.Errorf("loadSecret ignored INCROCI_SECRET")
+	}
+}

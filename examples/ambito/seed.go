@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/incrocicomuni/incroci"
+)
+
+// ambitiCSV is a copy of ../shared/domain/ambiti.csv: the ambiti of the
+// network (slug, name, lead_body, municipalities_known, source).
+//
+//go:embed demo/ambiti.csv
+var ambitiCSV []byte
+
+// demoAmbito is the ambito whose website the hub's home page plays.
+const demoAmbito = "lodi"
+
+// adminEmail is the demo network administrator.
+const adminEmail = "admin@demo.incroci.it"
+
+// demoPerson is a demo account.
+type demoPerson struct {
+	Ambito string
+	Local  string // the part of the address before @<ambito>.demo.incroci.it
+	Name   string
+	Roles  []incroci.Role
+}
+
+// Email is the person's demo address, on the ambito's institutional domain.
+func (d demoPerson) Email() string { return d.Local + "@" + demoDomain(d.Ambito) }
+
+// demoPeople are the demo accounts: a few per role in Lodi, one in Crema.
+var demoPeople = []demoPerson{
+	{demoAmbito, "coordinatore", "Giulia Ferrari", []incroci.Role{incroci.RoleCoordinator}},
+	{demoAmbito, "operatore1", "Marco Bianchi", []incroci.Role{incroci.RoleOperator}},
+	{demoAmbito, "operatore2", "Chiara Colombo", []incroci.Role{incroci.RoleOperator}},
+	{demoAmbito, "consulente", "Paolo Rinaldi", []incroci.Role{incroci.RoleConsultant}},
+	{demoAmbito, "mediatrice", "Amina El Idrissi", []incroci.Role{incroci.RoleMediator}},
+	{demoAmbito, "formatore", "Luca Moretti", []incroci.Role{incroci.RoleTrainer}},
+	{demoAmbito, "redattrice", "Francesca Galli", []incroci.Role{incroci.RoleEditor}},
+	{"crema", "operatore", "Davide Conti", []incroci.Role{incroci.RoleOperator}},
+}
+
+// demoDomain is the institutional e-mail domain of a demo ambito.
+func demoDomain(slug string) string { return slug + ".demo.incroci.it" }
+
+// readAmbiti parses the embedded ambiti.csv.
+func readAmbiti() ([]incroci.AmbitoInput, error) {
+	rows, err := csv.NewReader(bytes.NewReader(ambitiCSV)).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read ambiti.csv: %w", err)
+	}
+	if len(rows) < 2 || !slices.Equal(rows[0][:4], []string{"slug", "name", "lead_body", "municipalities_known"}) {
+		return nil, errors.New("ambiti.csv: unexpected header")
+	}
+	out := make([]incroci.AmbitoInput, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		in := incroci.AmbitoInput{Slug: r[0], Name: r[1], LeadBody: r[2], Comuni: []string{}}
+		for c := range strings.SplitSeq(r[3], ";") {
+			if c = strings.TrimSpace(c); c != "" {
+				in.Comuni = append(in.Comuni, c)
+			}
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// seed creates the demo data that is missing: every ambito of ambiti.csv,
+// the demo accounts and the network administrator. What exists is left as
+// it is, so seeding again changes nothing and sends no e-mail. New demo
+// accounts are invited, so their invitations (with codes) reach the mailer.
+func seed(ctx context.Context, p *incroci.Platform, origins []string, logger *slog.Logger) error {
+	ctx = incroci.AsSystem(ctx)
+	ambiti, err := readAmbiti()
+	if err != nil {
+		return err
+	}
+	created := 0
+	for _, in := range ambiti {
+		_, err := p.GetAmbito(ctx, in.Slug)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, incroci.ErrAmbitoNotFound) {
+			return fmt.Errorf("look up ambito %s: %w", in.Slug, err)
+		}
+		in.Origins = origins
+		in.EmailDomains = []string{demoDomain(in.Slug)}
+		if _, err := p.CreateAmbito(ctx, in); err != nil && !errors.Is(err, incroci.ErrAmbitoExists) {
+			return fmt.Errorf("create ambito %s: %w", in.Slug, err)
+		}
+		created++
+	}
+	invited := 0
+	for _, d := range demoPeople {
+		ok, err := hasRoles(ctx, p, d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			continue
+		}
+		if _, err := p.Invite(ctx, d.Ambito, incroci.InviteInput{Email: d.Email(), Name: d.Name, Roles: d.Roles}); err != nil {
+			return fmt.Errorf("invite %s: %w", d.Email(), err)
+		}
+		invited++
+	}
+	if _, err := p.GrantAdmin(ctx, adminEmail, "Elena Ricci"); err != nil {
+		return fmt.Errorf("grant admin to %s: %w", adminEmail, err)
+	}
+	if created > 0 || invited > 0 {
+		logger.Info("demo data seeded", "ambiti_created", created, "people_invited", invited, "admin", adminEmail)
+	}
+	return nil
+}
+
+// hasRoles reports whether the demo person already holds all their roles.
+func hasRoles(ctx context.Context, p *incroci.Platform, d demoPerson) (bool, error) {
+	people, _, err := p.ListPeople(ctx, d.Ambito, incroci.PeopleQuery{Q: d.Email(), PerPage: 100})
+	if err != nil {
+		return false, fmt.Errorf("look up %s: %w", d.Email(), err)
+	}
+	for _, x := range people {
+		if x.Email != d.Email() {
+			continue
+		}
+		for _, r := range d.Roles {
+			if !slices.Contains(x.Roles, r) {
+				return false, nil
+			}
+		}
+		return true, nil
+	}
+	return false, nil
+}
