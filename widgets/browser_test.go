@@ -1,480 +1,645 @@
 package widgets_test
 
-// Browser tests: the built widgets in headless Chromium (chromedp), on a host
-// page with a hostile stylesheet and a strict CSP, talking cross-origin to a
-// fake hub that answers like the incroci API. Off CI they skip when Chromium
-// is absent; with CI=true they fail instead. axe-core runs on every view when
-// INCROCI_AXE_JS names a copy of axe.min.js (npm package axe-core).
+// Browser tests: the built widgets in headless Chromium, on an ambito's web
+// page served by the test, talking cross-origin (through CORS) to the real
+// platform mounted on a gin server, with a real database (SQLite, and
+// PostgreSQL when INCROCI_TEST_POSTGRES is set) and a real SMTP server that
+// catches the platform's e-mails. axe-core checks every view. Off CI they
+// skip when Chromium, axe-core (npm ci) or PostgreSQL is missing; with
+// CI=true they fail instead.
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"html"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"strconv"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
 
-	"github.com/incrocicomuni/incroci/widgets"
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/testbrowser"
+	"github.com/incrocicomuni/incroci/internal/testdb"
+	"github.com/incrocicomuni/incroci/internal/testsmtp"
+	"github.com/incrocicomuni/incroci/mail"
 )
 
-type fakePerson struct {
-	ID    int      `json:"id"`
-	Email string   `json:"email"`
-	Name  string   `json:"name"`
-	Roles []string `json:"roles"`
+// hub is the real platform mounted at /incroci on its own server, and the
+// website of the ambito "lodi" on another (so another origin).
+type hub struct {
+	t    *testing.T
+	p    *incroci.Platform
+	smtp *testsmtp.Server
+	api  *httptest.Server // the hub
+	site *httptest.Server // www of the ambito
+	sys  context.Context  // acting as the hub itself, for the Go API
 }
 
-// fakeHub answers like the incroci API mounted at /incroci, for one ambito "lodi".
-type fakeHub struct {
-	mu     sync.Mutex
-	origin string // the host page's origin, allowed by CORS
-	people []*fakePerson
-	coord  bool     // the signed-in person coordinates lodi
-	flaky  int      // 503 answers still to give to flaky@x.it
-	calls  []string // "METHOD /path key=<Idempotency-Key>"
-}
-
-const hubToken = "tok-1"
-
-func newFakeHub() *fakeHub {
-	f := &fakeHub{coord: true, flaky: 2}
-	for i := 1; i <= 45; i++ {
-		f.people = append(f.people, &fakePerson{ID: 100 + i, Email: fmt.Sprintf("p%d@comune.lodi.it", i), Name: fmt.Sprintf("Persona %02d", i), Roles: []string{"operator"}})
+func newHub(t *testing.T, db *gorm.DB) *hub {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	h := &hub{t: t, smtp: testsmtp.Start(t), sys: incroci.AsSystem(context.Background())}
+	mailer, err := mail.NewSMTP(mail.SMTPConfig{Host: h.smtp.Host(), Port: h.smtp.Port(), From: "incroci <noreply@incroci.example.it>", TLS: mail.TLSNone})
+	if err != nil {
+		t.Fatal(err)
 	}
-	f.people[0].Name = `<img src=x onerror="window.pwned=1">Ali`
-	return f
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	json.NewEncoder(w).Encode(v)
-}
-
-func writeErr(w http.ResponseWriter, code int, c, msg string, fields ...map[string]string) {
-	writeJSON(w, code, map[string]any{"error": map[string]any{"code": c, "message": msg, "fields": fields}})
-}
-
-func (f *fakeHub) me() map[string]any {
-	roles := []map[string]string{{"ambito": "lodi", "role": "operator"}}
-	if f.coord {
-		roles = append(roles, map[string]string{"ambito": "lodi", "role": "coordinator"})
+	r := gin.New()
+	h.api = httptest.NewServer(r)
+	t.Cleanup(h.api.Close)
+	h.site = httptest.NewServer(http.HandlerFunc(h.serveSite))
+	t.Cleanup(h.site.Close)
+	h.p, err = incroci.New(context.Background(), incroci.Config{
+		DB: db, Secret: bytes.Repeat([]byte("s"), 32), Mailer: mailer,
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PublicURL: h.api.URL + "/incroci",
+		// Every request of the browser comes from 127.0.0.1: the limits per
+		// client would count the whole test as one person.
+		RequestsPerClient: 1000, VerifiesPerClient: 1000,
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return map[string]any{"id": 1, "email": "maria@comune.lodi.it", "name": "Maria <b>Rossi</b>", "roles": roles, "admin": false}
-}
-
-func (f *fakeHub) callsMatching(prefix string) []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []string
-	for _, c := range f.calls {
-		if strings.HasPrefix(c, prefix) {
-			out = append(out, c)
-		}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		h.p.Close(ctx)
+	})
+	h.p.Mount(r.Group("/incroci")) // the API and, under /widgets/, the widgets' scripts
+	if _, err := h.p.CreateAmbito(h.sys, incroci.AmbitoInput{
+		Slug: "lodi", Name: "Ambito Distrettuale di Lodi", Comuni: []string{"Lodi", "Codogno", "Casalpusterlengo"},
+		Origins: []string{h.site.URL}, EmailDomains: []string{"comune.lodi.it"},
+	}); err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return h
 }
 
-func (f *fakeHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/incroci/widgets/") {
-		http.StripPrefix("/incroci/widgets", widgets.Handler()).ServeHTTP(w, r)
+// base is the API's address, as the widgets' hub attribute holds it.
+func (h *hub) base() string { return h.api.URL + "/incroci" }
+
+// page is the address of the ambito's page built from query (see serveSite).
+func (h *hub) page(query string) string { return h.site.URL + "/?" + query }
+
+// hostileCSS is what a careless (or hostile) ambito stylesheet does to
+// everything on its pages.
+const hostileCSS = `* { display:inline !important; color:red !important; font-size:40px !important; background:yellow !important;
+  position:static !important; font-family:cursive !important; line-height:3 !important; letter-spacing:4px !important;
+  text-transform:uppercase !important; box-sizing:content-box !important; visibility:visible !important }
+input,button,div,form,table,label,p,fieldset { border:9px dotted lime !important; margin:50px !important; padding:30px !important;
+  width:30px !important; height:10px !important; min-height:0 !important; float:right !important }
+input { display:none !important }
+button { color:yellow !important; border-radius:0 !important }
+:root { font-size:5px !important; direction:rtl !important; zoom:1 }
+[hidden] { display:block !important }
+:focus { outline:none !important }
+incroci-signin, incroci-console { color:red !important; font-size:40px !important; background:yellow !important; border:9px dotted lime !important; margin:50px !important; padding:30px !important }
+`
+
+// serveSite serves the ambito's page. Its query says what it holds:
+// w, the widgets in order ("signin", "console"; a second "console" loads
+// console.js a second time); csp=strict, a strict Content-Security-Policy
+// (scripts from the hub only, nothing inline, Trusted Types); css=hostile,
+// the hostile stylesheet; lang, the page's language; nohub=1, the sign-in
+// widget without its hub attribute (taken from its script's address);
+// content=ar, the sign-in widget's content-lang.
+func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/hostile.css":
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		io.WriteString(w, hostileCSS)
 		return
-	}
-	h := w.Header()
-	h.Set("Access-Control-Allow-Origin", f.origin)
-	h.Set("Access-Control-Expose-Headers", "Retry-After")
-	if r.Method == http.MethodOptions {
-		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
-		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
-	p := strings.TrimPrefix(r.URL.Path, "/incroci")
-	var body map[string]any
-	json.NewDecoder(r.Body).Decode(&body)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, fmt.Sprintf("%s %s key=%s lang=%s", r.Method, r.URL.RequestURI(), r.Header.Get("Idempotency-Key"), r.Header.Get("Accept-Language")))
-	authed := r.Header.Get("Authorization") == "Bearer "+hubToken
-	email, _ := body["email"].(string)
-	switch {
-	case p == "/auth/email" && r.Method == "POST":
-		switch {
-		case email == "flaky@x.it" && f.flaky > 0:
-			f.flaky--
-			w.WriteHeader(http.StatusServiceUnavailable)
-		case email == "rate@x.it":
-			h.Set("Retry-After", "120")
-			writeErr(w, 429, "rate_limited", "Too many")
-		case email == "bad@x.it":
-			writeErr(w, 422, "validation", "Dati non validi", map[string]string{"field": "email", "rule": "domain", "message": "Il dominio non è istituzionale"})
-		default:
-			writeJSON(w, 202, map[string]any{"data": map[string]any{"status": "sent", "expires_in": 900}})
-		}
-	case p == "/auth/email/verify" && r.Method == "POST":
-		if body["code"] == "123456" || body["token"] == "act-ok" {
-			writeJSON(w, 200, map[string]any{"data": map[string]any{"token": hubToken, "expires_at": time.Now().Add(time.Hour).Format(time.RFC3339), "person": f.me()}})
-			return
-		}
-		writeErr(w, 401, "invalid_code", "Codice errato o scaduto")
-	case p == "/auth/signout" && r.Method == "POST":
-		w.WriteHeader(http.StatusNoContent)
-	case !authed:
-		writeErr(w, 401, "unauthorized", "Accesso richiesto")
-	case p == "/me":
-		writeJSON(w, 200, map[string]any{"data": f.me()})
-	case !f.coord:
-		writeErr(w, 403, "forbidden", "Vietato")
-	case p == "/ambiti/lodi/people":
-		q := strings.ToLower(r.URL.Query().Get("q"))
-		var list []*fakePerson
-		for _, x := range f.people {
-			if strings.Contains(strings.ToLower(x.Name+" "+x.Email), q) {
-				list = append(list, x)
-			}
-		}
-		pg, _ := strconv.Atoi(r.URL.Query().Get("page"))
-		pp, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-		from := min(max(pg-1, 0)*pp, len(list))
-		to := min(from+pp, len(list))
-		writeJSON(w, 200, map[string]any{"data": append([]*fakePerson{}, list[from:to]...), "page": map[string]int{"page": pg, "per_page": pp, "total": len(list)}})
-	case strings.HasPrefix(p, "/ambiti/lodi/people/"):
-		parts := strings.Split(p, "/") // "", ambiti, lodi, people, {id}, roles, {role}
-		id, _ := strconv.Atoi(parts[4])
-		for _, x := range f.people {
-			if x.ID == id {
-				roles := []string{}
-				for _, y := range x.Roles {
-					if y != parts[6] {
-						roles = append(roles, y)
-					}
-				}
-				if r.Method == "PUT" {
-					roles = append(roles, parts[6])
-				}
-				x.Roles = roles
-				writeJSON(w, 200, map[string]any{"data": x})
-				return
-			}
-		}
-		writeErr(w, 404, "not_found", "Non trovato")
-	case p == "/ambiti/lodi/invitations" && r.Method == "POST":
-		switch email {
-		case "dup@x.it":
-			writeErr(w, 409, "conflict", "Questa persona è già nell'ambito")
-		case "bad@x.it":
-			writeErr(w, 422, "validation", "Dati non validi",
-				map[string]string{"field": "email", "rule": "domain", "message": "Dominio non ammesso"},
-				map[string]string{"field": "roles", "rule": "required", "message": "Scegli un ruolo"})
-		default:
-			x := &fakePerson{ID: 100 + len(f.people) + 1, Email: email, Name: fmt.Sprint(body["name"]), Roles: []string{"operator"}}
-			f.people = append(f.people, x)
-			writeJSON(w, 201, map[string]any{"data": x})
-		}
+	case "/":
 	default:
-		writeErr(w, 404, "not_found", "no route "+p)
+		http.NotFound(w, r)
+		return
+	}
+	q := r.URL.Query()
+	hubOrigin := h.api.URL
+	lang := q.Get("lang")
+	if lang == "" {
+		lang = "it"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<!doctype html>
+<html lang="%s"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ambito Distrettuale di Lodi – Area operatori</title>`, html.EscapeString(lang))
+	style := "'none'"
+	if q.Get("css") == "hostile" {
+		b.WriteString(`<link rel="stylesheet" href="/hostile.css">`)
+		style = "'self'"
+	}
+	b.WriteString(`</head><body><header><p>Ambito Distrettuale di Lodi · Ufficio di Piano</p></header>
+<main><h1>Area riservata agli operatori</h1><p>Servizi per gli operatori sociali dell'ambito.</p>
+`)
+	scripts := map[string]bool{}
+	for _, name := range strings.Split(q.Get("w"), ",") {
+		if name == "" {
+			continue
+		}
+		fmt.Fprintf(&b, "<script src=\"%s/incroci/widgets/%s.js\" async></script>\n", hubOrigin, name)
+		if scripts[name] {
+			continue // the script again, not the element
+		}
+		scripts[name] = true
+		attrs := fmt.Sprintf(` ambito="lodi" hub="%s/incroci"`, hubOrigin)
+		if name == "signin" && q.Get("nohub") == "1" {
+			attrs = ` ambito="lodi"`
+		}
+		if c := q.Get("content"); name == "signin" && c != "" {
+			attrs += fmt.Sprintf(` content-lang="%s"`, html.EscapeString(c))
+		}
+		fmt.Fprintf(&b, "<section><incroci-%s%s></incroci-%s></section>\n", name, attrs, name)
+	}
+	b.WriteString("</main><footer><p>Ufficio di Piano, Lodi</p></footer></body></html>\n")
+	if q.Get("csp") == "strict" {
+		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src %s; connect-src %s; style-src %s; img-src 'none'; "+
+			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'", hubOrigin, hubOrigin, style))
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, b.String())
+}
+
+var (
+	signinCode = regexp.MustCompile(`codice: (\d{6})`)
+	linkRe     = regexp.MustCompile(`https?://\S*[?&]incroci_activation=[A-Za-z0-9_-]+\S*`)
+)
+
+// mailsTo counts the e-mails to addr whose subject contains subject.
+func (h *hub) mailsTo(addr, subject string) int {
+	n := 0
+	for _, m := range h.smtp.Messages() {
+		if testsmtp.To(addr)(m) && strings.Contains(m.Subject, subject) {
+			n++
+		}
+	}
+	return n
+}
+
+// waitMail waits for the e-mail to addr, with subject in its subject, that
+// comes after the first `after` such e-mails.
+func (h *hub) waitMail(addr, subject string, after int) testsmtp.Received {
+	h.t.Helper()
+	n := 0
+	return h.smtp.WaitFor(h.t, func(m testsmtp.Received) bool {
+		if testsmtp.To(addr)(m) && strings.Contains(m.Subject, subject) {
+			n++
+			return n > after
+		}
+		return false
+	}, 10*time.Second)
+}
+
+func find(t *testing.T, re *regexp.Regexp, m testsmtp.Received) string {
+	t.Helper()
+	s := re.FindStringSubmatch(m.Text)
+	if s == nil {
+		t.Fatalf("no %s in the e-mail %q:\n%s", re, m.Subject, m.Text)
+	}
+	return s[len(s)-1]
+}
+
+// person returns someone of lodi as the Go API lists them.
+func (h *hub) person(email string) incroci.PersonInAmbito {
+	h.t.Helper()
+	people, _, err := h.p.ListPeople(h.sys, "lodi", incroci.PeopleQuery{Q: email})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, p := range people {
+		if p.Email == email {
+			return p
+		}
+	}
+	h.t.Fatalf("%s is not among the people of lodi: %+v", email, people)
+	return incroci.PersonInAmbito{}
+}
+
+// invite adds someone to lodi through the Go API, as the hub would.
+func (h *hub) invite(email, name string, roles ...incroci.Role) {
+	h.t.Helper()
+	if _, err := h.p.Invite(h.sys, "lodi", incroci.InviteInput{Email: email, Name: name, Roles: roles}); err != nil {
+		h.t.Fatal(err)
 	}
 }
 
-const hostileCSS = `* { display:inline !important; color:red !important; font-size:40px !important; background:yellow !important }
-div,button,input { border:5px dashed green !important; padding:30px !important; font-family:cursive !important }
-input { display:none }`
+// in names an element inside a widget's shadow root.
+func in(widget, sel string) string { return widget + " >>> " + sel }
 
-// hostPage serves the ambito page: both widgets (console.js twice), optional
-// hostile CSS (?hostile=1), the page language (?lang=), extra signin attributes (?attrs=).
-func hostPage(hub func() string, axe []byte) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.URL.Path {
-		case "/hostile.css":
-			w.Header().Set("Content-Type", "text/css")
-			fmt.Fprint(w, hostileCSS)
-			return
-		case "/axe.js":
-			w.Header().Set("Content-Type", "text/javascript")
-			w.Write(axe)
-			return
+const (
+	signin  = "incroci-signin"
+	console = "incroci-console"
+)
+
+// signIn signs addr in through the e-mail form of widget (signin or
+// console) on the page open in ctx, with the code from the real e-mail.
+func (h *hub) signIn(ctx context.Context, widget, addr string) {
+	t := h.t
+	t.Helper()
+	before := h.mailsTo(addr, "codice di accesso")
+	testbrowser.WaitFor(t, ctx, in(widget, "#email"))
+	testbrowser.Clear(t, ctx, in(widget, "#email"))
+	testbrowser.Type(t, ctx, in(widget, "#email"), addr+"\r")
+	testbrowser.WaitFor(t, ctx, in(widget, "#code"))
+	code := find(t, signinCode, h.waitMail(addr, "codice di accesso", before))
+	testbrowser.Type(t, ctx, in(widget, "#code"), code+"\r")
+	testbrowser.WaitFor(t, ctx, in(widget, "#signed-in"))
+}
+
+// stored returns the session token the widgets keep in sessionStorage, or "".
+func (h *hub) stored(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return testbrowser.Eval[string](t, ctx, `JSON.parse(sessionStorage.getItem('incroci:session:`+h.base()+`') || '{}').token || ''`)
+}
+
+func browserTest(t *testing.T) context.Context {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser tests skip in -short mode")
+	}
+	return testbrowser.New(t)
+}
+
+// TestBrowserSignIn signs in through <incroci-signin> by code and by link,
+// with the platform's errors on the way, and signs out.
+func TestBrowserSignIn(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		ctx := testbrowser.Tab(t, browser)
+		S := func(sel string) string { return in(signin, sel) }
+		const addr = "operatore@comune.lodi.it"
+		pageURL := h.page("w=signin")
+
+		testbrowser.Navigate(t, ctx, pageURL)
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		if f := testbrowser.Focused(t, ctx); f != "body" {
+			t.Errorf("on load the widget took the page's focus: %s", f)
 		}
-		q := r.URL.Query()
-		lang := q.Get("lang")
-		if lang == "" {
-			lang = "it"
+		testbrowser.Axe(t, ctx, "sign-in: e-mail form")
+
+		// An empty address: the widget's own check, beside the field.
+		testbrowser.Click(t, ctx, S("#send"))
+		testbrowser.Wait(t, ctx, `(`+testbrowser.Query(S("#email"))+`).getAttribute('aria-invalid') == 'true'`)
+		if got := testbrowser.Text(t, ctx, S("#email-err")); !strings.Contains(got, "Scrivi un indirizzo e-mail valido") {
+			t.Errorf("empty address: %q", got)
 		}
-		css := ""
-		if q.Get("hostile") != "" {
-			css = `<link rel="stylesheet" href="/hostile.css">`
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> input#email" {
+			t.Errorf("focus after the error: %s", f)
 		}
-		h := hub()
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src 'self' %s; style-src 'self'; connect-src %s", h, h))
-		fmt.Fprintf(w, `<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>Ambito di Lodi</title>%s</head>
-<body><main><h1>Ambito di Lodi</h1>
-<script src="%s/incroci/widgets/signin.js" async></script>
-<script src="%s/incroci/widgets/console.js" async></script>
-<script src="%s/incroci/widgets/console.js" async></script>
-<incroci-signin ambito="lodi" %s></incroci-signin>
-<incroci-console ambito="lodi" hub="%s/incroci"></incroci-console>
-<script src="/axe.js"></script></main></body></html>`, lang, css, h, h, h, q.Get("attrs"), h)
+		testbrowser.Axe(t, ctx, "sign-in: e-mail form with a field error")
+
+		// An address the platform refuses: its 422 lands beside the field.
+		testbrowser.Type(t, ctx, S("#email"), "mario..rossi@comune.lodi.it\r")
+		testbrowser.WaitText(t, ctx, S("#email-err"), "deve essere un indirizzo e-mail valido")
+
+		// An institutional address: a code arrives by e-mail.
+		testbrowser.Clear(t, ctx, S("#email"))
+		testbrowser.Type(t, ctx, S("#email"), addr+"\r")
+		testbrowser.WaitFor(t, ctx, S("#code"))
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> input#code" {
+			t.Errorf("the code form did not take the focus: %s", f)
+		}
+		if got := testbrowser.Text(t, ctx, S("#sent")); !strings.Contains(got, "Abbiamo inviato un codice a "+addr+". Il codice vale 15 minuti.") {
+			t.Errorf("code form says %q", got)
+		}
+		testbrowser.Axe(t, ctx, "sign-in: code form")
+		m := h.waitMail(addr, "codice di accesso", 0)
+		code := find(t, signinCode, m)
+		link := find(t, linkRe, m)
+		if u, err := url.Parse(link); err != nil || u.Scheme+"://"+u.Host != h.site.URL || u.Query().Get("w") != "signin" {
+			t.Errorf("the e-mail's link %s does not lead back to the page %s", link, pageURL)
+		}
+
+		// A wrong code.
+		wrong := fmt.Sprintf("%06d", (atoi(code)+1)%1000000)
+		testbrowser.Type(t, ctx, S("#code"), wrong+"\r")
+		testbrowser.WaitText(t, ctx, S("#error"), "Codice non valido o scaduto")
+		testbrowser.Axe(t, ctx, "sign-in: code form with a wrong code")
+
+		// The right one, with a click on the button.
+		testbrowser.Clear(t, ctx, S("#code"))
+		testbrowser.Type(t, ctx, S("#code"), code)
+		testbrowser.Click(t, ctx, S("#verify"))
+		testbrowser.WaitFor(t, ctx, S("#signed-in"))
+		if got := testbrowser.Text(t, ctx, S("#signed-in p")); got != "Accesso effettuato come "+addr {
+			t.Errorf("signed in: %q", got)
+		}
+		token := h.stored(t, ctx)
+		if !strings.HasPrefix(token, "incs_") {
+			t.Errorf("sessionStorage holds no session token: %q", token)
+		}
+		if c := testbrowser.Eval[string](t, ctx, `document.cookie`); c != "" {
+			t.Errorf("cookies set: %q", c)
+		}
+		testbrowser.Axe(t, ctx, "sign-in: signed in")
+		if p := h.person(addr); !slices.Equal(p.Roles, []incroci.Role{incroci.RoleOperator}) {
+			t.Errorf("a new institutional address joins lodi as operator; roles %v", p.Roles)
+		}
+
+		// A reload keeps the session, without taking the page's focus.
+		testbrowser.Reload(t, ctx)
+		testbrowser.WaitFor(t, ctx, S("#signed-in"))
+		if f := testbrowser.Focused(t, ctx); f != "body" {
+			t.Errorf("after a reload the widget took the page's focus: %s", f)
+		}
+
+		// Signing out revokes the session on the hub too.
+		testbrowser.Click(t, ctx, S("#signout"))
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		if s := h.stored(t, ctx); s != "" {
+			t.Errorf("signed out, sessionStorage still holds %q", s)
+		}
+		if _, err := h.p.Authenticate(context.Background(), token); !errors.Is(err, incroci.ErrUnauthorized) {
+			t.Errorf("the token works after signing out: %v", err)
+		}
+
+		// The link of a new e-mail signs in and leaves the page's address.
+		testbrowser.Clear(t, ctx, S("#email"))
+		testbrowser.Type(t, ctx, S("#email"), addr+"\r")
+		testbrowser.WaitFor(t, ctx, S("#code"))
+		link = find(t, linkRe, h.waitMail(addr, "codice di accesso", 1))
+		testbrowser.Navigate(t, ctx, link)
+		testbrowser.WaitFor(t, ctx, S("#signed-in"))
+		if got := testbrowser.Eval[string](t, ctx, `location.href`); got != pageURL {
+			t.Errorf("after the link the page is at %s, want %s", got, pageURL)
+		}
+		if got := testbrowser.Text(t, ctx, S("#signed-in")); !strings.Contains(got, addr) {
+			t.Errorf("signed in by link: %q", got)
+		}
+
+		// A link works once.
+		testbrowser.Click(t, ctx, S("#signout"))
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		testbrowser.Navigate(t, ctx, link)
+		testbrowser.WaitText(t, ctx, S("#error"), "Codice non valido o scaduto")
+		if got := testbrowser.Eval[string](t, ctx, `location.href`); got != pageURL {
+			t.Errorf("after a used link the page is at %s, want %s", got, pageURL)
+		}
+		testbrowser.Axe(t, ctx, "sign-in: used link (error state)")
+
+		// Too many codes for one address: the platform's 429 and its
+		// Retry-After (exposed through CORS) reach the person.
+		const busy = "sportello@comune.lodi.it"
+		for range 3 {
+			if err := h.p.RequestActivation(context.Background(), incroci.ActivationRequest{Email: busy, Ambito: "lodi"}, "192.0.2.7"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		testbrowser.Clear(t, ctx, S("#email"))
+		testbrowser.Type(t, ctx, S("#email"), busy+"\r")
+		testbrowser.WaitText(t, ctx, S("#error"), "Troppi tentativi, riprova tra 15 minuti.")
+		testbrowser.Axe(t, ctx, "sign-in: rate limited (error state)")
+		testbrowser.CheckErrors(t, ctx)
 	})
 }
 
-type browser struct {
-	t   *testing.T
-	ctx context.Context
-	axe bool
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
-func (b *browser) eval(js string) string {
-	b.t.Helper()
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[any](js))
-	if err != nil {
-		b.t.Fatalf("eval %s: %v", js, err)
-	}
-	if v == nil {
-		return ""
-	}
-	return fmt.Sprint(v)
-}
-
-func (b *browser) open(url string) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.Navigate(url)); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
-func (b *browser) wait(js string) {
-	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
-	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+js+")")); err != nil {
-		b.t.Fatalf("waiting for %s: %v\nsignin: %.1200s\nconsole: %.1200s", js, err, b.eval(signinRoot+"?.innerHTML"), b.eval(consoleRoot+"?.innerHTML"))
-	}
-}
-
-// typeInto focuses sel in the shadow root and types text with key events.
-func (b *browser) typeInto(root, sel, text string) {
-	b.t.Helper()
-	b.eval(root + `.querySelector('` + sel + `').focus()`)
-	if _, err := chromedp.Run(b.ctx, chromedp.KeyEvent(text)); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
-func (b *browser) is(what, js, want string) {
-	b.t.Helper()
-	if got := b.eval(js); !strings.Contains(got, want) {
-		b.t.Errorf("%s: got %q, want it to contain %q", what, got, want)
-	}
-}
-
-// checkA11y runs axe-core on the page (it enters open shadow roots).
-func (b *browser) checkA11y(view string) {
-	b.t.Helper()
-	if !b.axe {
-		return
-	}
-	b.wait(`typeof axe == 'object'`)
-	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`,
-		func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
-	if err != nil {
-		b.t.Fatalf("axe: %v", err)
-	}
-	for _, x := range v {
-		b.t.Errorf("axe on %s: %s", view, x)
-	}
-}
-
-const (
-	signinRoot  = `document.querySelector('incroci-signin').shadowRoot`
-	consoleRoot = `document.querySelector('incroci-console').shadowRoot`
-)
-
-func chromiumPath(t *testing.T) {
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "headless-shell"} {
-		if _, err := exec.LookPath(n); err == nil {
-			return
+// TestBrowserConsole runs <incroci-console> as a coordinator: the people of
+// the ambito, roles granted with a click, invitations, and the 403 view of
+// those who may not manage it.
+func TestBrowserConsole(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		ctx := testbrowser.Tab(t, browser)
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			maria = "maria.rossi@comune.lodi.it"
+			luca  = "luca.bianchi@comune.lodi.it"
+			xss   = `<img src=x onerror="window.__xss=1">`
+		)
+		h.invite(maria, "Maria Rossi", incroci.RoleCoordinator)
+		h.invite(luca, "Luca Bianchi", incroci.RoleOperator)
+		h.invite("ali@comune.lodi.it", xss, incroci.RoleOperator)
+		for i := 1; i <= 20; i++ { // enough for two pages
+			if _, err := h.p.SignIn(context.Background(), incroci.Identity{Email: fmt.Sprintf("persona%02d@comune.lodi.it", i), Name: fmt.Sprintf("Persona %02d", i), Ambito: "lodi"}); err != nil {
+				t.Fatal(err)
+			}
 		}
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("Chromium is required in CI")
-	}
-	t.Skip("Chromium not found on PATH: browser tests skipped")
-}
 
-func TestBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser tests skipped in -short mode")
-	}
-	chromiumPath(t)
-	var axe []byte
-	if p := os.Getenv("INCROCI_AXE_JS"); p != "" {
-		var err error
-		if axe, err = os.ReadFile(p); err != nil {
+		testbrowser.Navigate(t, ctx, h.page("w=signin,console"))
+		testbrowser.WaitFor(t, ctx, C("#email")) // signed out, the console offers to sign in
+		h.signIn(ctx, signin, maria)
+		if got := testbrowser.Text(t, ctx, in(signin, "#signed-in p")); got != "Accesso effettuato come Maria Rossi" {
+			t.Errorf("signed in: %q", got)
+		}
+
+		// The console heard of the session and lists the people, by name.
+		rows := testbrowser.QueryAll(C("#people tbody tr")) + `.length`
+		testbrowser.Wait(t, ctx, rows+` == 20`)
+		if got := testbrowser.Text(t, ctx, C("#people caption")); got != "Persone trovate: 23" {
+			t.Errorf("caption %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, C("nav")); !strings.Contains(got, "Pagina 1 di 2") {
+			t.Errorf("pagination: %q", got)
+		}
+		// Script in a name is text.
+		if got := testbrowser.Text(t, ctx, C("#people tbody tr th")); got != xss {
+			t.Errorf("first row's name: %q, want the literal %q", got, xss)
+		}
+		if got := testbrowser.Eval[string](t, ctx, `String(`+testbrowser.QueryAll(C("img"))+`.length) + ' ' + typeof window.__xss`); got != "0 undefined" {
+			t.Errorf("the name was parsed as HTML: images and window.__xss = %s", got)
+		}
+		testbrowser.Axe(t, ctx, "console: people list")
+
+		testbrowser.Click(t, ctx, C("#next"))
+		testbrowser.WaitText(t, ctx, C("nav"), "Pagina 2 di 2")
+		testbrowser.Wait(t, ctx, rows+` == 3`)
+		testbrowser.Click(t, ctx, C("#prev"))
+		testbrowser.WaitText(t, ctx, C("nav"), "Pagina 1 di 2")
+		testbrowser.Type(t, ctx, C("#q"), "bianchi\r")
+		testbrowser.Wait(t, ctx, rows+` == 1`)
+
+		// A role granted, then taken away, with clicks.
+		l := h.person(luca)
+		box := C(fmt.Sprintf("#r-%d-mediator", l.ID))
+		testbrowser.Click(t, ctx, box)
+		testbrowser.WaitText(t, ctx, C("#status"), "Mediatore linguistico-culturale: ruolo assegnato a Luca Bianchi.")
+		if got := h.person(luca).Roles; !slices.Equal(got, []incroci.Role{incroci.RoleOperator, incroci.RoleMediator}) {
+			t.Errorf("after the click Luca has %v", got)
+		}
+		if !testbrowser.Eval[bool](t, ctx, `(`+testbrowser.Query(box)+`).checked`) {
+			t.Error("the box is not checked")
+		}
+		testbrowser.Click(t, ctx, box)
+		testbrowser.WaitText(t, ctx, C("#status"), "Mediatore linguistico-culturale: ruolo tolto a Luca Bianchi.")
+		if got := h.person(luca).Roles; !slices.Equal(got, []incroci.Role{incroci.RoleOperator}) {
+			t.Errorf("after the second click Luca has %v", got)
+		}
+
+		// An invitation the platform refuses: no role, then a bad address.
+		testbrowser.Type(t, ctx, C("#invite-email"), "mario..rossi@comune.lodi.it")
+		testbrowser.Click(t, ctx, C("#invite-role-operator")) // the default role, off
+		testbrowser.Click(t, ctx, C("#invite-send"))
+		testbrowser.Wait(t, ctx, `!(`+testbrowser.Query(C("#invite-roles-err"))+`).hidden`)
+		if f := testbrowser.Focused(t, ctx); !strings.HasPrefix(f, "incroci-console >>> input#invite-role-") {
+			t.Errorf("after the roles error the focus is on %s, want the first role", f)
+		}
+		testbrowser.Axe(t, ctx, "console: invitation with a field error")
+		testbrowser.Click(t, ctx, C("#invite-role-operator"))
+		testbrowser.Click(t, ctx, C("#invite-send"))
+		testbrowser.WaitText(t, ctx, C("#invite-email-err"), "deve essere un indirizzo e-mail valido")
+		if !testbrowser.Eval[bool](t, ctx, `(`+testbrowser.Query(C("#invite-roles-err"))+`).hidden`) {
+			t.Error("the roles error stays after roles were chosen")
+		}
+		if f := testbrowser.Focused(t, ctx); f != "incroci-console >>> input#invite-email" {
+			t.Errorf("after the address error the focus is on %s", f)
+		}
+
+		// A good one: the invitation e-mail leaves through the real SMTP server.
+		const nuovo = "nuovo.collega@comune.lodi.it"
+		testbrowser.Clear(t, ctx, C("#invite-email"))
+		testbrowser.Type(t, ctx, C("#invite-email"), nuovo)
+		testbrowser.Type(t, ctx, C("#invite-name"), "Nuovo Collega\r")
+		testbrowser.WaitText(t, ctx, C("#status"), "Invito inviato a "+nuovo+".")
+		if got := h.person(nuovo); got.Name != "Nuovo Collega" || !slices.Equal(got.Roles, []incroci.Role{incroci.RoleOperator}) {
+			t.Errorf("invited: %+v", got)
+		}
+		m := h.waitMail(nuovo, "invito", 0)
+		if !strings.Contains(m.Text, "Maria Rossi ti ha invitato a usare incroci per Ambito Distrettuale di Lodi") {
+			t.Errorf("invitation e-mail:\n%s", m.Text)
+		}
+
+		// The invitee opens the link in their own tab: an operator, they
+		// see the console's 403 view.
+		other := testbrowser.Tab(t, browser)
+		link := linkRe.FindString(m.Text)
+		if u, err := url.Parse(link); err != nil || u.Scheme+"://"+u.Host != h.site.URL || u.Query().Get("w") != "signin,console" {
+			t.Fatalf("the invitation's link %q does not lead to the page that sent it (%s)", link, h.page("w=signin,console"))
+		}
+		testbrowser.Navigate(t, other, link)
+		testbrowser.WaitFor(t, other, C("#forbidden"))
+		if got := testbrowser.Text(t, other, C("#forbidden")); got != "Non hai i permessi per gestire questo ambito" {
+			t.Errorf("403 view: %q", got)
+		}
+		if got := testbrowser.Text(t, other, C("#signed-in")); !strings.Contains(got, "Nuovo Collega") {
+			t.Errorf("403 view, signed in as %q", got)
+		}
+		testbrowser.Axe(t, other, "console: 403 view of an operator")
+
+		// Maria stops being a coordinator while her page is open: the
+		// platform's 403 turns the console into the same view.
+		if _, err := h.p.RevokeRole(h.sys, "lodi", h.person(maria).ID, incroci.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
-	} else {
-		t.Log("INCROCI_AXE_JS not set: axe-core checks skipped")
-	}
+		testbrowser.Clear(t, ctx, C("#q"))
+		testbrowser.Type(t, ctx, C("#q"), "rossi\r")
+		testbrowser.WaitText(t, ctx, C("#forbidden"), "Non hai i permessi per gestire questo ambito")
+		testbrowser.CheckErrors(t, ctx)
+		testbrowser.CheckErrors(t, other)
+	})
+}
 
-	fake := newFakeHub()
-	var hub *httptest.Server
-	page := httptest.NewServer(hostPage(func() string { return hub.URL }, axe))
-	defer page.Close()
-	fake.origin = page.URL
-	hub = httptest.NewServer(fake)
-	defer hub.Close()
+// TestBrowserStrictPage puts both bundles on a page with a strict CSP (only
+// the hub's scripts, nothing inline, Trusted Types), console.js twice, in
+// English, the sign-in widget right-to-left and without a hub attribute.
+func TestBrowserStrictPage(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		ctx := testbrowser.Tab(t, browser)
+		S := func(sel string) string { return in(signin, sel) }
+		C := func(sel string) string { return in(console, sel) }
+		const addr = "operatrice@comune.lodi.it"
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.NoSandbox, chromedp.WindowSize(1100, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	var mu sync.Mutex
-	var jsErrors []string
-	ctx, cancel := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
-		if e, ok := ev.(*runtime.EventExceptionThrown); ok {
-			mu.Lock()
-			jsErrors = append(jsErrors, fmt.Sprintf("%s (%s:%d)", e.ExceptionDetails.Text, e.ExceptionDetails.URL, e.ExceptionDetails.LineNumber))
-			mu.Unlock()
+		testbrowser.Navigate(t, ctx, h.page("w=signin,console,console&csp=strict&lang=en&nohub=1&content=ar"))
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		testbrowser.WaitFor(t, ctx, C("#email"))
+		if n := testbrowser.Eval[int](t, ctx, `document.querySelectorAll('script[src$="/console.js"]').length`); n != 2 {
+			t.Fatalf("the page loads console.js %d times, want 2", n)
 		}
-	}))
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	b := &browser{t: t, ctx: ctx, axe: axe != nil}
-	S, C := signinRoot, consoleRoot
+		// Loaded twice, console.js defined its element once and threw
+		// nothing (CheckErrors below).
+		if got := testbrowser.Eval[string](t, ctx, `document.querySelector('incroci-signin').hub`); got != h.base() {
+			t.Errorf("hub taken from the script's address: %q, want %q", got, h.base())
+		}
+		if got := testbrowser.Text(t, ctx, S("form p")); got != "Sign in with your institutional e-mail address: we will send you a code." {
+			t.Errorf("English: %q", got)
+		}
+		if got := testbrowser.Eval[string](t, ctx, `[`+testbrowser.Query(S(".w"))+`.dir, `+testbrowser.Query(C(".w"))+`.dir].join(' ')`); got != "rtl ltr" {
+			t.Errorf("directions of signin and console: %q, want rtl ltr", got)
+		}
+		testbrowser.Axe(t, ctx, "strict page: e-mail forms in English, one right-to-left")
+		testbrowser.CheckErrors(t, ctx)
 
-	// Hostile host CSS cannot restyle the widgets.
-	b.open(page.URL + "/?hostile=1")
-	b.wait(S + `?.querySelector('#email')`)
-	b.wait(C + `?.querySelector('#email')`)
-	b.is("host display and colour", `(() => { const s = getComputedStyle(document.querySelector('incroci-signin')); return s.display + ' ' + s.color + ' ' + s.fontSize })()`, "block rgb(26, 26, 26) 16px")
-	b.is("button inside", `(() => { const s = getComputedStyle(`+S+`.querySelector('#send')); return s.display + ' ' + s.color + ' ' + s.backgroundColor + ' ' + s.fontSize })()`, "inline-block rgb(255, 255, 255) rgb(0, 102, 204) 16px")
-	b.is("input visible", `getComputedStyle(`+S+`.querySelector('#email')).display`, "block")
-	b.is("hub from the script URL", `document.querySelector('incroci-signin').hub`, hub.URL+"/incroci")
+		// Signed in through the console's own form, the other bundle's
+		// widget hears of it too.
+		h.signIn(ctx, console, addr)
+		testbrowser.WaitText(t, ctx, S("#signed-in"), "Signed in as "+addr)
+		testbrowser.WaitText(t, ctx, C("#forbidden"), "You are not allowed to manage this ambito")
+		testbrowser.Axe(t, ctx, "strict page: signed in, console forbidden")
 
-	// Sign in by e-mail and code.
-	b.open(page.URL + "/")
-	b.wait(S + `?.querySelector('#email')`)
-	b.checkA11y("e-mail view")
-	b.eval(S + `.querySelector('#send').click()`)
-	b.wait(S + `.querySelector('#email').getAttribute('aria-invalid') == 'true'`)
-	b.is("client-side error", S+`.querySelector('#email-err').textContent`, "indirizzo e-mail valido")
-	b.typeInto(S, "#email", "bad@x.it\r")
-	b.wait(S + `.querySelector('#email-err').textContent.includes('istituzionale')`)
-	b.eval(S + `.querySelector('#email').value = ''`)
-	b.typeInto(S, "#email", "rate@x.it\r")
-	b.wait(`!` + S + `.querySelector('#error').hidden`)
-	b.is("429", S+`.querySelector('#error').textContent`, "Troppi tentativi, riprova tra 2 minuti")
-	b.eval(S + `.querySelector('#email').value = ''`)
-	b.typeInto(S, "#email", "flaky@x.it\r") // 503, 503, then 202
-	b.wait(S + `.querySelector('#code')`)
-	if calls := fake.callsMatching("POST /incroci/auth/email key="); len(calls) < 5 || calls[2] != calls[3] || calls[3] != calls[4] || strings.HasSuffix(calls[4], "key=") {
-		t.Errorf("retries of a POST must repeat one Idempotency-Key: %q", calls)
-	}
-	b.is("code view takes the focus", S+`.activeElement?.id`, "code")
-	b.is("status", S+`.querySelector('#status').textContent`, "Abbiamo inviato un codice a flaky@x.it")
-	b.checkA11y("code view")
-	b.eval(S + `.querySelector('#change').click()`)
-	b.wait(S + `.querySelector('#email')?.value == 'flaky@x.it'`)
-	b.eval(S + `.querySelector('#email').value = ''`)
-	b.typeInto(S, "#email", "maria@comune.lodi.it\r")
-	b.wait(S + `.querySelector('#code')`)
-	b.typeInto(S, "#code", "000000\r")
-	b.wait(`!` + S + `.querySelector('#error').hidden`)
-	b.is("invalid code", S+`.querySelector('#error').textContent`, "Codice errato o scaduto")
-	b.eval(S + `.querySelector('#resend').click()`)
-	b.wait(S + `.querySelector('#status').textContent.includes('nuovo codice')`)
-	b.eval(S + `.querySelector('#code').value = ''`)
-	b.typeInto(S, "#code", "123456")
-	b.eval(S + `.querySelector('#verify').click()`)
-	b.wait(S + `.querySelector('#signed-in')`)
-	b.is("signed in", S+`.querySelector('#signed-in').textContent`, "Accesso effettuato come Maria <b>Rossi</b>")
-	b.is("storage", `JSON.stringify(sessionStorage)`, `"incroci:session:`+hub.URL+`/incroci"`)
-	b.is("no cookies", `document.cookie + '|'`, "|")
+		// Signing out in one widget signs out the other.
+		testbrowser.Click(t, ctx, S("#signout"))
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		testbrowser.WaitFor(t, ctx, C("#email"))
+		testbrowser.CheckErrors(t, ctx)
+	})
+}
 
-	// The console learnt of the session and lists people.
-	b.wait(C + `.querySelector('#people tbody tr')`)
-	b.is("rows", C+`.querySelectorAll('#people tbody tr').length`, "20")
-	b.is("names are text", C+`.querySelector('#people tbody th').textContent`, `<img src=x onerror="window.pwned=1">Ali`)
-	b.is("no injected element", C+`.querySelectorAll('img').length + ' ' + (window.pwned === undefined)`, "0 true")
-	b.checkA11y("console")
-	b.eval(C + `.querySelector('input[name="role-101-mediator"]').click()`)
-	b.wait(C + `.querySelector('#status').textContent.includes('Mediatore linguistico-culturale')`)
-	if fake.people[0].Roles[len(fake.people[0].Roles)-1] != "mediator" {
-		t.Errorf("role not granted: %v", fake.people[0].Roles)
-	}
-	b.eval(C + `.querySelector('#next').focus()`)
-	b.eval(C + `.querySelector('#next').click()`)
-	b.wait(C + `.querySelector('nav').textContent.includes('Pagina 2 di 3') && ` + C + `.querySelector('.x').getAttribute('aria-busy') == 'false'`)
-	b.eval(C + `.querySelector('#next').click()`)
-	b.wait(C + `.querySelector('nav').textContent.includes('Pagina 3 di 3') && ` + C + `.querySelector('.x').getAttribute('aria-busy') == 'false'`)
-	b.is("last page", C+`.querySelectorAll('#people tbody tr').length + ' ' + `+C+`.querySelector('#next').getAttribute('aria-disabled') + ' ' + `+C+`.activeElement?.id`, "5 true prev")
-	b.typeInto(C, "#q", "zzz\r")
-	b.wait(C + `.querySelector('#empty')`)
-	b.is("empty", C+`.querySelector('#empty').textContent`, "Nessuna persona trovata")
-	b.eval(C + `.querySelector('#q').value = ''`)
-	b.typeInto(C, "#q", "persona 07\r")
-	b.wait(C + `.querySelectorAll('#people tbody tr').length == 1`)
-	b.typeInto(C, "#invite-email", "bad@x.it\r")
-	b.wait(`!` + C + `.querySelector('#invite-roles-err').hidden`)
-	b.is("invite field errors", C+`.querySelector('#invite-email-err').textContent + '|' + `+C+`.querySelector('#invite-roles-err').textContent + '|' + `+C+`.activeElement.id`, "Dominio non ammesso|Scegli un ruolo|invite-email")
-	b.checkA11y("invite errors")
-	b.eval(C + `.querySelector('#invite-email').value = 'dup@x.it'`)
-	b.eval(C + `.querySelector('#invite-send').click()`)
-	b.wait(`!` + C + `.querySelector('#invite-error').hidden`)
-	b.is("409", C+`.querySelector('#invite-error').textContent`, "già nell'ambito")
-	b.eval(C + `.querySelector('#invite-email').value = 'new@comune.lodi.it'`)
-	b.eval(C + `.querySelector('#invite-send').click()`)
-	b.wait(C + `.querySelector('#status').textContent.includes('Invito inviato a new@comune.lodi.it')`)
+// TestBrowserHostileStyles loads the sign-in widget on a page whose
+// stylesheet restyles everything with !important: inside the shadow root
+// the widget keeps its own look, and still works.
+func TestBrowserHostileStyles(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		ctx := testbrowser.Tab(t, browser)
+		S := func(sel string) string { return in(signin, sel) }
 
-	// A reload keeps the session (sessionStorage, GET /me), in English, without taking the focus.
-	b.open(page.URL + "/?lang=en")
-	b.wait(S + `?.querySelector('#signed-in')`)
-	b.wait(C + `?.querySelector('#people tbody tr')`)
-	b.is("english", S+`.querySelector('#signed-in').textContent + '|' + `+C+`.querySelector('h2').textContent`, "Signed in as Maria <b>Rossi</b>Sign out|People and roles")
-	b.is("focus left to the page", `document.activeElement.tagName`, "BODY")
-	b.eval(C + `.querySelector('#signout').click()`)
-	b.wait(S + `.querySelector('#email')`)
-	b.wait(C + `.querySelector('#email')`)
-	b.is("signed out", `JSON.stringify(sessionStorage)`, "{}")
+		testbrowser.Navigate(t, ctx, h.page("w=signin&css=hostile"))
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		if got := testbrowser.Style(t, ctx, "main h1", "color")["color"]; got != "rgb(255, 0, 0)" {
+			t.Fatalf("the hostile stylesheet is not applied to the page (h1 color %s)", got)
+		}
+		check := func(path string, want map[string]string) {
+			t.Helper()
+			props := make([]string, 0, len(want))
+			for p := range want {
+				props = append(props, p)
+			}
+			got := testbrowser.Style(t, ctx, path, props...)
+			for p, w := range want {
+				if got[p] != w {
+					t.Errorf("%s: %s is %q, want %q", path, p, got[p], w)
+				}
+			}
+		}
+		check(signin, map[string]string{"display": "block", "color": "rgb(26, 26, 26)", "font-size": "16px", "background-color": "rgb(255, 255, 255)", "text-transform": "none", "letter-spacing": "normal"})
+		check(S(".w"), map[string]string{"direction": "ltr", "font-size": "16px"})
+		check(S("label"), map[string]string{"display": "block", "font-size": "16px", "font-weight": "600", "color": "rgb(26, 26, 26)"})
+		check(S("#email"), map[string]string{"display": "block", "font-size": "16px", "margin-top": "0px", "border-top-width": "1px", "border-top-style": "solid", "background-color": "rgb(255, 255, 255)", "visibility": "visible"})
+		check(S("#send"), map[string]string{"display": "inline-block", "font-size": "16px", "background-color": "rgb(0, 102, 204)", "color": "rgb(255, 255, 255)", "margin-top": "0px", "border-top-width": "2px"})
+		check(S("#email-err"), map[string]string{"display": "none"}) // [hidden] stays hidden
+		if r := testbrowser.Box(t, ctx, S("#email")); r.Width < 200 || r.Height < 30 || r.Height > 80 {
+			t.Errorf("the address field is %+v", r)
+		}
+		if r := testbrowser.Box(t, ctx, S("#send")); r.Width < 80 || r.Height < 30 || r.Height > 80 {
+			t.Errorf("the button is %+v", r)
+		}
+		testbrowser.Screenshot(t, ctx, "email-form")
 
-	// The activation link signs in once, and leaves the page URL.
-	b.open(page.URL + "/?a=b&incroci_activation=act-ok#top")
-	b.wait(S + `?.querySelector('#signed-in')`)
-	b.wait(C + `?.querySelector('#people')`)
-	b.is("URL cleaned", `location.href`, page.URL+"/?a=b#top")
-	if n := len(fake.callsMatching("POST /incroci/auth/email/verify")); n != 3 {
-		t.Errorf("verify calls: %d, want 3 (two codes, then the link used by one widget only)", n)
-	}
-
-	// Not a coordinator: the console says so; lang=ar turns the layout right-to-left.
-	fake.mu.Lock()
-	fake.coord = false
-	fake.mu.Unlock()
-	b.open(page.URL + "/?attrs=lang%3Dar")
-	b.wait(C + `?.querySelector('#forbidden')`)
-	b.is("forbidden", C+`.querySelector('#forbidden').textContent`, "Non hai i permessi per gestire questo ambito")
-	b.is("rtl", S+`.querySelector('.w').dir + ' ' + `+C+`.querySelector('.w').dir`, "rtl ltr")
-	b.checkA11y("forbidden")
-	b.eval(C + `.querySelector('#signout').click()`)
-	b.wait(C + `.querySelector('#email')`)
-
-	// A bad activation link shows the error once.
-	b.open(page.URL + "/?incroci_activation=nope")
-	b.wait(S + `?.querySelector('#error') && !` + S + `.querySelector('#error').hidden`)
-	b.is("bad link", S+`.querySelector('#error').textContent`, "Codice errato o scaduto")
-
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range jsErrors {
-		t.Errorf("JavaScript error: %s", e)
-	}
+		h.signIn(ctx, signin, "operatore@comune.lodi.it")
+		check(S("#signout"), map[string]string{"font-size": "16px", "background-color": "rgb(255, 255, 255)", "color": "rgb(0, 102, 204)"})
+		testbrowser.Screenshot(t, ctx, "signed-in")
+		testbrowser.CheckErrors(t, ctx)
+	})
 }

@@ -72,7 +72,7 @@ interface Verified {
 }
 
 /** pageURL returns the page address without the activation parameter. */
-function pageURL(): URL {
+export function pageURL(): URL {
   const u = new URL(location.href);
   u.searchParams.delete(PARAM);
   return u;

@@ -243,7 +243,7 @@ export abstract class Widget extends HTMLElement {
     if (!first) {
       errBox.textContent = this.msg(e);
       errBox.hidden = false;
-    } else first.focus();
+    } else (first.querySelector<HTMLElement>('input') || first).focus(); // a fieldset cannot take the focus: its first field does
   }
 
   /** bad marks one field invalid with message m and returns it. */

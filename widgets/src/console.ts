@@ -3,7 +3,7 @@
 
 import { define, field, h, Widget } from './base';
 import { ApiError } from './api';
-import { AUTH, loadMe, SignIn, signedIn } from './auth';
+import { AUTH, loadMe, pageURL, SignIn, signedIn } from './auth';
 import { getSession, Me } from './session';
 
 /** ROLES are the roles a coordinator grants in an ambito, in display order. */
@@ -288,7 +288,8 @@ class IncrociConsole extends Widget {
     if (!this.busy(btn, true)) return;
     this.say(this.t('sending'));
     try {
-      await this.api(`${this.base()}/invitations`, { method: 'POST', body: { email, name, roles } });
+      // The invitation's link opens this page, where the widget signs the person in.
+      await this.api(`${this.base()}/invitations`, { method: 'POST', body: { email, name, roles, return_url: pageURL().href } });
       form.reset();
       this.load(this.t('invited', { email }));
     } catch (e) {
