@@ -60,14 +60,8 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 			return httpx.Invalid("ambito", "exists", "ambito.not_found")
 		}
 	}
-	if req.ReturnURL != "" {
-		ok, err := p.originAllowed(ctx, originOf(req.ReturnURL))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return httpx.Invalid("return_url", "origin", "return_url.origin")
-		}
+	if err := p.checkReturnURL(ctx, req.Ambito, req.ReturnURL); err != nil {
+		return err
 	}
 	// Read before the transaction: on SQLite's single connection a query
 	// outside an open transaction would wait for it forever.
@@ -97,6 +91,24 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 	}
 	p.WakeMail()
 	return nil
+}
+
+// checkReturnURL accepts a page for e-mail links on the ambito's own sites
+// or the hub's (Config.AllowedOrigins); with no ambito, on any allowed site.
+// Anything else would let a link carrying a sign-in token lead elsewhere.
+func (p *Platform) checkReturnURL(ctx context.Context, ambito, returnURL string) error {
+	if returnURL == "" {
+		return nil
+	}
+	origins, _, err := p.lookup(ctx)
+	if err != nil {
+		return err
+	}
+	owners := origins[originOf(returnURL)]
+	if slices.Contains(owners, "") || (len(owners) > 0 && (ambito == "" || slices.Contains(owners, ambito))) {
+		return nil
+	}
+	return httpx.Invalid("return_url", "origin", "return_url.origin")
 }
 
 // mayActivate decides whether email may sign in, and in which ambito a new
@@ -141,10 +153,10 @@ func (p *Platform) newActivation(ctx context.Context, tx *gorm.DB, email, ambito
 func (p *Platform) link(returnURL, token string) string {
 	base := returnURL
 	if base == "" {
-		if p.cfg.PublicURL == "" {
+		if p.cfg.LinkPage == "" {
 			return ""
 		}
-		base = originOf(p.cfg.PublicURL) + "/"
+		base = p.cfg.LinkPage
 	}
 	u, err := url.Parse(base)
 	if err != nil {
@@ -198,24 +210,16 @@ func (p *Platform) VerifyActivation(ctx context.Context, v Verification, client 
 	}
 	now := p.now()
 	var out *SessionGrant
-	var wrong int64
+	var wrong []int64
 	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var a activation
-		q := tx.Where("used_at IS NULL AND expires_at > ?", now)
-		if v.Token != "" {
-			q = q.Where("link_hash = ?", tokenHash(v.Token))
-		} else {
-			q = q.Where("email = ? AND attempts < ?", email, p.cfg.MaxCodeAttempts).Order("id DESC")
-		}
-		if err := q.Take(&a).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
+		a, err := p.findActivation(ctx, tx, v, email, now)
+		if err != nil {
+			var miss *codeMismatch
+			if errors.As(err, &miss) {
+				wrong = miss.ids
 				return ErrInvalidCode
 			}
-			return fmt.Errorf("incroci: find activation: %w", err)
-		}
-		if v.Token == "" && subtle.ConstantTimeCompare([]byte(a.CodeHash), []byte(p.keys.digest("code", email, v.Code))) != 1 {
-			wrong = a.ID
-			return ErrInvalidCode
+			return err
 		}
 		// Claim the activation; a concurrent claim of the same one loses.
 		res := tx.Model(&activation{}).Where("id = ? AND used_at IS NULL", a.ID).Update("used_at", now)
@@ -237,14 +241,55 @@ func (p *Platform) VerifyActivation(ctx context.Context, v Verification, client 
 		out, err = p.startSession(ctx, tx, person.ID, "email", a.Ambito)
 		return err
 	})
-	if wrong != 0 {
+	if len(wrong) > 0 {
 		// Counted outside the failed transaction, so the attempt sticks.
-		if uerr := p.db.WithContext(ctx).Model(&activation{}).Where("id = ?", wrong).
+		if uerr := p.db.WithContext(ctx).Model(&activation{}).Where("id IN ?", wrong).
 			Update("attempts", gorm.Expr("attempts + 1")).Error; uerr != nil {
 			return nil, fmt.Errorf("incroci: count attempt: %w", uerr)
 		}
 	}
 	return out, err
+}
+
+// codeMismatch lists the live activations a wrong code was tried against.
+type codeMismatch struct{ ids []int64 }
+
+func (*codeMismatch) Error() string { return "code mismatch" }
+
+// findActivation returns the live activation that v proves: the one whose
+// link token it carries, or, for a code, whichever live activation of the
+// address (a sign-in, an invitation) has that code. A wrong code is a
+// *codeMismatch naming every live activation it was tried against, so each
+// counts the attempt.
+func (p *Platform) findActivation(ctx context.Context, tx *gorm.DB, v Verification, email string, now time.Time) (*activation, error) {
+	q := tx.WithContext(ctx).Where("used_at IS NULL AND expires_at > ?", now)
+	if v.Token != "" {
+		var a activation
+		err := q.Where("link_hash = ?", tokenHash(v.Token)).Take(&a).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, ErrInvalidCode
+		}
+		if err != nil {
+			return nil, fmt.Errorf("incroci: find activation: %w", err)
+		}
+		return &a, nil
+	}
+	var live []activation
+	if err := q.Where("email = ? AND attempts < ?", email, p.cfg.MaxCodeAttempts).Order("id DESC").Find(&live).Error; err != nil {
+		return nil, fmt.Errorf("incroci: find activation: %w", err)
+	}
+	if len(live) == 0 {
+		return nil, ErrInvalidCode
+	}
+	want := []byte(p.keys.digest("code", email, v.Code))
+	miss := &codeMismatch{}
+	for i := range live {
+		if subtle.ConstantTimeCompare([]byte(live[i].CodeHash), want) == 1 {
+			return &live[i], nil
+		}
+		miss.ids = append(miss.ids, live[i].ID)
+	}
+	return nil, miss
 }
 
 // Invite adds a person (created if new) to ambito with roles and e-mails
@@ -270,13 +315,8 @@ func (p *Platform) Invite(ctx context.Context, ambito string, in InviteInput) (*
 			return nil, ErrCannotGrant
 		}
 	}
-	if in.ReturnURL != "" {
-		if ok, err := p.originAllowed(ctx, originOf(in.ReturnURL)); err != nil || !ok {
-			if err != nil {
-				return nil, err
-			}
-			return nil, httpx.Invalid("return_url", "origin", "return_url.origin")
-		}
+	if err := p.checkReturnURL(ctx, ambito, in.ReturnURL); err != nil {
+		return nil, err
 	}
 	a, err := p.GetAmbito(ctx, ambito)
 	if err != nil {

@@ -1,6 +1,7 @@
 package incroci_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +170,38 @@ func TestSessionsSignOut(t *testing.T) {
 		expect(t, e.req("GET", "/me", nil, "Authorization", "Basic Zm9vOmJhcg=="), 401, "not a bearer")
 		expect(t, e.req("GET", "/me", nil), 401, "no token")
 	})
+}
+
+func TestInvitationCodeWorksBesideASignInCode(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		coord := e.person("coord@comune.lodi.it", "lodi:coordinator")
+		expect(t, e.as(coord, "POST", "/ambiti/lodi/invitations", map[string]any{"email": "new@example.org", "roles": []string{"mediator"}}), 201, "invite")
+		invite := codeOf(t, e.waitMail("new@example.org", 0).Text)
+		// The widget asks for a sign-in code first, then the invited person
+		// types the code from the invitation.
+		expect(t, e.req("POST", "/auth/email", map[string]any{"email": "new@example.org"}), 202, "request")
+		e.waitMail("new@example.org", 1)
+		r := e.req("POST", "/auth/email/verify", map[string]any{"email": "new@example.org", "code": invite})
+		expect(t, r, 200, "invitation code")
+	})
+}
+
+func TestReturnURLMustBeOnTheAmbitosSites(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		coord := e.person("coord@comune.lodi.it", "lodi:coordinator")
+		r := e.as(coord, "POST", "/ambiti/lodi/invitations", map[string]any{"email": "new@example.org", "roles": []string{"operator"}, "return_url": cremaOrigin + "/x"})
+		expect(t, r, 422, "lodi invitation leading to crema's site")
+		r = e.req("POST", "/auth/email", map[string]any{"email": "a@comune.lodi.it", "ambito": "lodi", "return_url": cremaOrigin + "/x"})
+		expect(t, r, 422, "lodi sign-in leading to crema's site")
+		expect(t, e.req("POST", "/auth/email", map[string]any{"email": "a@comune.lodi.it", "return_url": cremaOrigin + "/x"}), 202, "no ambito: any allowed site")
+	})
+}
+
+func codeOf(t *testing.T, text string) string {
+	t.Helper()
+	m := regexp.MustCompile(`codice:? (\d{6})`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("no code in:\n%s", text)
+	}
+	return m[1]
 }

@@ -35,9 +35,13 @@ type Config struct {
 	// Logger receives structured logs. Default: slog.Default().
 	Logger *slog.Logger
 	// PublicURL is the address where the platform is mounted as seen from
-	// browsers, e.g. "https://hub.example.it/incroci". Links in e-mails point
-	// here when the widget gave no page of its own to return to. Default: "".
+	// browsers, e.g. "https://hub.example.it/incroci". Default: "".
 	PublicURL string
+	// LinkPage is the web page, with the sign-in widget on it, that the links
+	// in e-mails open when the widget asking gave no page of its own (its
+	// return_url). Default: the root of PublicURL's site, such as
+	// "https://hub.example.it/"; with neither, e-mails carry only the code.
+	LinkPage string
 	// AllowedOrigins are web origins allowed besides those of the ambiti,
 	// such as the hub's own site. Default: none.
 	AllowedOrigins []string
@@ -127,6 +131,14 @@ func New(ctx context.Context, cfg Config) (*Platform, error) {
 		cfg.Audience = "incroci"
 	}
 	cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+	if cfg.LinkPage == "" && cfg.PublicURL != "" {
+		if o := originOf(cfg.PublicURL); o != "" {
+			cfg.LinkPage = o + "/"
+		}
+	}
+	if cfg.LinkPage != "" && originOf(cfg.LinkPage) == "" {
+		return nil, fmt.Errorf("incroci: Config.LinkPage %q is not an http(s) URL", cfg.LinkPage)
+	}
 	def := func(d *time.Duration, v time.Duration) {
 		if *d <= 0 {
 			*d = v
