@@ -9,10 +9,13 @@ package widgets_test
 // CI=true they fail instead.
 
 import (
+	"encoding/base64"
+
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/golang-jwt/jwt/v5"
 	"html"
 	"io"
 	"log/slog"
@@ -112,7 +115,8 @@ incroci-signin, incroci-console { color:red !important; font-size:40px !importan
 // (scripts from the hub only, nothing inline, Trusted Types); css=hostile,
 // the hostile stylesheet; lang, the page's language; nohub=1, the sign-in
 // widget without its hub attribute (taken from its script's address);
-// content=ar, the sign-in widget's content-lang.
+// content=ar, the sign-in widget's content-lang; assertion, an identity the
+// site signed for its own signed-in user, for the sign-in widget.
 func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/hostile.css":
@@ -155,6 +159,9 @@ func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 		attrs := fmt.Sprintf(` ambito="lodi" hub="%s/incroci"`, hubOrigin)
 		if name == "signin" && q.Get("nohub") == "1" {
 			attrs = ` ambito="lodi"`
+		}
+		if a := q.Get("assertion"); name == "signin" && a != "" {
+			attrs += fmt.Sprintf(` assertion="%s"`, html.EscapeString(a))
 		}
 		if c := q.Get("content"); name == "signin" && c != "" {
 			attrs += fmt.Sprintf(` content-lang="%s"`, html.EscapeString(c))
@@ -641,5 +648,50 @@ func TestBrowserHostileStyles(t *testing.T) {
 		check(S("#signout"), map[string]string{"font-size": "16px", "background-color": "rgb(255, 255, 255)", "color": "rgb(0, 102, 204)"})
 		testbrowser.Screenshot(t, ctx, "signed-in")
 		testbrowser.CheckErrors(t, ctx)
+	})
+}
+
+// TestBrowserHostAssertion: an ambito site with its own login signs an
+// identity for its user and hands it to <incroci-signin>, which exchanges it
+// for a session; a replayed or forged identity shows an error instead.
+func TestBrowserHostAssertion(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		ctx := testbrowser.Tab(t, browser)
+		secret, err := h.p.RotateHostSecret(h.sys, "lodi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := base64.RawURLEncoding.DecodeString(secret.Secret)
+		sign := func(jti string, key []byte) string {
+			now := time.Now()
+			tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"iss": "lodi", "aud": "incroci", "sub": "u-7",
+				"email": "l.verdi@comune.lodi.it", "name": "Lucia Verdi", "iat": now.Unix(), "exp": now.Add(5 * time.Minute).Unix(), "jti": jti})
+			tok.Header["kid"] = secret.ID
+			s, err := tok.SignedString(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+		good := sign("a1", key)
+		testbrowser.Navigate(t, ctx, h.page("w=signin&assertion="+good))
+		testbrowser.WaitFor(t, ctx, in(signin, "#signed-in"))
+		if got := testbrowser.Text(t, ctx, in(signin, "#signed-in p")); !strings.Contains(got, "Lucia Verdi") {
+			t.Fatalf("signed in as %q", got)
+		}
+		if a := testbrowser.Eval[string](t, ctx, `document.querySelector('incroci-signin').getAttribute('assertion') || ''`); a != "" {
+			t.Fatal("the widget must drop the assertion once used")
+		}
+		testbrowser.Axe(t, ctx, "sign-in: signed in from the site's identity")
+		// The same identity again (a replay), in a fresh tab.
+		other := testbrowser.Tab(t, browser)
+		testbrowser.Navigate(t, other, h.page("w=signin&assertion="+good))
+		testbrowser.WaitFor(t, other, in(signin, "#error:not([hidden])"))
+		if got := testbrowser.Text(t, other, in(signin, "#error")); !strings.Contains(got, "non è valida") {
+			t.Fatalf("replayed identity: %q", got)
+		}
+		testbrowser.WaitFor(t, other, in(signin, "#email"))
 	})
 }

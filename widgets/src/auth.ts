@@ -87,18 +87,30 @@ export class SignIn {
   constructor(private w: Widget) {}
 
   /**
-   * activate exchanges ?incroci_activation=<token> for a session and removes
-   * the parameter at once (so only one widget uses it). It returns whether
-   * there was one.
+   * activate opens a session without asking for an address: from an
+   * identity the ambito's own site signed for its signed-in user (the
+   * element's assertion attribute, exchanged at /auth/host), or from the
+   * ?incroci_activation=<token> of an e-mail link. Either is used once and
+   * removed at once, so no other widget reuses it. It returns whether there
+   * was one.
    */
   activate(): boolean {
+    const a = this.w.getAttribute('assertion');
+    if (a) {
+      this.w.removeAttribute('assertion');
+      return this.exchange('/auth/host', { assertion: a });
+    }
     const tok = new URL(location.href).searchParams.get(PARAM);
     if (!tok) return false;
     history.replaceState(history.state, '', pageURL().href);
+    return this.exchange('/auth/email/verify', { token: tok });
+  }
+
+  private exchange(path: string, body: object): boolean {
     this.view = 'wait';
     this.w.say(this.w.t('signing_in'));
     this.render();
-    this.w.api<Verified>('/auth/email/verify', { method: 'POST', body: { token: tok } }).then(
+    this.w.api<Verified>(path, { method: 'POST', body }).then(
       (r) => this.done(r.data),
       (e) => {
         this.view = 'email';
