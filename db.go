@@ -49,6 +49,9 @@ func OpenDB(ctx context.Context, dsn string) (*gorm.DB, error) {
 }
 
 func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*gorm.DB, error) {
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("incroci: sqlite path %q must not contain '?'", path)
+	}
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("incroci: create database folder: %w", err)
@@ -59,7 +62,9 @@ func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*gorm.DB, e
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	db, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+	// A plain path, not a file: URI, so that '#' or '%' in folder names
+	// are taken literally.
+	db, err := gorm.Open(sqlite.Open(path+"?"+q.Encode()), cfg)
 	if err != nil {
 		return nil, fmt.Errorf("incroci: open sqlite %s: %w", path, err)
 	}

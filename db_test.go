@@ -2,6 +2,7 @@ package incroci_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 func TestOpenDBSQLite(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "nested", "folder", "hub.db")
+	path := filepath.Join(t.TempDir(), "nested", "folder #1", "hub.db")
 	db, err := incroci.OpenDB(ctx, "sqlite:"+path)
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +27,9 @@ func TestOpenDBSQLite(t *testing.T) {
 	db.Raw("PRAGMA foreign_keys").Scan(&fk)
 	if mode != "wal" || busy < 1000 || fk != 1 {
 		t.Fatalf("journal_mode %q busy_timeout %d foreign_keys %d", mode, busy, fk)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the database is not at the path given: %v", err)
 	}
 	if n := sqlDB.Stats().MaxOpenConnections; n != 1 {
 		t.Fatalf("sqlite must use one connection, has %d", n)

@@ -98,6 +98,17 @@ func (p *Platform) handleUpdateMe(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, me)
 }
 
+func (p *Platform) handleExportMe(c *gin.Context) {
+	data, err := p.ExportMe(c.Request.Context())
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="incroci-personal-data.json"`)
+	c.Header("Cache-Control", "no-store")
+	httpx.OK(c, http.StatusOK, data)
+}
+
 func (p *Platform) handleListAmbiti(c *gin.Context) {
 	all, err := p.ListAmbiti(c.Request.Context())
 	if err != nil {

@@ -78,6 +78,9 @@ type Config struct {
 	MaxAssertionTTL time.Duration
 	// SecretGrace is how long a rotated host secret keeps working. Default: 24 hours.
 	SecretGrace time.Duration
+	// AuditRetention is how long audit entries are kept; Prune deletes older
+	// ones. Default: 0, kept for ever (set it to what your records policy says).
+	AuditRetention time.Duration
 	// BodyLimit is the largest JSON body accepted. Default: 1 MiB.
 	BodyLimit int64
 	// Now tells the time; tests set it. Default: time.Now.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incrocicomuni/incroci"
 )
@@ -185,4 +186,66 @@ func TestProfile(t *testing.T) {
 			t.Fatalf("name %s", r.Raw)
 		}
 	})
+}
+
+func TestExportMe(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		tok := e.signIn("op@comune.lodi.it")
+		expect(t, e.as(tok, "PATCH", "/me", map[string]any{"name": "Giulia Bianchi"}), 200, "profile")
+		r := e.as(tok, "GET", "/me/export", nil)
+		expect(t, r, 200, "export")
+		d := r.data()
+		if d["person"].(map[string]any)["name"] != "Giulia Bianchi" || len(d["sessions"].([]any)) != 1 {
+			t.Fatalf("export %s", r.Raw)
+		}
+		if strings.Contains(string(r.Raw), tok) || strings.Contains(string(r.Raw), "token_hash") {
+			t.Fatal("an export must never hold session tokens")
+		}
+		actions := fmt.Sprint(d["activity"])
+		for _, a := range []string{"person.profile", "session.start"} {
+			if !strings.Contains(actions, a) {
+				t.Fatalf("activity lacks %s: %s", a, actions)
+			}
+		}
+		if !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("headers %v", r.Header)
+		}
+		expect(t, e.req("GET", "/me/export", nil), 401, "anonymous export")
+	})
+}
+
+func TestPruneKeepsWhatIsLive(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		old := e.signIn("old@comune.lodi.it")
+		e.clock.Add(37 * time.Hour) // the first session expired over a day ago
+		live := e.signIn("new@comune.lodi.it")
+		if err := e.p.Prune(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		e.db.Model(&incroci.Session{}).Count(&n)
+		if n != 1 {
+			t.Fatalf("%d sessions left, want the live one only", n)
+		}
+		expect(t, e.as(live, "GET", "/me", nil), 200, "live session after prune")
+		expect(t, e.as(old, "GET", "/me", nil), 401, "pruned session")
+		// Audit entries are kept unless a retention is set.
+		var audit int64
+		e.db.Model(&incroci.AuditEntry{}).Count(&audit)
+		if audit == 0 {
+			t.Fatal("audit entries pruned without a retention")
+		}
+	})
+	bothDBs(t, func(t *testing.T, e *env) {
+		e.signIn("a@comune.lodi.it")
+		e.clock.Add(400 * 24 * time.Hour)
+		if err := e.p.Prune(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		var audit int64
+		e.db.Model(&incroci.AuditEntry{}).Count(&audit)
+		if audit != 0 {
+			t.Fatalf("%d audit entries older than the retention survived", audit)
+		}
+	}, func(c *incroci.Config) { c.AuditRetention = 365 * 24 * time.Hour })
 }

@@ -31,26 +31,3 @@ func (p *Platform) limit(ctx context.Context, tx *gorm.DB, bucket, key string, m
 	}
 	return nil
 }
-
-// Prune deletes what has expired: rate-limit hits, used and expired
-// activations, expired sessions and used host tokens. The hub calls it
-// periodically; it is safe to call from several instances.
-func (p *Platform) Prune(ctx context.Context) error {
-	now := p.now()
-	db := p.db.WithContext(ctx)
-	steps := []struct {
-		what string
-		run  func() error
-	}{
-		{"rate hits", func() error { return db.Where("at < ?", now.Add(-p.cfg.RateWindow)).Delete(&rateHit{}).Error }},
-		{"activations", func() error { return db.Where("expires_at < ?", now.Add(-time.Hour)).Delete(&activation{}).Error }},
-		{"sessions", func() error { return db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&Session{}).Error }},
-		{"host tokens", func() error { return db.Where("expires_at < ?", now).Delete(&usedAssertion{}).Error }},
-	}
-	for _, s := range steps {
-		if err := s.run(); err != nil {
-			return fmt.Errorf("incroci: prune %s: %w", s.what, err)
-		}
-	}
-	return nil
-}

@@ -21,6 +21,7 @@ func (p *Platform) routes() []httpx.Route {
 
 		{Method: "GET", Path: "/me", Access: signedIn, Handler: p.handleMe},
 		{Method: "PATCH", Path: "/me", Access: signedIn, Handler: p.handleUpdateMe},
+		{Method: "GET", Path: "/me/export", Access: signedIn, Handler: p.handleExportMe},
 
 		{Method: "GET", Path: "/ambiti", Access: anyone, Handler: p.handleListAmbiti},
 		{Method: "POST", Path: "/ambiti", Access: admin, Handler: p.handleCreateAmbito},
