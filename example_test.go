@@ -3,7 +3,14 @@ package incroci_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
 	"fmt"
+	"github.com/golang-jwt/jwt/v5"
 	"log"
 	"net/http/httptest"
 	"os"
@@ -68,4 +75,71 @@ func ExamplePlatform_SignIn() {
 	}
 	fmt.Println(s.Person.Name, s.Person.Roles)
 	// Output: Giulia Bianchi [{crema operator}]
+}
+
+// An ambito website with its own login signs an identity for its user with
+// a secret the hub's admin gave it, and exchanges it for a session (or puts
+// it in the widget's assertion attribute, which does the same).
+func ExamplePlatform_ExchangeHostAssertion() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "incroci-example")
+	defer os.RemoveAll(dir)
+	db, _ := incroci.OpenDB(ctx, "sqlite:"+filepath.Join(dir, "incroci.db"))
+	p, _ := incroci.New(ctx, incroci.Config{DB: db, Secret: []byte("an example secret of 32 bytes!!!"), Logger: quietLogger()})
+	defer p.Close(ctx)
+	sys := incroci.AsSystem(ctx)
+	p.CreateAmbito(sys, incroci.AmbitoInput{Slug: "lodi", Name: "Ambito Distrettuale di Lodi"})
+	secret, _ := p.RotateHostSecret(sys, "lodi") // shown once: the site keeps it
+
+	// On the ambito's website, after its own login:
+	key, _ := base64.RawURLEncoding.DecodeString(secret.Secret)
+	now := time.Now()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
+		"iss": "lodi", "aud": "incroci", "sub": "user-42", "email": "m.rossi@comune.lodi.it", "name": "Mario Rossi",
+		"iat": now.Unix(), "exp": now.Add(2 * time.Minute).Unix(), "jti": "7f1c2d",
+	})
+	tok.Header["kid"] = secret.ID
+	assertion, _ := tok.SignedString(key)
+
+	s, err := p.ExchangeHostAssertion(ctx, assertion)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Person.Name, s.Person.Roles)
+	_, err = p.ExchangeHostAssertion(ctx, assertion)
+	fmt.Println(errors.Is(err, incroci.ErrInvalidAssertion)) // each identity is used once
+	// Output:
+	// Mario Rossi [{lodi operator}]
+	// true
+}
+
+// A partner whose pages already know the user (its own session cookie) lets
+// the platform recognise them on every request, with no incroci sign-in.
+func ExampleConfig_identify() {
+	ctx := context.Background()
+	dir, _ := os.MkdirTemp("", "incroci-example")
+	defer os.RemoveAll(dir)
+	db, _ := incroci.OpenDB(ctx, "sqlite:"+filepath.Join(dir, "incroci.db"))
+	p, _ := incroci.New(ctx, incroci.Config{
+		DB: db, Secret: []byte("an example secret of 32 bytes!!!"), Logger: quietLogger(),
+		Identify: func(ctx context.Context, r *http.Request) (*incroci.Identity, error) {
+			c, err := r.Cookie("partner_session")
+			if err != nil || c.Value != "valid-session-of-anna" { // the partner's own check
+				return nil, nil // anonymous
+			}
+			return &incroci.Identity{Email: "a.neri@comune.crema.cr.it", Name: "Anna Neri", Ambito: "crema"}, nil
+		},
+	})
+	defer p.Close(ctx)
+	p.CreateAmbito(incroci.AsSystem(ctx), incroci.AmbitoInput{Slug: "crema", Name: "Ambito distrettuale di Crema"})
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	p.Mount(r.Group("/incroci"))
+
+	req := httptest.NewRequest("GET", "/incroci/me", nil)
+	req.AddCookie(&http.Cookie{Name: "partner_session", Value: "valid-session-of-anna"})
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	fmt.Println(w.Code, strings.Contains(w.Body.String(), `"name":"Anna Neri"`))
+	// Output: 200 true
 }
