@@ -14,7 +14,7 @@ import (
 // Modules put them on their own route groups, so that they do not depend on
 // the order in which partners mount things.
 func (p *Platform) Middleware() []gin.HandlerFunc {
-	return []gin.HandlerFunc{httpx.RequestLog(p.log), httpx.Recover(), p.withLang, p.cors, p.identify}
+	return []gin.HandlerFunc{httpx.RequestLog(p.log), httpx.Recover(), p.withLang, p.cors, p.identify, p.idempotency}
 }
 
 func (p *Platform) withLang(c *gin.Context) {
@@ -44,7 +44,7 @@ func (p *Platform) cors(c *gin.Context) {
 	}
 	h := c.Writer.Header()
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Location")
+	h.Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Location, Idempotent-Replayed")
 	if c.Request.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
 		h.Set("Access-Control-Allow-Headers", corsHeaders)

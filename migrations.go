@@ -10,7 +10,7 @@ import (
 // migrations are the platform's schema steps. A released step never changes:
 // each has its own frozen copy of the structs it creates.
 var migrations = []migrate.Step{
-	{Version: 1, Name: "ambiti, people, roles, sessions, activations, host secrets, rate limits, audit, mail outbox", Up: m1Up},
+	{Version: 1, Name: "ambiti, people, roles, sessions, activations, host secrets, rate limits, audit, mail outbox, idempotency keys", Up: m1Up},
 }
 
 type m1Ambito struct {
@@ -131,7 +131,19 @@ type m1OutboxRow struct {
 
 func (m1OutboxRow) TableName() string { return "incroci_mail_outbox" }
 
+type m1IdempotentRequest struct {
+	ID          int64     `gorm:"primaryKey"`
+	KeyHash     string    `gorm:"size:64;not null;uniqueIndex:incroci_idempotency_key"`
+	RequestHash string    `gorm:"size:64;not null"`
+	Done        bool      `gorm:"not null;default:false"`
+	Status      int       `gorm:"not null;default:0"`
+	Sealed      string    `gorm:"type:text;not null;default:''"`
+	CreatedAt   time.Time `gorm:"not null;index:incroci_idempotency_created"`
+}
+
+func (m1IdempotentRequest) TableName() string { return "incroci_idempotency" }
+
 func m1Up(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&m1Ambito{}, &m1Person{}, &m1RoleGrant{}, &m1Session{},
-		&m1Activation{}, &m1HostSecret{}, &m1RateHit{}, &m1UsedAssertion{}, &m1AuditEntry{}, &m1OutboxRow{})
+		&m1Activation{}, &m1HostSecret{}, &m1RateHit{}, &m1UsedAssertion{}, &m1AuditEntry{}, &m1OutboxRow{}, &m1IdempotentRequest{})
 }

@@ -21,6 +21,9 @@ func (p *Platform) Prune(ctx context.Context) error {
 		{"activations", func() error { return db.Where("expires_at < ?", now.Add(-time.Hour)).Delete(&activation{}).Error }},
 		{"sessions", func() error { return db.Where("expires_at < ?", now.Add(-24*time.Hour)).Delete(&Session{}).Error }},
 		{"host tokens", func() error { return db.Where("expires_at < ?", now).Delete(&usedAssertion{}).Error }},
+		{"idempotency keys", func() error {
+			return db.Where("created_at < ?", now.Add(-idempotencyTTL)).Delete(&idempotentRequest{}).Error
+		}},
 		{"audit entries", func() error {
 			if p.cfg.AuditRetention <= 0 {
 				return nil
