@@ -18,6 +18,7 @@ type Problem struct {
 	Key    string
 }
 
+// Error describes the problem in English, for logs.
 func (p *Problem) Error() string { return p.Code + ": " + i18n.T(i18n.EN, p.Key) }
 
 // NewProblem declares a Problem. Modules declare their own for specific
@@ -88,6 +89,7 @@ type FieldIssue struct {
 	Message string
 }
 
+// Error lists the invalid fields, for logs.
 func (e *ValidationError) Error() string {
 	s := "validation:"
 	for _, f := range e.Fields {
@@ -107,6 +109,7 @@ func Invalid(field, rule, key string, args ...any) error {
 // RateLimitError says a limit was hit and when to try again.
 type RateLimitError struct{ RetryAfter time.Duration }
 
+// Error says when to retry, for logs.
 func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("rate limited, retry after %s", e.RetryAfter)
 }
@@ -117,6 +120,7 @@ func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited
 // TooLargeError says a body or file exceeded Limit bytes.
 type TooLargeError struct{ Limit int64 }
 
+// Error names the limit, for logs.
 func (e *TooLargeError) Error() string { return fmt.Sprintf("body larger than %d bytes", e.Limit) }
 
 // Is makes errors.Is(err, ErrTooLarge) true.

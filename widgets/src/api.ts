@@ -129,3 +129,136 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
     await sleep(err.retryAfter ? err.retryAfter * 1e3 : 2 ** n * 500 * (1 + Math.random() / 2));
   }
 }
+
+/**
+ * StreamState is what a stream reports: "open" when connected, "resync" when
+ * connected again without an event id to resume from (events of the gap may
+ * be lost: reload what is shown), "retry" when down and about to reconnect,
+ * "stop" when it gave up for good (the HTTP status says why: 401, 403…).
+ */
+export type StreamState = 'open' | 'resync' | 'retry' | 'stop';
+
+/** Listener hears a stream. */
+export interface Listener {
+  /** onEvent gets each new event: type ("message" if unnamed), data (JSON parsed, else text) and id. */
+  onEvent(type: string, data: unknown, id: string): void;
+  onState?(state: StreamState, status?: number): void;
+  /** idle is how long without a byte (heartbeats included) before reconnecting, default 45000 ms. */
+  idle?: number;
+}
+
+const num = (x: string) => (/^\d+$/.test(x) ? +x : NaN);
+
+/**
+ * stream reads the Server-Sent Events of hub+path over fetch (so the token
+ * travels in the Authorization header, never in the URL). It reconnects with
+ * backoff and jitter after a network error, the end of the stream or an idle
+ * connection, resuming with Last-Event-ID and dropping events whose numeric
+ * id is not above the last one seen; it stops on any 4xx but 408 and 429 (a
+ * 401 also clears the session), or when close is called.
+ */
+export function stream(hub: string, lang: string, path: string, on: Listener): { close(): void } {
+  let last = ''; // id of the last event seen
+  let retry = 3e3; // the server's hint
+  let fails = 0;
+  let done = false;
+  let opened = false;
+  let ac: AbortController | undefined;
+  let wait: ReturnType<typeof setTimeout> | undefined;
+  const now = () => {
+    if (wait) clearTimeout(wait), connect();
+  };
+  const end = (status?: number) => {
+    if (done) return;
+    done = true;
+    clearTimeout(wait);
+    ac?.abort();
+    removeEventListener('online', now);
+    if (status) on.onState?.('stop', status);
+  };
+  addEventListener('online', now);
+
+  async function connect() {
+    wait = undefined;
+    const s = getSession(hub);
+    if (!s) return end(401);
+    const c = (ac = new AbortController());
+    let dog: ReturnType<typeof setTimeout> | undefined;
+    const pet = () => {
+      clearTimeout(dog);
+      dog = setTimeout(() => c.abort(), on.idle || 45e3);
+    };
+    const since = Date.now();
+    let after = 0;
+    pet();
+    try {
+      const headers: Record<string, string> = { Accept: 'text/event-stream', 'Accept-Language': lang, Authorization: 'Bearer ' + s.token };
+      if (last) headers['Last-Event-ID'] = last;
+      const res = await fetch(hub + path, { headers, signal: c.signal, credentials: 'omit', cache: 'no-store' });
+      const st = res.status;
+      if (st >= 400 && st < 500 && st != 408 && st != 429) {
+        if (st == 401 && getSession(hub)?.token == s.token) setSession(hub, null);
+        return end(st);
+      }
+      after = seconds(res.headers.get('Retry-After'));
+      if (!res.ok || !res.body || !/^text\/event-stream/.test(res.headers.get('Content-Type') || '')) throw 0;
+      on.onState?.(opened && !last ? 'resync' : 'open');
+      opened = true;
+      const rd = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buf = '';
+      let data = '';
+      let type = '';
+      let id: string | undefined;
+      for (;;) {
+        const r = await rd.read();
+        if (r.done || done) break;
+        pet();
+        buf += r.value;
+        // A CR at the end may be half of a CRLF: wait for the next chunk.
+        for (let m; (m = /\r\n?|\n/.exec(buf)) && (m[0] != '\r' || m.index < buf.length - 1); ) {
+          const line = buf.slice(0, m.index);
+          buf = buf.slice(m.index + m[0].length);
+          if (!line) {
+            // A blank line ends the event.
+            if (id != undefined && !(num(id) <= num(last))) last = id;
+            else if (id != undefined) data = '';
+            if (data && !done) {
+              let v: unknown = data.slice(0, -1);
+              try {
+                v = JSON.parse(v as string);
+              } catch {}
+              fails = 0;
+              try {
+                on.onEvent(type || 'message', v, last);
+              } catch (e) {
+                setTimeout(() => { throw e; });
+              }
+            }
+            data = type = '';
+            id = undefined;
+            continue;
+          }
+          const i = line.indexOf(':');
+          if (!i) continue; // a comment
+          const f = i < 0 ? line : line.slice(0, i);
+          let v = i < 0 ? '' : line.slice(i + 1);
+          if (v[0] == ' ') v = v.slice(1);
+          if (f == 'data') data += v + '\n';
+          else if (f == 'event') type = v;
+          else if (f == 'id' && !v.includes('\0')) id = v;
+          else if (f == 'retry' && /^\d+$/.test(v)) retry = +v;
+        }
+      }
+    } catch {
+    } finally {
+      clearTimeout(dog);
+      c.abort();
+    }
+    if (done) return;
+    if (Date.now() - since > 6e4) fails = 0;
+    on.onState?.('retry');
+    wait = setTimeout(connect, Math.max(after * 1e3, Math.min(6e4, retry * 2 ** fails++) * (0.5 + Math.random() / 2)));
+  }
+  connect();
+  return { close: () => end() };
+}

@@ -61,7 +61,9 @@ th,td{text-align:start;vertical-align:top;padding:.5em;border-bottom:1px solid v
 thead th{border-bottom-width:2px}
 .x{overflow-x:auto}
 .roles{display:flex;flex-wrap:wrap;gap:.25em .75em;margin:0}
-.roles label{display:inline-flex;align-items:center;font-weight:400;margin:0}`;
+.roles label{display:inline-flex;align-items:center;font-weight:400;margin:0}
+.note{font-size:.9em;border-inline-start:4px solid var(--_l);padding:.25em .75em;margin:0 0 1em}
+.note:empty{border:0;padding:0;margin:0}`;
 
 let sheet: CSSStyleSheet | undefined;
 

@@ -1,8 +1,9 @@
 // <incroci-console>: the console of coordinators. First view "Persone e
-// ruoli": the people of the ambito, their roles, invitations.
+// ruoli": the people of the ambito, their roles, invitations, kept current
+// by the ambito's people event stream while it is shown.
 
 import { define, field, h, Widget } from './base';
-import { ApiError } from './api';
+import { ApiError, stream } from './api';
 import { AUTH, loadMe, pageURL, SignIn, signedIn } from './auth';
 import { getSession, Me } from './session';
 
@@ -34,6 +35,8 @@ const D = {
     invite_name: 'Nome e cognome',
     invite_send: 'Invia l’invito',
     invited: 'Invito inviato a {email}.',
+    updated: 'Elenco aggiornato',
+    paused: 'Aggiornamenti in tempo reale sospesi, nuovo tentativo…',
     operator: 'Operatore sociale',
     consultant: 'Consulente legale',
     mediator: 'Mediatore linguistico-culturale',
@@ -65,6 +68,8 @@ const D = {
     invite_name: 'Full name',
     invite_send: 'Send the invitation',
     invited: 'Invitation sent to {email}.',
+    updated: 'List updated',
+    paused: 'Live updates paused, trying again…',
     operator: 'Social worker',
     consultant: 'Legal consultant',
     mediator: 'Linguistic-cultural mediator',
@@ -99,12 +104,19 @@ class IncrociConsole extends Widget {
   seq = 0;
   timer = 0;
   token = '';
+  /** The people event stream while the list is shown, and what it is for (hub, ambito, token). */
+  sub?: { close(): void };
+  subKey = '';
+  tick = 0;
+  downT = 0;
+  off = false;
   // Parts of the signed-in view, kept to update the list in place.
   list?: HTMLElement;
   err?: HTMLElement;
   prev?: HTMLElement;
   next?: HTMLElement;
   info?: HTMLElement;
+  note?: HTMLElement;
 
   start(): void {
     this.token = '';
@@ -120,12 +132,14 @@ class IncrociConsole extends Widget {
   render(): void {
     const s = getSession(this.hub);
     this.list = undefined;
-    if (!this.ambito) return;
+    if (!this.ambito) return this.unsub();
     if (this.flow.view == 'wait' || !s) {
       this.token = '';
+      this.unsub();
       return this.flow.render();
     }
     if (!s.person) {
+      this.unsub();
       this.show([h('p', null, this.t('loading'))], false);
       return loadMe(this, s);
     }
@@ -137,6 +151,7 @@ class IncrociConsole extends Widget {
       this.page = 1;
     }
     if (this.state == 'forbidden' || !canManage(s.person, this.ambito)) {
+      this.unsub();
       return this.show([h('h2', null, t('title')), h('p', { id: 'forbidden', class: 'err' }, t('forbidden')), signedIn(this, s.person)]);
     }
     const qi = h('input', { id: 'q', name: 'q', type: 'search', value: this.q, oninput: () => {
@@ -152,9 +167,95 @@ class IncrociConsole extends Widget {
     this.next = h('button', { id: 'next', type: 'button', class: 's', onclick: () => this.go(1) }, t('next'));
     this.info = h('span');
     const nav = h('nav', { 'aria-label': t('pages'), class: 'row' }, this.prev, this.info, this.next);
-    this.show([h('h2', null, t('title')), signedIn(this, s.person), search, this.err, this.list, nav, this.inviteForm()]);
+    // Says, politely and only after a few seconds, that live updates are down.
+    this.note = h('p', { id: 'live', class: 'note', role: 'status' }, this.off ? t('paused') : '');
+    this.show([h('h2', null, t('title')), signedIn(this, s.person), this.note, search, this.err, this.list, nav, this.inviteForm()]);
+    this.subscribe(this.hub + ' ' + this.base() + ' ' + s.token);
     if (fresh) this.load();
     else this.fill();
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsub();
+  }
+
+  /** subscribe listens to the people of the ambito: each change refreshes the page shown. */
+  private subscribe(key: string) {
+    if (this.sub && this.subKey == key) return;
+    this.unsub();
+    this.subKey = key;
+    this.sub = stream(this.hub, this.ui, `${this.base()}/people/events`, {
+      onEvent: (type) => type == 'person.changed' && this.soon(),
+      onState: (st, status) => {
+        if (st == 'retry') {
+          if (!this.downT) this.downT = setTimeout(() => this.paused(true), 5e3);
+          return;
+        }
+        clearTimeout(this.downT);
+        this.downT = 0;
+        this.paused(false);
+        if (st == 'resync') this.soon();
+        if (status == 403) {
+          this.state = 'forbidden';
+          this.render();
+        }
+      },
+    });
+  }
+
+  private unsub() {
+    this.sub?.close();
+    this.sub = undefined;
+    clearTimeout(this.downT);
+    clearTimeout(this.tick);
+    this.downT = 0;
+    this.off = false;
+  }
+
+  private paused(on: boolean) {
+    this.off = on;
+    if (this.note) this.note.textContent = on ? this.t('paused') : '';
+  }
+
+  /** soon refreshes the list shortly, once for a burst of changes. */
+  private soon() {
+    clearTimeout(this.tick);
+    this.tick = setTimeout(() => this.refresh(), 300);
+  }
+
+  /**
+   * refresh reloads the page shown, keeping search, page and focus, and
+   * says so only when something changed. It waits for a load or a role
+   * change in progress.
+   */
+  private async refresh() {
+    if (!this.list) return;
+    if (this.state == 'loading' || this.list.querySelector('[aria-busy=true]')) return this.soon();
+    if (this.state != 'ready') return;
+    const my = ++this.seq;
+    try {
+      const r = await this.api<Person[]>(this.query());
+      if (my != this.seq) return;
+      const rows = r.data || [];
+      const total = r.page?.total ?? rows.length;
+      if (JSON.stringify([rows, total]) == JSON.stringify([this.rows, this.total])) return;
+      this.rows = rows;
+      this.total = total;
+      this.fill();
+      this.say(this.t('updated'));
+    } catch (e) {
+      if (my == this.seq && e instanceof ApiError && e.status == 403) {
+        this.state = 'forbidden';
+        this.render();
+      }
+    }
+  }
+
+  private query() {
+    const qs = new URLSearchParams({ page: String(this.page), per_page: String(PER_PAGE) });
+    if (this.q) qs.set('q', this.q);
+    return `${this.base()}/people?${qs}`;
   }
 
   private search(q: string) {
@@ -178,10 +279,8 @@ class IncrociConsole extends Widget {
     this.state = 'loading';
     this.fill();
     if (!done) this.say(this.t('loading'));
-    const qs = new URLSearchParams({ page: String(this.page), per_page: String(PER_PAGE) });
-    if (this.q) qs.set('q', this.q);
     try {
-      const r = await this.api<Person[]>(`${this.base()}/people?${qs}`);
+      const r = await this.api<Person[]>(this.query());
       if (my != this.seq) return;
       this.rows = r.data || [];
       this.total = r.page?.total ?? this.rows.length;
@@ -217,6 +316,8 @@ class IncrociConsole extends Widget {
     this.next!.setAttribute('aria-disabled', String(this.state != 'ready' || this.page >= pages));
     if (this.state == 'loading' && list.querySelector('table')) return;
     if (this.state != 'ready') return list.replaceChildren(...(this.state == 'loading' ? [h('p', null, t('loading'))] : []));
+    // A refresh redraws the rows: the focus stays on the same control.
+    const fid = focused && list.contains(focused) ? focused.id : '';
     const body = h('tbody');
     for (const p of this.rows) body.append(this.row(p));
     if (!this.rows.length) body.append(h('tr', null, h('td', { colspan: 3, id: 'empty' }, t('empty'))));
@@ -224,6 +325,7 @@ class IncrociConsole extends Widget {
       h('caption', null, t('count', { n: this.total })),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('name')), h('th', { scope: 'col' }, t('mail')), h('th', { scope: 'col' }, t('roles')))),
       body));
+    if (fid) (this.shadowRoot!.getElementById(fid) || this.shadowRoot!.getElementById('q'))?.focus();
     // Keep keyboard users on a usable pagination button.
     if (focused && focused.getAttribute('aria-disabled') == 'true') (focused == this.prev ? this.next : this.prev)!.focus();
   }
