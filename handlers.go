@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci/internal/httpx"
@@ -206,6 +207,9 @@ func (p *Platform) handleListPeople(c *gin.Context) {
 	httpx.List(c, people, httpx.Page{Page: page, PerPage: perPage, Total: total})
 }
 
+// streamLifetime bounds one event stream.
+const streamLifetime = 10 * time.Minute
+
 // handlePeopleEvents streams changes to the people of an ambito as
 // Server-Sent Events, with Last-Event-ID replay.
 func (p *Platform) handlePeopleEvents(c *gin.Context) {
@@ -218,7 +222,12 @@ func (p *Platform) handlePeopleEvents(c *gin.Context) {
 		httpx.Fail(c, httpx.ErrMalformed)
 		return
 	}
-	if err := sse.Serve(c.Request.Context(), c.Writer, c.Request, p.bus, PeopleTopic(ambito), sse.Options{}); err != nil {
+	// Rights are checked when a stream opens; ending it after a while makes
+	// the client reconnect (resuming with Last-Event-ID), and so be checked
+	// again, after a sign-out or a revoked role.
+	ctx, cancel := context.WithTimeout(c.Request.Context(), streamLifetime)
+	defer cancel()
+	if err := sse.Serve(ctx, c.Writer, c.Request, p.bus, PeopleTopic(ambito), sse.Options{}); err != nil {
 		httpx.Logger(c).DebugContext(c.Request.Context(), "event stream ended", "err", err)
 	}
 }

@@ -25,9 +25,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/evanw/esbuild/pkg/api"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
@@ -36,6 +38,7 @@ import (
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/internal/testsmtp"
 	"github.com/incrocicomuni/incroci/mail"
+	"github.com/incrocicomuni/incroci/widgets/internal/bundle"
 )
 
 // hub is the real platform mounted at /incroci on its own server, and the
@@ -47,17 +50,107 @@ type hub struct {
 	api  *httptest.Server // the hub
 	site *httptest.Server // www of the ambito
 	sys  context.Context  // acting as the hub itself, for the Go API
+	ev   streams
+}
+
+// streams is what the hub saw of the event streams the widgets opened.
+type streams struct {
+	mu     sync.Mutex
+	asked  []streamReq    // every GET of an event stream, in order
+	open   map[string]int // streams under way by Authorization header, counted from their first byte
+	opened int            // streams that sent their first byte
+	hold   chan struct{}  // when not nil, new stream requests wait until it is closed
+	held   int            // requests waiting on hold
+}
+
+type streamReq struct{ auth, lastEventID string }
+
+// firstWrite calls once on the first byte written: Serve writes it after
+// subscribing, so from then on no event of the topic can be missed.
+type firstWrite struct {
+	gin.ResponseWriter
+	once sync.Once
+	f    func()
+}
+
+func (w *firstWrite) Write(b []byte) (int, error) {
+	w.once.Do(w.f)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *firstWrite) WriteString(s string) (int, error) {
+	w.once.Do(w.f)
+	return w.ResponseWriter.WriteString(s)
+}
+
+// watchStreams is a middleware of the hub's server: it records the requests
+// for event streams, can hold them back (to change things while a widget
+// reconnects) and counts the streams under way.
+func (h *hub) watchStreams(c *gin.Context) {
+	if c.Request.Method != http.MethodGet || !strings.HasSuffix(c.Request.URL.Path, "/events") {
+		return
+	}
+	auth := c.GetHeader("Authorization")
+	e := &h.ev
+	e.mu.Lock()
+	e.asked = append(e.asked, streamReq{auth, c.GetHeader("Last-Event-ID")})
+	hold := e.hold
+	if hold != nil {
+		e.held++
+	}
+	e.mu.Unlock()
+	if hold != nil {
+		select {
+		case <-hold:
+		case <-c.Request.Context().Done():
+		}
+		e.mu.Lock()
+		e.held--
+		e.mu.Unlock()
+	}
+	started := false
+	c.Writer = &firstWrite{ResponseWriter: c.Writer, f: func() {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		started = true
+		e.open[auth]++
+		e.opened++
+	}}
+	c.Next()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if started {
+		e.open[auth]--
+	}
+}
+
+// streamState reads the hub's count of streams, under its lock.
+func (h *hub) streamState(f func(e *streams) bool) bool {
+	h.ev.mu.Lock()
+	defer h.ev.mu.Unlock()
+	return f(&h.ev)
+}
+
+// waitStreams waits until cond holds of the hub's streams.
+func (h *hub) waitStreams(what string, cond func(e *streams) bool) {
+	h.t.Helper()
+	for end := time.Now().Add(testbrowser.Timeout); !h.streamState(cond); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			h.t.Fatalf("timed out waiting for the event streams: %s", what)
+		}
+	}
 }
 
 func newHub(t *testing.T, db *gorm.DB) *hub {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	h := &hub{t: t, smtp: testsmtp.Start(t), sys: incroci.AsSystem(context.Background())}
+	h := &hub{t: t, smtp: testsmtp.Start(t), sys: incroci.AsSystem(context.Background()), ev: streams{open: map[string]int{}}}
 	mailer, err := mail.NewSMTP(mail.SMTPConfig{Host: h.smtp.Host(), Port: h.smtp.Port(), From: "incroci <noreply@incroci.example.it>", TLS: mail.TLSNone})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := gin.New()
+	r.Use(h.watchStreams)
 	h.api = httptest.NewServer(r)
 	t.Cleanup(h.api.Close)
 	h.site = httptest.NewServer(http.HandlerFunc(h.serveSite))
@@ -543,13 +636,23 @@ func TestBrowserConsole(t *testing.T) {
 		testbrowser.Axe(t, other, "console: 403 view of an operator")
 
 		// Maria stops being a coordinator while her page is open: the
-		// platform's 403 turns the console into the same view.
+		// change reaches her console live, and the platform's 403 turns it
+		// into the same view, with no click.
 		if _, err := h.p.RevokeRole(h.sys, "lodi", h.person(maria).ID, incroci.RoleCoordinator); err != nil {
 			t.Fatal(err)
 		}
-		testbrowser.Clear(t, ctx, C("#q"))
-		testbrowser.Type(t, ctx, C("#q"), "rossi\r")
 		testbrowser.WaitText(t, ctx, C("#forbidden"), "Non hai i permessi per gestire questo ambito")
+		// The 403 view listens no more; the operator's never did.
+		mariaAuth, nuovoAuth := "Bearer "+h.stored(t, ctx), "Bearer "+h.stored(t, other)
+		h.waitStreams("Maria's stream closed", func(e *streams) bool { return e.open[mariaAuth] == 0 })
+		h.streamState(func(e *streams) bool {
+			for _, r := range e.asked {
+				if r.auth == nuovoAuth {
+					t.Error("the 403 view of an operator opened the people's event stream")
+				}
+			}
+			return true
+		})
 		testbrowser.CheckErrors(t, ctx)
 		testbrowser.CheckErrors(t, other)
 	})
@@ -694,4 +797,279 @@ func TestBrowserHostAssertion(t *testing.T) {
 		}
 		testbrowser.WaitFor(t, other, in(signin, "#email"))
 	})
+}
+
+// TestBrowserLiveUpdates opens the console of lodi in two tabs, for two
+// coordinators: what one does, and what the Go API does, reaches the other
+// through the people event stream with no reload, keeping its search, page
+// and focus; a dropped stream says so after a few seconds, resumes with
+// Last-Event-ID and brings what changed meanwhile, once; signing out and
+// removing the element close the stream.
+func TestBrowserLiveUpdates(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			maria  = "maria.rossi@comune.lodi.it"
+			paolo  = "paolo.neri@comune.lodi.it"
+			luca   = "luca.bianchi@comune.lodi.it"
+			giulia = "giulia.rossi@comune.lodi.it"
+		)
+		h.invite(maria, "Maria Rossi", incroci.RoleCoordinator)
+		h.invite(paolo, "Paolo Neri", incroci.RoleCoordinator)
+		h.invite(luca, "Luca Bianchi", incroci.RoleOperator)
+		rows := testbrowser.QueryAll(C("#people tbody tr")) + `.length`
+		checked := func(sel string) string { return `(` + testbrowser.Query(C(sel)) + `)?.checked === true` }
+
+		a, b := testbrowser.Tab(t, browser), testbrowser.Tab(t, browser)
+		testbrowser.Navigate(t, a, h.page("w=console"))
+		h.signIn(a, console, maria)
+		testbrowser.Navigate(t, b, h.page("w=console"))
+		h.signIn(b, console, paolo)
+		testbrowser.Wait(t, a, rows+` == 3`)
+		testbrowser.Wait(t, b, rows+` == 3`)
+		tokA, tokB := "Bearer "+h.stored(t, a), "Bearer "+h.stored(t, b)
+		h.waitStreams("both consoles listening", func(e *streams) bool { return e.open[tokA] == 1 && e.open[tokB] == 1 })
+		if got := testbrowser.Text(t, b, C("#live")); got != "" {
+			t.Errorf("connected, the console says %q", got)
+		}
+
+		// Maria grants a role with a click; Paolo, whose focus is on
+		// another box of the same row, sees it without reloading, and
+		// keeps his focus.
+		l := h.person(luca)
+		box := fmt.Sprintf("#r-%d-mediator", l.ID)
+		paoloBox := fmt.Sprintf("#r-%d-editor", l.ID)
+		testbrowser.Focus(t, b, C(paoloBox))
+		testbrowser.Click(t, a, C(box))
+		testbrowser.WaitText(t, a, C("#status"), "Mediatore linguistico-culturale: ruolo assegnato a Luca Bianchi.")
+		testbrowser.Wait(t, b, checked(box))
+		testbrowser.WaitText(t, b, C("#status"), "Elenco aggiornato")
+		if f := testbrowser.Focused(t, b); f != "incroci-console >>> input"+paoloBox {
+			t.Errorf("after the live update Paolo's focus is on %s", f)
+		}
+		// Maria's own change, heard back on her stream, changes nothing
+		// she sees: no "list updated" over her confirmation.
+		time.Sleep(time.Second)
+		if got := testbrowser.Text(t, a, C("#status")); !strings.Contains(got, "ruolo assegnato") {
+			t.Errorf("Maria's status after her own change: %q", got)
+		}
+
+		// Paolo searches; an invitation through the Go API appears in his
+		// search, which he keeps.
+		testbrowser.Type(t, b, C("#q"), "rossi\r")
+		testbrowser.Wait(t, b, rows+` == 1`)
+		testbrowser.Focus(t, b, C("#q"))
+		h.invite(giulia, "Giulia Rossi", incroci.RoleOperator)
+		testbrowser.Wait(t, b, rows+` == 2`)
+		testbrowser.WaitText(t, b, C("#people caption"), "Persone trovate: 2")
+		if v := testbrowser.Value(t, b, C("#q")); v != "rossi" {
+			t.Errorf("the search became %q", v)
+		}
+		if f := testbrowser.Focused(t, b); f != "incroci-console >>> input#q" {
+			t.Errorf("after the live update Paolo's focus is on %s", f)
+		}
+		testbrowser.Wait(t, a, rows+` == 4`)
+
+		// A coordinator's change through the Go API.
+		g := h.person(giulia)
+		pr, err := h.p.Authenticate(context.Background(), strings.TrimPrefix(tokA, "Bearer "))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.p.GrantRole(incroci.WithPrincipal(context.Background(), pr), "lodi", g.ID, incroci.RoleTrainer); err != nil {
+			t.Fatal(err)
+		}
+		testbrowser.Wait(t, b, checked(fmt.Sprintf("#r-%d-trainer", g.ID)))
+		testbrowser.Wait(t, a, checked(fmt.Sprintf("#r-%d-trainer", g.ID)))
+
+		// The hub drops every connection and holds the reconnections back.
+		// After a few seconds the console says live updates are paused.
+		evs, err := h.p.Events().Since(context.Background(), incroci.PeopleTopic("lodi"), 0, 1000)
+		if err != nil || len(evs) == 0 {
+			t.Fatalf("events of lodi: %v %v", evs, err)
+		}
+		lastSeen := evs[len(evs)-1].ID
+		hold := make(chan struct{})
+		h.streamState(func(e *streams) bool { e.hold = hold; return true })
+		released := false
+		release := func() {
+			if !released {
+				released = true
+				h.streamState(func(e *streams) bool { e.hold = nil; return true })
+				close(hold)
+			}
+		}
+		defer release()
+		var asked int
+		h.streamState(func(e *streams) bool { asked = len(e.asked); return true })
+		h.api.CloseClientConnections()
+		h.waitStreams("both consoles reconnecting", func(e *streams) bool { return e.held == 2 })
+		testbrowser.WaitText(t, b, C("#live"), "Aggiornamenti in tempo reale sospesi, nuovo tentativo…")
+		testbrowser.Axe(t, b, "console: live updates paused")
+
+		// Meanwhile Giulia becomes an editor; then the hub lets the
+		// consoles back in. They resume after the last event they saw and
+		// get the change once.
+		if _, err := h.p.GrantRole(h.sys, "lodi", g.ID, incroci.RoleEditor); err != nil {
+			t.Fatal(err)
+		}
+		release()
+		testbrowser.Wait(t, b, checked(fmt.Sprintf("#r-%d-editor", g.ID)))
+		testbrowser.Wait(t, a, checked(fmt.Sprintf("#r-%d-editor", g.ID)))
+		testbrowser.WaitText(t, b, C("#live"), "")
+		h.streamState(func(e *streams) bool {
+			for _, r := range e.asked[asked:] {
+				if r.lastEventID != fmt.Sprint(lastSeen) {
+					t.Errorf("a console reconnected with Last-Event-ID %q, want %d", r.lastEventID, lastSeen)
+				}
+			}
+			return true
+		})
+		if n := testbrowser.Eval[int](t, b, `[...`+testbrowser.QueryAll(C("#people tbody th"))+`].filter((x) => x.textContent == 'Giulia Rossi').length`); n != 1 {
+			t.Errorf("Giulia Rossi is listed %d times", n)
+		}
+		testbrowser.Wait(t, b, rows+` == 2`)
+		if got := testbrowser.Text(t, b, C("#people caption")); got != "Persone trovate: 2" {
+			t.Errorf("caption after the reconnection: %q", got)
+		}
+		if got := h.person(giulia).Roles; !slices.Equal(got, []incroci.Role{incroci.RoleOperator, incroci.RoleTrainer, incroci.RoleEditor}) {
+			t.Errorf("Giulia has %v", got)
+		}
+
+		// The stream is live again: a click in one tab reaches the other.
+		testbrowser.Click(t, a, C(fmt.Sprintf("#r-%d-editor", g.ID)))
+		testbrowser.Wait(t, b, `!`+checked(fmt.Sprintf("#r-%d-editor", g.ID)))
+		testbrowser.Axe(t, b, "console: after a live update")
+
+		// Signing out closes Paolo's stream; removing Maria's console
+		// from her page closes hers.
+		testbrowser.Click(t, b, C("#signout"))
+		testbrowser.WaitFor(t, b, C("#email"))
+		h.waitStreams("Paolo's stream closed", func(e *streams) bool { return e.open[tokB] == 0 })
+		testbrowser.Eval[bool](t, a, `document.querySelector('incroci-console').remove(), true`)
+		h.waitStreams("Maria's stream closed", func(e *streams) bool { return e.open[tokA] == 0 })
+		testbrowser.CheckErrors(t, a)
+		testbrowser.CheckErrors(t, b)
+	})
+}
+
+// streamPage is a test entry point built beside the widgets: it runs api.ts's
+// stream against the page's own origin and logs what it hears in window.log.
+const streamPage = `import { stream } from './src/api';
+const w = window as any;
+w.log = [];
+sessionStorage.setItem('incroci:session:' + location.origin, JSON.stringify({ token: 't' }));
+stream(location.origin, 'it', '/events', {
+  idle: 400,
+  onEvent: (type, data, id) => w.log.push(type + ' ' + JSON.stringify(data) + ' ' + id),
+  onState: (s, status) => w.log.push(s + (status ? ' ' + status : '')),
+});`
+
+// TestBrowserEventStream runs the widgets' SSE client (stream in api.ts)
+// against a hand-written event stream: fields split across chunks, CRLF, CR
+// and LF line ends (a CRLF cut between two chunks, a UTF-8 character too),
+// comments, multi-line data, retry:, the end of the stream, replayed events
+// it has already seen, a silent connection, a 503 and a 401.
+func TestBrowserEventStream(t *testing.T) {
+	browser := browserTest(t)
+	dir, err := bundle.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := api.Build(api.BuildOptions{
+		Stdin:  &api.StdinOptions{Contents: streamPage, ResolveDir: dir, Loader: api.LoaderTS},
+		Bundle: true, Format: api.FormatIIFE, Target: api.ES2022, Write: false, LogLevel: api.LogLevelSilent,
+	})
+	if len(res.Errors) > 0 {
+		t.Fatalf("build the test page: %v", res.Errors)
+	}
+	script := res.OutputFiles[0].Contents
+
+	var (
+		mu    sync.Mutex
+		conns []string // "<Authorization> <Last-Event-ID>" of each stream request
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			io.WriteString(w, `<!doctype html><html lang="it"><head><meta charset="utf-8"><title>stream</title><script src="/t.js"></script></head><body></body></html>`)
+			return
+		case "/t.js":
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write(script)
+			return
+		case "/events":
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		conns = append(conns, r.Header.Get("Authorization")+" "+r.Header.Get("Last-Event-ID"))
+		n := len(conns)
+		mu.Unlock()
+		send := func(parts ...string) {
+			for _, p := range parts {
+				io.WriteString(w, p)
+				w.(http.Flusher).Flush()
+				time.Sleep(30 * time.Millisecond)
+			}
+		}
+		switch n {
+		case 1:
+			w.Header().Set("Content-Type", "text/event-stream")
+			send("retry: 50\r\n\r\n: hello\r\n\r\n",
+				"id: 1\r\nevent: person.changed\r\ndata: {\"id\":\r\ndata: 7}\r\n\r\n",
+				"id: 2\r\ndata: a\r", "\ndata: b\r\n\r\n",
+				"id: 3\revent: x\rdata:caff\xc3", "\xa8\r\r",
+				"id: 9\ndata: never ends") // cut short: not an event
+		case 2:
+			w.Header().Set("Content-Type", "text/event-stream")
+			send("id: 2\ndata: old\n\nid: 3\ndata: old\n\n", "id: 4\ndata: \"new\"\n\n")
+			<-r.Context().Done() // silent: the client gives up after its idle time
+		case 3:
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+		default:
+			http.Error(w, "who?", http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+
+	ctx := testbrowser.Tab(t, browser)
+	testbrowser.Navigate(t, ctx, srv.URL+"/")
+	testbrowser.Wait(t, ctx, `window.log.at(-1) == 'stop 401'`)
+	got := testbrowser.Eval[[]string](t, ctx, `window.log`)
+	want := []string{
+		"resync",
+		`person.changed {"id":7} 1`,
+		`message "a\nb" 2`,
+		`x "caffè" 3`,
+		"retry",
+		"open",
+		`message "new" 4`,
+		"retry",
+		"retry",
+		"stop 401",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("the client heard\n%q\nwant\n%q", got, want)
+	}
+	mu.Lock()
+	if want := []string{"Bearer t ", "Bearer t 3", "Bearer t 4", "Bearer t 4"}; !slices.Equal(conns, want) {
+		t.Errorf("requests (Authorization, Last-Event-ID): %q, want %q", conns, want)
+	}
+	mu.Unlock()
+	if s := testbrowser.Eval[string](t, ctx, `sessionStorage.getItem('incroci:session:' + location.origin) || ''`); s != "" {
+		t.Errorf("after a 401 the session stays: %s", s)
+	}
+	time.Sleep(300 * time.Millisecond)
+	mu.Lock()
+	if len(conns) != 4 {
+		t.Errorf("after a 401 the client connected again: %q", conns)
+	}
+	mu.Unlock()
+	testbrowser.CheckErrors(t, ctx)
 }

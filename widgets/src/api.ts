@@ -131,10 +131,11 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
 }
 
 /**
- * StreamState is what a stream reports: "open" when connected, "resync" when
- * connected again without an event id to resume from (events of the gap may
- * be lost: reload what is shown), "retry" when down and about to reconnect,
- * "stop" when it gave up for good (the HTTP status says why: 401, 403…).
+ * StreamState is what a stream reports: "open" when connected again after
+ * the last event seen (nothing is missed), "resync" when connected with no
+ * event to resume from (the first time, or when no event came before a drop:
+ * reload what is shown), "retry" when down and about to reconnect, "stop"
+ * when it gave up for good (the HTTP status says why: 401, 403…).
  */
 export type StreamState = 'open' | 'resync' | 'retry' | 'stop';
 
@@ -162,7 +163,6 @@ export function stream(hub: string, lang: string, path: string, on: Listener): {
   let retry = 3e3; // the server's hint
   let fails = 0;
   let done = false;
-  let opened = false;
   let ac: AbortController | undefined;
   let wait: ReturnType<typeof setTimeout> | undefined;
   const now = () => {
@@ -195,6 +195,7 @@ export function stream(hub: string, lang: string, path: string, on: Listener): {
       const headers: Record<string, string> = { Accept: 'text/event-stream', 'Accept-Language': lang, Authorization: 'Bearer ' + s.token };
       if (last) headers['Last-Event-ID'] = last;
       const res = await fetch(hub + path, { headers, signal: c.signal, credentials: 'omit', cache: 'no-store' });
+      if (done) return;
       const st = res.status;
       if (st >= 400 && st < 500 && st != 408 && st != 429) {
         if (st == 401 && getSession(hub)?.token == s.token) setSession(hub, null);
@@ -202,8 +203,7 @@ export function stream(hub: string, lang: string, path: string, on: Listener): {
       }
       after = seconds(res.headers.get('Retry-After'));
       if (!res.ok || !res.body || !/^text\/event-stream/.test(res.headers.get('Content-Type') || '')) throw 0;
-      on.onState?.(opened && !last ? 'resync' : 'open');
-      opened = true;
+      on.onState?.(last ? 'open' : 'resync');
       const rd = res.body.pipeThrough(new TextDecoderStream()).getReader();
       let buf = '';
       let data = '';

@@ -195,7 +195,7 @@ class IncrociConsole extends Widget {
         clearTimeout(this.downT);
         this.downT = 0;
         this.paused(false);
-        if (st == 'resync') this.soon();
+        if (st == 'resync') this.soon(); // a change may have come before the stream did
         if (status == 403) {
           this.state = 'forbidden';
           this.render();
@@ -210,7 +210,7 @@ class IncrociConsole extends Widget {
     clearTimeout(this.downT);
     clearTimeout(this.tick);
     this.downT = 0;
-    this.off = false;
+    this.paused(false);
   }
 
   private paused(on: boolean) {
