@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/glebarez/sqlite"
+	"github.com/incrocicomuni/incroci/internal/sqlitedb"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -49,34 +49,15 @@ func OpenDB(ctx context.Context, dsn string) (*gorm.DB, error) {
 }
 
 func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*gorm.DB, error) {
-	if strings.ContainsRune(path, '?') {
-		return nil, fmt.Errorf("incroci: sqlite path %q must not contain '?'", path)
-	}
 	if path != ":memory:" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 			return nil, fmt.Errorf("incroci: create database folder: %w", err)
 		}
 	}
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	// A plain path, not a file: URI, so that '#' or '%' in folder names
-	// are taken literally.
-	db, err := gorm.Open(sqlite.Open(path+"?"+q.Encode()), cfg)
+	db, err := sqlitedb.Open(path, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("incroci: open sqlite %s: %w", path, err)
+		return nil, fmt.Errorf("incroci: %w", err)
 	}
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("incroci: sqlite pool: %w", err)
-	}
-	// One connection: SQLite has one writer at a time, and queueing in Go keeps
-	// tail latency low where several connections would spin on SQLITE_BUSY.
-	sqlDB.SetMaxOpenConns(1)
-	sqlDB.SetConnMaxLifetime(0)
-	sqlDB.SetConnMaxIdleTime(0)
 	if err := ping(ctx, db); err != nil {
 		return nil, err
 	}

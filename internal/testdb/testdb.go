@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/glebarez/sqlite"
+	"github.com/incrocicomuni/incroci/internal/sqlitedb"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -36,18 +36,11 @@ func Run(t *testing.T, body func(t *testing.T, db *gorm.DB)) {
 // up as incroci.OpenDB sets up its own.
 func SQLite(t testing.TB) *gorm.DB {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "test.db")
-	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	db, err := gorm.Open(sqlite.Open(path+"?"+q.Encode()), &gorm.Config{Logger: logger.Discard, TranslateError: true})
+	db, err := sqlitedb.Open(filepath.Join(t.TempDir(), "test.db"), &gorm.Config{Logger: logger.Discard, TranslateError: true})
 	if err != nil {
-		t.Fatalf("testdb: open sqlite: %v", err)
+		t.Fatalf("testdb: %v", err)
 	}
 	sqlDB, _ := db.DB()
-	sqlDB.SetMaxOpenConns(1)
 	t.Cleanup(func() { sqlDB.Close() })
 	return db
 }
