@@ -2,7 +2,9 @@ package incroci_test
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -204,4 +206,30 @@ func codeOf(t *testing.T, text string) string {
 		t.Fatalf("no code in:\n%s", text)
 	}
 	return m[1]
+}
+
+func TestRateLimitHoldsUnderConcurrency(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		var wg sync.WaitGroup
+		statuses := make([]int, 12)
+		for i := range statuses {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				statuses[i] = e.req("POST", "/auth/email", map[string]any{"email": "race@comune.lodi.it"}, "X-Forwarded-For", "192.0.2."+strconv.Itoa(100+i)).Status
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, s := range statuses {
+			if s == 202 {
+				ok++
+			} else if s != 429 {
+				t.Fatalf("statuses %v", statuses)
+			}
+		}
+		if ok != 3 {
+			t.Fatalf("%d requests for one address went through at once, want 3: %v", ok, statuses)
+		}
+	})
 }

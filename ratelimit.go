@@ -17,6 +17,20 @@ func (p *Platform) limit(ctx context.Context, tx *gorm.DB, bucket, key string, m
 	now := p.now()
 	since := now.Add(-p.cfg.RateWindow)
 	k := p.keys.digest("rate", bucket, key)
+	if tx.Dialector.Name() == "postgres" {
+		// Count and record as one step, so concurrent requests cannot all
+		// slip under the limit; SQLite's single writer already does this.
+		return tx.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", k).Error; err != nil {
+				return fmt.Errorf("rate limit %s: lock: %w", bucket, err)
+			}
+			return p.count(ctx, tx, bucket, k, since, now, max)
+		})
+	}
+	return p.count(ctx, tx, bucket, k, since, now, max)
+}
+
+func (p *Platform) count(ctx context.Context, tx *gorm.DB, bucket, k string, since, now time.Time, max int) error {
 	var hits []time.Time
 	if err := tx.WithContext(ctx).Model(&rateHit{}).
 		Where("bucket = ? AND key = ? AND at > ?", bucket, k, since).
