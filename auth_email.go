@@ -13,6 +13,7 @@ import (
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ActivationRequest asks for a sign-in code and link by e-mail.
@@ -210,15 +211,22 @@ func (p *Platform) VerifyActivation(ctx context.Context, v Verification, client 
 	}
 	now := p.now()
 	var out *SessionGrant
-	var wrong []int64
+	wrongCode := false
 	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		a, err := p.findActivation(ctx, tx, v, email, now)
-		if err != nil {
-			var miss *codeMismatch
-			if errors.As(err, &miss) {
-				wrong = miss.ids
-				return ErrInvalidCode
+		var miss *codeMismatch
+		if errors.As(err, &miss) {
+			// Count the attempt against every code it was tried on, and
+			// commit the count: the rows stay locked until then, so
+			// concurrent guesses cannot all read the same count.
+			if err := tx.Model(&activation{}).Where("id IN ?", miss.ids).
+				Update("attempts", gorm.Expr("attempts + 1")).Error; err != nil {
+				return fmt.Errorf("incroci: count attempt: %w", err)
 			}
+			wrongCode = true
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		// Claim the activation; a concurrent claim of the same one loses.
@@ -241,12 +249,8 @@ func (p *Platform) VerifyActivation(ctx context.Context, v Verification, client 
 		out, err = p.startSession(ctx, tx, person.ID, "email", a.Ambito)
 		return err
 	})
-	if len(wrong) > 0 {
-		// Counted outside the failed transaction, so the attempt sticks.
-		if uerr := p.db.WithContext(ctx).Model(&activation{}).Where("id IN ?", wrong).
-			Update("attempts", gorm.Expr("attempts + 1")).Error; uerr != nil {
-			return nil, fmt.Errorf("incroci: count attempt: %w", uerr)
-		}
+	if err == nil && wrongCode {
+		return nil, ErrInvalidCode
 	}
 	return out, err
 }
@@ -273,6 +277,9 @@ func (p *Platform) findActivation(ctx context.Context, tx *gorm.DB, v Verificati
 			return nil, fmt.Errorf("incroci: find activation: %w", err)
 		}
 		return &a, nil
+	}
+	if tx.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	var live []activation
 	if err := q.Where("email = ? AND attempts < ?", email, p.cfg.MaxCodeAttempts).Order("id DESC").Find(&live).Error; err != nil {

@@ -233,3 +233,30 @@ func TestRateLimitHoldsUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+func TestConcurrentGuessesAreCounted(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		addr := "guess@comune.lodi.it"
+		expect(t, e.req("POST", "/auth/email", map[string]any{"email": addr}), 202, "request")
+		code := codeOf(t, e.waitMail(addr, 0).Text)
+		wrong := "000000"
+		if code == wrong {
+			wrong = "111111"
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e.req("POST", "/auth/email/verify", map[string]any{"email": addr, "code": wrong}, "X-Forwarded-For", "198.51.100."+strconv.Itoa(i))
+			}()
+		}
+		wg.Wait()
+		var attempts []int
+		e.db.Table("incroci_activations").Where("email = ?", addr).Pluck("attempts", &attempts)
+		if len(attempts) != 1 || attempts[0] != 5 {
+			t.Fatalf("attempts %v: at most 5 guesses may be tried on a code", attempts)
+		}
+		expect(t, e.req("POST", "/auth/email/verify", map[string]any{"email": addr, "code": code}), 401, "right code after the guesses")
+	})
+}
