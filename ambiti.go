@@ -181,15 +181,21 @@ func (c *originCache) invalidate() {
 }
 
 func (p *Platform) lookup(ctx context.Context) (origins, domains map[string][]string, err error) {
+	return p.lookupIn(ctx, p.db)
+}
+
+// lookupIn reads through db, which may be an open transaction: on SQLite's
+// single connection, reading through p.db inside one would wait for ever.
+func (p *Platform) lookupIn(ctx context.Context, db *gorm.DB) (origins, domains map[string][]string, err error) {
 	c := &p.origins
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.loaded.IsZero() && time.Since(c.loaded) < c.ttl {
 		return c.origins, c.domains, nil
 	}
-	all, err := p.ListAmbiti(ctx)
-	if err != nil {
-		return nil, nil, err
+	var all []Ambito
+	if err := db.WithContext(ctx).Find(&all).Error; err != nil {
+		return nil, nil, fmt.Errorf("incroci: load ambiti: %w", err)
 	}
 	c.origins, c.domains = map[string][]string{}, map[string][]string{}
 	for _, o := range p.cfg.AllowedOrigins {
@@ -246,6 +252,9 @@ type langKey struct{}
 func WithLang(ctx context.Context, lang string) context.Context {
 	return context.WithValue(ctx, langKey{}, lang)
 }
+
+// LangFrom returns the language of ctx set by WithLang, "it" by default.
+func LangFrom(ctx context.Context) string { return langOf(ctx) }
 
 func langOf(ctx context.Context) string {
 	if l, ok := ctx.Value(langKey{}).(string); ok {

@@ -40,6 +40,7 @@ const codeLength = 6
 const (
 	purposeSignIn = "signin"
 	purposeInvite = "invite"
+	purposeLink   = "link"
 )
 
 // RequestActivation sends a sign-in code and link to the address when it
@@ -98,10 +99,14 @@ func (p *Platform) RequestActivation(ctx context.Context, req ActivationRequest,
 // or the hub's (Config.AllowedOrigins); with no ambito, on any allowed site.
 // Anything else would let a link carrying a sign-in token lead elsewhere.
 func (p *Platform) checkReturnURL(ctx context.Context, ambito, returnURL string) error {
+	return p.checkReturnURLIn(ctx, p.db, ambito, returnURL)
+}
+
+func (p *Platform) checkReturnURLIn(ctx context.Context, db *gorm.DB, ambito, returnURL string) error {
 	if returnURL == "" {
 		return nil
 	}
-	origins, _, err := p.lookup(ctx)
+	origins, _, err := p.lookupIn(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -110,6 +115,45 @@ func (p *Platform) checkReturnURL(ctx context.Context, ambito, returnURL string)
 		return nil
 	}
 	return httpx.Invalid("return_url", "origin", "return_url.origin")
+}
+
+// SignInLink makes a one-time link that signs the person with email in and
+// opens page (with the widget on it; it must be on the ambito's sites, and
+// defaults to Config.LinkPage), valid for Config.InviteTTL. Modules put it
+// in the e-mails that bring a person back to a case. It writes inside tx
+// (nil for the platform's database); extra query parameters for the widget
+// go in params.
+func (p *Platform) SignInLink(ctx context.Context, tx *gorm.DB, email, ambito, page string, params url.Values) (string, error) {
+	email, err := NormaliseEmail("email", email)
+	if err != nil {
+		return "", err
+	}
+	if tx == nil {
+		tx = p.db
+	}
+	if err := p.checkReturnURLIn(ctx, tx, ambito, page); err != nil {
+		return "", err
+	}
+	_, token, err := p.newActivation(ctx, tx, email, ambito, purposeLink, p.cfg.InviteTTL)
+	if err != nil {
+		return "", err
+	}
+	link := p.link(page, token)
+	if link == "" || len(params) == 0 {
+		return link, nil
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", fmt.Errorf("incroci: sign-in link: %w", err)
+	}
+	q := u.Query()
+	for k, vs := range params {
+		for _, v := range vs {
+			q.Add(k, v)
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // mayActivate decides whether email may sign in, and in which ambito a new
@@ -136,9 +180,11 @@ func mayActivate(ctx context.Context, tx *gorm.DB, email, asked string, ambiti [
 // codes sent before, so only the newest one works.
 func (p *Platform) newActivation(ctx context.Context, tx *gorm.DB, email, ambito, purpose string, ttl time.Duration) (code, token string, err error) {
 	now := p.now()
-	if err := tx.WithContext(ctx).Model(&activation{}).
-		Where("email = ? AND used_at IS NULL AND purpose = ?", email, purpose).Update("used_at", now).Error; err != nil {
-		return "", "", fmt.Errorf("incroci: retire old codes: %w", err)
+	if purpose != purposeLink { // links in notices stay valid side by side
+		if err := tx.WithContext(ctx).Model(&activation{}).
+			Where("email = ? AND used_at IS NULL AND purpose = ?", email, purpose).Update("used_at", now).Error; err != nil {
+			return "", "", fmt.Errorf("incroci: retire old codes: %w", err)
+		}
 	}
 	code, token = randomCode(codeLength), randomToken("inca_")
 	a := activation{Email: email, Ambito: ambito, Purpose: purpose, CodeHash: p.keys.digest("code", email, code),
