@@ -99,11 +99,16 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (h *hub, err e
 	if err != nil {
 		return nil, err
 	}
+	// Requests run under a context that shutdown cancels, so long-lived
+	// event streams end at once instead of holding the shutdown up.
+	base, stopRequests := context.WithCancel(context.Background())
 	h.srv = &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return base },
 	}
+	h.srv.RegisterOnShutdown(stopRequests)
 	return h, nil
 }
 
@@ -187,7 +192,9 @@ func (h *hub) serve(ctx context.Context) error {
 		h.log.Warn("hub: requests still running at shutdown, closing them", "err", err)
 		h.srv.Close()
 	}
-	err := errors.Join(serveErr, h.closeAll(sctx))
+	cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer ccancel()
+	err := errors.Join(serveErr, h.closeAll(cctx))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -97,6 +99,39 @@ func TestProcessStopsOnSIGTERM(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// A coordinator follows the people of Lodi live: an open event stream
+	// must not hold the shutdown up.
+	base := fmt.Sprintf("http://127.0.0.1:%d/incroci", port)
+	post := func(path, body string) map[string]any {
+		res, err := client.Post(base+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		return out
+	}
+	post("/auth/email", `{"email":"coordinatore@lodi.demo.incroci.it"}`)
+	var code string
+	for deadline := time.Now().Add(10 * time.Second); code == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if m := regexp.MustCompile(`codice di accesso (\d{6})`).FindStringSubmatch(log.String()); m != nil {
+			code = m[1]
+		}
+	}
+	if code == "" {
+		t.Fatalf("no sign-in code in the log:\n%s", log.String())
+	}
+	token, _ := post("/auth/email/verify", `{"email":"coordinatore@lodi.demo.incroci.it","code":"`+code+`"}`)["data"].(map[string]any)["token"].(string)
+	req, _ := http.NewRequest("GET", base+"/ambiti/lodi/people/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	stream, err := (&http.Client{}).Do(req)
+	if err != nil || stream.StatusCode != http.StatusOK {
+		t.Fatalf("event stream: %v %v", err, stream)
+	}
+	defer stream.Body.Close()
+
+	stopAt := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +143,9 @@ func TestProcessStopsOnSIGTERM(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatalf("the hub did not stop within 15 s of SIGTERM\n%s", log.String())
+	}
+	if took := time.Since(stopAt); took > 5*time.Second {
+		t.Errorf("the hub took %s to stop with an event stream open", took)
 	}
 	out := log.String()
 	for _, want := range []string{"demo data seeded", "hub stopping", "hub stopped"} {
