@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/incrocicomuni/incroci/internal/dberr"
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	"gorm.io/gorm"
 )
@@ -108,7 +109,7 @@ func (p *Platform) CreateAmbito(ctx context.Context, in AmbitoInput) (*Ambito, e
 	}
 	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&a).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
+			if dberr.IsDuplicate(err) {
 				return fmt.Errorf("create ambito %q: %w", in.Slug, ErrAmbitoExists)
 			}
 			return fmt.Errorf("incroci: create ambito: %w", err)
@@ -170,6 +171,7 @@ type originCache struct {
 	mu      sync.Mutex
 	ttl     time.Duration
 	loaded  time.Time
+	gen     uint64              // bumped by invalidate
 	origins map[string][]string // origin -> ambiti
 	domains map[string][]string // e-mail domain -> ambiti
 }
@@ -177,6 +179,7 @@ type originCache struct {
 func (c *originCache) invalidate() {
 	c.mu.Lock()
 	c.loaded = time.Time{}
+	c.gen++
 	c.mu.Unlock()
 }
 
@@ -186,31 +189,46 @@ func (p *Platform) lookup(ctx context.Context) (origins, domains map[string][]st
 
 // lookupIn reads through db, which may be an open transaction: on SQLite's
 // single connection, reading through p.db inside one would wait for ever.
+// A caller's transaction reads afresh and leaves the cache alone (it may
+// hold uncommitted ambiti); the cache is filled without holding its lock
+// during the query, so no request waits on the lock while another holds
+// the only connection.
 func (p *Platform) lookupIn(ctx context.Context, db *gorm.DB) (origins, domains map[string][]string, err error) {
 	c := &p.origins
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.loaded.IsZero() && time.Since(c.loaded) < c.ttl {
-		return c.origins, c.domains, nil
+	var gen uint64
+	if db == p.db {
+		c.mu.Lock()
+		fresh := !c.loaded.IsZero() && time.Since(c.loaded) < c.ttl
+		origins, domains, gen = c.origins, c.domains, c.gen
+		c.mu.Unlock()
+		if fresh {
+			return origins, domains, nil
+		}
 	}
 	var all []Ambito
 	if err := db.WithContext(ctx).Find(&all).Error; err != nil {
 		return nil, nil, fmt.Errorf("incroci: load ambiti: %w", err)
 	}
-	c.origins, c.domains = map[string][]string{}, map[string][]string{}
+	origins, domains = map[string][]string{}, map[string][]string{}
 	for _, o := range p.cfg.AllowedOrigins {
-		c.origins[o] = append(c.origins[o], "")
+		origins[o] = append(origins[o], "")
 	}
 	for _, a := range all {
 		for _, o := range a.Origins {
-			c.origins[o] = append(c.origins[o], a.Slug)
+			origins[o] = append(origins[o], a.Slug)
 		}
 		for _, d := range a.EmailDomains {
-			c.domains[d] = append(c.domains[d], a.Slug)
+			domains[d] = append(domains[d], a.Slug)
 		}
 	}
-	c.loaded = time.Now()
-	return c.origins, c.domains, nil
+	if db == p.db {
+		c.mu.Lock()
+		if c.gen == gen { // no change of ambiti while we read
+			c.origins, c.domains, c.loaded = origins, domains, time.Now()
+		}
+		c.mu.Unlock()
+	}
+	return origins, domains, nil
 }
 
 // originAllowed reports whether a browser at origin may call the API.

@@ -187,7 +187,11 @@ func (p *Platform) newActivation(ctx context.Context, tx *gorm.DB, email, ambito
 		}
 	}
 	code, token = randomCode(codeLength), randomToken("inca_")
-	a := activation{Email: email, Ambito: ambito, Purpose: purpose, CodeHash: p.keys.digest("code", email, code),
+	codeHash := p.keys.digest("code", email, code)
+	if purpose == purposeLink {
+		code, codeHash = "", "-" // links only: no code for guesses to hit
+	}
+	a := activation{Email: email, Ambito: ambito, Purpose: purpose, CodeHash: codeHash,
 		LinkHash: tokenHash(token), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	if err := tx.WithContext(ctx).Create(&a).Error; err != nil {
 		return "", "", fmt.Errorf("incroci: store activation: %w", err)
@@ -328,7 +332,7 @@ func (p *Platform) findActivation(ctx context.Context, tx *gorm.DB, v Verificati
 		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	var live []activation
-	if err := q.Where("email = ? AND attempts < ?", email, p.cfg.MaxCodeAttempts).Order("id DESC").Find(&live).Error; err != nil {
+	if err := q.Where("email = ? AND attempts < ? AND purpose <> ?", email, p.cfg.MaxCodeAttempts, purposeLink).Order("id DESC").Find(&live).Error; err != nil {
 		return nil, fmt.Errorf("incroci: find activation: %w", err)
 	}
 	if len(live) == 0 {

@@ -3,7 +3,9 @@ package incroci_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +65,26 @@ func TestHostAssertion(t *testing.T) {
 			t.Fatalf("a host-vouched person joins the ambito as operator: %v", roles)
 		}
 		expect(t, e.as(r.data()["token"].(string), "GET", "/me", nil), 200, "session works")
+
+		// A site vouches for its own ambito only: a lodi token naming the
+		// network's admin or crema's coordinator gives a session limited to
+		// lodi, with no administration and nothing of crema.
+		cremaCoord := "coord@comune.crema.cr.it"
+		e.person(cremaCoord, "crema:coordinator")
+		for i, addr := range []string{"admin@example.org", cremaCoord} {
+			r := e.req("POST", "/auth/host", map[string]any{"assertion": sign(t, kid, key, claims(func(c jwt.MapClaims) {
+				c["email"] = addr
+				c["jti"] = fmt.Sprint("scope-", i)
+			}), jwt.SigningMethodHS256)})
+			expect(t, r, 200, "lodi vouching for "+addr)
+			tok := r.data()["token"].(string)
+			me := e.as(tok, "GET", "/me", nil)
+			if me.data()["admin"] != false || strings.Contains(string(me.Raw), `"crema"`) {
+				t.Fatalf("a lodi-issued session of %s carries more than lodi: %s", addr, me.Raw)
+			}
+			expect(t, e.as(tok, "POST", "/ambiti/crema/secrets", nil), 403, "admin route through a lodi-issued session")
+			expect(t, e.as(tok, "GET", "/ambiti/crema/people", nil), 403, "crema's people through a lodi-issued session")
+		}
 
 		bad := map[string]string{
 			"replayed":             good,

@@ -1,6 +1,7 @@
 package incroci_test
 
 import (
+	"github.com/incrocicomuni/incroci"
 	"regexp"
 	"strconv"
 	"strings"
@@ -259,4 +260,23 @@ func TestConcurrentGuessesAreCounted(t *testing.T) {
 		}
 		expect(t, e.req("POST", "/auth/email/verify", map[string]any{"email": addr, "code": code}), 401, "right code after the guesses")
 	})
+}
+
+func TestSignInAnswersTakeEvenTime(t *testing.T) {
+	const pad = 120 * time.Millisecond
+	bothDBs(t, func(t *testing.T, e *env) {
+		e.person("known@example.org", "lodi:operator")
+		for _, addr := range []string{"known@example.org", "unknown@example.org"} {
+			start := time.Now()
+			expect(t, e.req("POST", "/auth/email", map[string]any{"email": addr}), 202, addr)
+			if took := time.Since(start); took < pad {
+				t.Fatalf("request for %s answered in %s, before the padding of %s", addr, took, pad)
+			}
+			start = time.Now()
+			expect(t, e.req("POST", "/auth/email/verify", map[string]any{"email": addr, "code": "999999"}), 401, addr)
+			if took := time.Since(start); took < pad {
+				t.Fatalf("verify for %s answered in %s, before the padding of %s", addr, took, pad)
+			}
+		}
+	}, func(c *incroci.Config) { c.SignInAnswerTime = pad })
 }

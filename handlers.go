@@ -2,6 +2,7 @@ package incroci
 
 import (
 	"context"
+	mathrand "math/rand/v2"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,7 +20,18 @@ func (p *Platform) bind(c *gin.Context, dst any) bool {
 	return true
 }
 
+// evenTime makes the sign-in answers take Config.SignInAnswerTime plus
+// jitter, whatever happened, so timing reveals nothing about addresses.
+func (p *Platform) evenTime() func() {
+	if p.cfg.SignInAnswerTime <= 0 {
+		return func() {}
+	}
+	until := time.Now().Add(p.cfg.SignInAnswerTime + time.Duration(mathrand.Int64N(int64(p.cfg.SignInAnswerTime/5)+1)))
+	return func() { time.Sleep(time.Until(until)) }
+}
+
 func (p *Platform) handleRequestActivation(c *gin.Context) {
+	defer p.evenTime()()
 	var req ActivationRequest
 	if !p.bind(c, &req) {
 		return
@@ -32,6 +44,7 @@ func (p *Platform) handleRequestActivation(c *gin.Context) {
 }
 
 func (p *Platform) handleVerify(c *gin.Context) {
+	defer p.evenTime()()
 	var v Verification
 	if !p.bind(c, &v) {
 		return

@@ -28,11 +28,11 @@ const corsHeaders = "Authorization, Content-Type, Accept, Accept-Language, Idemp
 // the API uses no cookies, so this guards against pages that are not an
 // ambito's rather than against forged credentials.
 func (p *Platform) cors(c *gin.Context) {
+	c.Header("Vary", "Origin")
 	origin := c.GetHeader("Origin")
 	if origin == "" {
 		return
 	}
-	c.Header("Vary", "Origin")
 	ok, err := p.originAllowed(c.Request.Context(), origin)
 	if err != nil {
 		httpx.Fail(c, err)
@@ -44,7 +44,7 @@ func (p *Platform) cors(c *gin.Context) {
 	}
 	h := c.Writer.Header()
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Location, Idempotent-Replayed")
+	h.Set("Access-Control-Expose-Headers", "Retry-After, X-Request-Id, Location, Idempotent-Replayed, Content-Disposition")
 	if c.Request.Method == http.MethodOptions {
 		h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
 		h.Set("Access-Control-Allow-Headers", corsHeaders)

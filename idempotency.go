@@ -74,6 +74,9 @@ func (p *Platform) idempotency(c *gin.Context) {
 	if key == "" || m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions {
 		return
 	}
+	if _, bad := c.Get(authErrKey); bad {
+		return // a bad token: the route refuses it, and nothing is replayed
+	}
 	if len(key) > 200 || !printableASCII(key) {
 		httpx.Fail(c, httpx.Invalid(IdempotencyHeader, "max", "idempotency.key"))
 		return

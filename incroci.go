@@ -81,6 +81,11 @@ type Config struct {
 	// AuditRetention is how long audit entries are kept; Prune deletes older
 	// ones. Default: 0, kept for ever (set it to what your records policy says).
 	AuditRetention time.Duration
+	// SignInAnswerTime is the least time the sign-in routes (code requests
+	// and verifications) take to answer, plus up to 20% of jitter, so their
+	// timing does not tell known addresses from unknown ones. Default:
+	// 300 ms; negative turns it off (tests).
+	SignInAnswerTime time.Duration
 	// BodyLimit is the largest JSON body accepted. Default: 1 MiB.
 	BodyLimit int64
 	// Now tells the time; tests set it. Default: time.Now.
@@ -159,6 +164,9 @@ func New(ctx context.Context, cfg Config) (*Platform, error) {
 	def(&cfg.ClockSkew, time.Minute)
 	def(&cfg.MaxAssertionTTL, 10*time.Minute)
 	def(&cfg.SecretGrace, 24*time.Hour)
+	if cfg.SignInAnswerTime == 0 {
+		cfg.SignInAnswerTime = 300 * time.Millisecond
+	}
 	defInt(&cfg.MaxCodeAttempts, 5)
 	defInt(&cfg.RequestsPerAddress, 3)
 	defInt(&cfg.RequestsPerClient, 10)

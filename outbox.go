@@ -159,7 +159,7 @@ func (o *outbox) deliverOne() bool {
 		"next_at": p.now().Add(backoff(attempts))}
 	if attempts >= outboxMaxAttempts || errors.Is(err, mail.ErrInvalidMessage) {
 		updates["failed_at"] = p.now()
-		o.log.Error("mail outbox: giving up", "id", row.ID, "subject", m.Subject, "attempts", attempts, "err", err)
+		o.log.Error("mail outbox: giving up", "id", row.ID, "attempts", attempts, "err", err)
 	} else {
 		o.log.Warn("mail outbox: send failed, will retry", "id", row.ID, "attempts", attempts, "err", err)
 	}

@@ -86,13 +86,19 @@ func (p *Platform) me(ctx context.Context, db *gorm.DB, personID int64) (*Me, er
 		Service: person.Service, Roles: grants, Admin: pr.Admin}, nil
 }
 
-// Me returns the caller's profile and roles.
+// Me returns the caller's profile and the roles their session carries
+// (a session opened by an ambito's website carries that ambito's only).
 func (p *Platform) Me(ctx context.Context) (*Me, error) {
 	pr := PrincipalFrom(ctx)
 	if pr == nil {
 		return nil, ErrUnauthorized
 	}
-	return p.me(ctx, p.db, pr.PersonID)
+	me, err := p.me(ctx, p.db, pr.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	me.Roles, me.Admin = append([]Grant{}, pr.Grants...), pr.Admin
+	return me, nil
 }
 
 // UpdateProfile changes the caller's own name, languages and service.
@@ -136,7 +142,15 @@ func (p *Platform) UpdateProfile(ctx context.Context, in ProfileInput) (*Me, err
 	if err != nil {
 		return nil, err
 	}
-	return p.me(ctx, p.db, pr.PersonID)
+	// Consoles listing the person's ambiti show the new name.
+	seen := map[string]bool{}
+	for _, g := range pr.Grants {
+		if !seen[g.Ambito] {
+			seen[g.Ambito] = true
+			p.publishPeople(ctx, g.Ambito, pr.PersonID)
+		}
+	}
+	return p.Me(ctx)
 }
 
 // findPerson returns the person with the (normalised) address, or nil.
@@ -397,7 +411,7 @@ func PeopleTopic(ambito string) string { return "ambito:" + ambito + ":people" }
 // announce is logged: the change itself stands, and widgets refresh on
 // reconnect.
 func (p *Platform) publishPeople(ctx context.Context, ambito string, personID int64) {
-	if _, err := p.bus.Publish(ctx, PeopleTopic(ambito), "person.changed", map[string]int64{"id": personID}); err != nil {
+	if _, err := p.bus.Publish(context.WithoutCancel(ctx), PeopleTopic(ambito), "person.changed", map[string]int64{"id": personID}); err != nil {
 		p.log.WarnContext(ctx, "publish people change", "ambito", ambito, "err", err)
 	}
 }

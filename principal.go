@@ -86,3 +86,15 @@ func (p *Principal) actor() *int64 {
 	id := p.PersonID
 	return &id
 }
+
+// scoped returns a copy of p limited to the roles it holds in ambito,
+// without network administration.
+func (p *Principal) scoped(ambito string) *Principal {
+	out := &Principal{PersonID: p.PersonID, Email: p.Email, Name: p.Name}
+	for _, g := range p.Grants {
+		if g.Ambito == ambito {
+			out.Grants = append(out.Grants, g)
+		}
+	}
+	return out
+}

@@ -62,6 +62,11 @@ func (p *Platform) Authenticate(ctx context.Context, token string) (*Principal, 
 	if err != nil {
 		return nil, err
 	}
+	if s.Method == "host" {
+		// An ambito's website vouches for its own people only: its sessions
+		// carry the roles held in that ambito and nothing of the network.
+		pr = pr.scoped(s.Ambito)
+	}
 	pr.SessionID = s.ID
 	if now.Sub(s.LastSeenAt) > time.Minute {
 		// Best effort: a failure here must not refuse a valid session.

@@ -9,8 +9,10 @@ import (
 
 // Memory is a [Bus] inside one process, for a hub that runs as a single
 // instance. It keeps the last Options.Keep events of each topic for Since;
-// a client that was away for longer misses the older ones. Ids start at 1 and
-// restart with the process.
+// a client that was away for longer misses the older ones. Ids start from
+// the microseconds of the process's start, so they keep growing across
+// restarts and a client resuming with an id from before a restart misses
+// nothing published after it.
 type Memory struct {
 	keep int
 	hub  *hub
@@ -26,7 +28,7 @@ var _ Bus = (*Memory)(nil)
 // NewMemory returns an in-process bus.
 func NewMemory(opts Options) *Memory {
 	opts = opts.withDefaults()
-	return &Memory{keep: opts.Keep, hub: newHub(opts.Buffer, opts.Logger), recent: map[string][]Event{}}
+	return &Memory{keep: opts.Keep, hub: newHub(opts.Buffer, opts.Logger), recent: map[string][]Event{}, lastID: time.Now().UnixMicro()}
 }
 
 // Publish implements [Bus].

@@ -9,19 +9,21 @@ package widgets_test
 // CI=true they fail instead.
 
 import (
-	"encoding/base64"
-
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/golang-jwt/jwt/v5"
 	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -29,8 +31,13 @@ import (
 	"testing"
 	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
 	"gorm.io/gorm"
 
 	"github.com/incrocicomuni/incroci"
@@ -1072,4 +1079,357 @@ func TestBrowserEventStream(t *testing.T) {
 	}
 	mu.Unlock()
 	testbrowser.CheckErrors(t, ctx)
+}
+
+// languagesCSV is shared/domain/languages.csv, the languages a person may
+// say they speak: the profile form offers exactly these.
+const languagesCSV = `code,name_it,name_native,direction
+it,italiano,italiano,ltr
+en,inglese,English,ltr
+fr,francese,français,ltr
+es,spagnolo,español,ltr
+ar,arabo,العربية,rtl
+sq,albanese,shqip,ltr
+ro,rumeno,română,ltr
+uk,ucraino,українська,ltr
+ru,russo,русский,ltr
+zh,cinese,中文,ltr
+ur,urdu,اردو,rtl
+pa,punjabi,ਪੰਜਾਬੀ,ltr
+bn,bengalese,বাংলা,ltr
+hi,hindi,हिन्दी,ltr
+wo,wolof,Wolof,ltr
+ti,tigrino,ትግርኛ,ltr
+am,amarico,አማርኛ,ltr
+so,somalo,Soomaali,ltr
+fa,persiano,فارسی,rtl
+tl,tagalog,Tagalog,ltr
+`
+
+// langBox is one language checkbox of the profile form as the page shows it.
+type langBox struct {
+	Code, Name, Native, Lang, Dir string
+	Checked                       bool
+}
+
+// langBoxes reads the language checkboxes of the profile form in widget.
+func langBoxes(t *testing.T, ctx context.Context, widget string) []langBox {
+	t.Helper()
+	return testbrowser.Eval[[]langBox](t, ctx, `[...`+testbrowser.QueryAll(in(widget, "#p-langs label"))+`].map((l) => {
+		const i = l.querySelector('input'), n = l.querySelector('.nv');
+		return {Code: i.value, Name: [...l.childNodes].filter((c) => c.nodeType == 3).map((c) => c.textContent).join(''),
+			Native: n ? n.textContent : '', Lang: n ? n.lang : '', Dir: n ? n.dir : '', Checked: i.checked};
+	})`)
+}
+
+// TestBrowserAccount runs a person's own account from the signed-in view of
+// <incroci-signin> (and of <incroci-console>, which shares it), on a page
+// with a strict CSP: the profile form (a name holding markup, languages,
+// service, a field error from the platform), the download of their personal
+// data, and signing out on every device after a confirmation.
+func TestBrowserAccount(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		h := newHub(t, db)
+		ctx := testbrowser.Tab(t, browser)
+		S := func(sel string) string { return in(signin, sel) }
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			addr    = "giulia.bassi@comune.lodi.it"
+			payload = `<b onmouseover=x>Giulia</b>`
+		)
+		h.invite(addr, "Giulia Bassi", incroci.RoleCoordinator)
+		checked := func(path string) bool { return testbrowser.Eval[bool](t, ctx, `(`+testbrowser.Query(path)+`).checked`) }
+		me := func(token string) *incroci.Me {
+			t.Helper()
+			pr, err := h.p.Authenticate(context.Background(), token)
+			if err != nil {
+				t.Fatalf("authenticate: %v", err)
+			}
+			m, err := h.p.Me(incroci.WithPrincipal(context.Background(), pr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return m
+		}
+
+		// Downloads of the tab go to a folder of the test, and are reported.
+		dir := t.TempDir()
+		began := make(chan *cdpbrowser.EventDownloadWillBegin, 4)
+		ended := make(chan *cdpbrowser.EventDownloadProgress, 4)
+		if err := chromedp.Listen(ctx, func(ev any) {
+			switch e := ev.(type) {
+			case *cdpbrowser.EventDownloadWillBegin:
+				select {
+				case began <- e:
+				default:
+				}
+			case *cdpbrowser.EventDownloadProgress:
+				if e.State != cdpbrowser.DownloadProgressStateInProgress {
+					select {
+					case ended <- e:
+					default:
+					}
+				}
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		on := true
+		if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+			Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on,
+		}); err != nil {
+			t.Fatalf("set the download behaviour: %v", err)
+		}
+
+		testbrowser.Navigate(t, ctx, h.page("w=signin,console&csp=strict"))
+		h.signIn(ctx, signin, addr)
+		testbrowser.WaitFor(t, ctx, C("#signed-in"))
+		for _, id := range []string{"#profile", "#export", "#signout-all"} {
+			testbrowser.WaitFor(t, ctx, C(id)) // the console's signed-in view has them too
+		}
+		token := h.stored(t, ctx)
+
+		// The profile form opens with the person's profile, the focus on its first field.
+		testbrowser.Click(t, ctx, S("#profile"))
+		testbrowser.WaitFor(t, ctx, S("#profile-form"))
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> input#p-name" {
+			t.Errorf("the profile form opened with the focus on %s", f)
+		}
+		if v := testbrowser.Value(t, ctx, S("#p-name")); v != "Giulia Bassi" {
+			t.Errorf("name field: %q", v)
+		}
+		if got := testbrowser.Eval[string](t, ctx, `(`+testbrowser.Query(S("#p-title"))+`).tagName`); got != "H2" {
+			t.Errorf("the profile form's title is a %s in <incroci-signin>, want H2", got)
+		}
+		// Its languages are those of languages.csv, in alphabetical order of
+		// their Italian names, each with its native name in its own language
+		// and direction.
+		rows, err := csv.NewReader(strings.NewReader(languagesCSV)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]langBox{}
+		for _, r := range rows[1:] {
+			name := strings.ToUpper(r[1][:1]) + r[1][1:]
+			b := langBox{Code: r[0], Name: name}
+			if !strings.EqualFold(r[2], r[1]) {
+				b.Native, b.Lang, b.Dir = r[2], r[0], r[3]
+			}
+			want[r[0]] = b
+		}
+		boxes := langBoxes(t, ctx, signin)
+		if len(boxes) != len(want) {
+			t.Errorf("the form offers %d languages, languages.csv has %d", len(boxes), len(want))
+		}
+		for i, b := range boxes {
+			if b != want[b.Code] {
+				t.Errorf("language checkbox %+v, want %+v", b, want[b.Code])
+			}
+			if i > 0 && boxes[i-1].Name > b.Name {
+				t.Errorf("languages out of order: %s before %s", boxes[i-1].Name, b.Name)
+			}
+		}
+		testbrowser.Axe(t, ctx, "account: profile form")
+		testbrowser.Screenshot(t, ctx, "profile-form")
+
+		// The fields take at most 200 characters, as the platform does.
+		testbrowser.Type(t, ctx, S("#p-service"), strings.Repeat("s", 205))
+		if v := testbrowser.Value(t, ctx, S("#p-service")); len(v) != 200 {
+			t.Errorf("the service field took %d characters", len(v))
+		}
+		testbrowser.Clear(t, ctx, S("#p-service"))
+
+		// A service pasted from a spreadsheet, with a tab inside: the
+		// platform refuses it, and its message lands beside the field.
+		testbrowser.Focus(t, ctx, S("#p-service"))
+		if _, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: "Segretariato\tsociale"}); err != nil {
+			t.Fatal(err)
+		}
+		testbrowser.Clear(t, ctx, S("#p-name"))
+		testbrowser.Type(t, ctx, S("#p-name"), payload)
+		testbrowser.Click(t, ctx, S("#p-lang-ar"))
+		testbrowser.Click(t, ctx, S("#p-lang-fr"))
+		testbrowser.Click(t, ctx, S("#p-save"))
+		testbrowser.WaitText(t, ctx, S("#p-service-err"), "caratteri di controllo")
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> input#p-service" {
+			t.Errorf("after the platform's error the focus is on %s", f)
+		}
+		if a := testbrowser.Attr(t, ctx, S("#p-service"), "aria-invalid"); a != "true" {
+			t.Errorf("the service field is not marked invalid: aria-invalid=%q", a)
+		}
+		if !testbrowser.Eval[bool](t, ctx, `(`+testbrowser.Query(S("#p-name-err"))+`).hidden`) {
+			t.Error("the name field shows an error")
+		}
+		testbrowser.Axe(t, ctx, "account: profile form with the platform's field error")
+		testbrowser.Screenshot(t, ctx, "profile-field-error")
+		if m := me(token); m.Name != "Giulia Bassi" || m.Service != "" || len(m.Languages) != 0 {
+			t.Errorf("a refused profile was saved: %+v", m)
+		}
+
+		// Corrected, it is saved: the signed-in lines of both widgets show
+		// the new name as text, and the focus is back on "Il mio profilo".
+		testbrowser.Clear(t, ctx, S("#p-service"))
+		testbrowser.Type(t, ctx, S("#p-service"), "Segretariato sociale\r")
+		testbrowser.WaitText(t, ctx, S("#status"), "Profilo aggiornato")
+		testbrowser.WaitFor(t, ctx, S("#profile"))
+		if got := testbrowser.Text(t, ctx, S("#signed-in p")); got != "Accesso effettuato come "+payload {
+			t.Errorf("signed in as %q", got)
+		}
+		testbrowser.WaitText(t, ctx, C("#signed-in p"), "Accesso effettuato come "+payload)
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(S("b"))+`.length + `+testbrowser.QueryAll(C("b"))+`.length`); n != 0 {
+			t.Errorf("the name was parsed as HTML: %d <b> elements", n)
+		}
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> button#profile" {
+			t.Errorf("after saving the focus is on %s", f)
+		}
+		m := me(token)
+		if langs := slices.Sorted(slices.Values(m.Languages)); m.Name != payload || m.Service != "Segretariato sociale" || !slices.Equal(langs, []string{"ar", "fr"}) {
+			t.Errorf("saved profile: %+v", m)
+		}
+		testbrowser.Axe(t, ctx, "account: profile saved")
+		testbrowser.Screenshot(t, ctx, "profile-saved")
+
+		// The console's form shows what was saved, under its own h2 with an
+		// h3; Escape closes it.
+		testbrowser.Click(t, ctx, C("#profile"))
+		testbrowser.WaitFor(t, ctx, C("#profile-form"))
+		if got := testbrowser.Eval[string](t, ctx, `(`+testbrowser.Query(C("#p-title"))+`).tagName`); got != "H3" {
+			t.Errorf("the profile form's title is a %s in <incroci-console>, want H3", got)
+		}
+		if v := testbrowser.Value(t, ctx, C("#p-name")); v != payload {
+			t.Errorf("the console's name field: %q", v)
+		}
+		if v := testbrowser.Value(t, ctx, C("#p-service")); v != "Segretariato sociale" {
+			t.Errorf("the console's service field: %q", v)
+		}
+		if !checked(C("#p-lang-ar")) || !checked(C("#p-lang-fr")) || checked(C("#p-lang-it")) {
+			t.Error("the console's form does not show the saved languages")
+		}
+		testbrowser.Axe(t, ctx, "account: profile form in the console")
+		testbrowser.Keys(t, ctx, kb.Escape)
+		testbrowser.WaitFor(t, ctx, C("#profile"))
+		if f := testbrowser.Focused(t, ctx); f != "incroci-console >>> button#profile" {
+			t.Errorf("after Escape the focus is on %s", f)
+		}
+
+		// In English the languages have their English names.
+		testbrowser.Eval[bool](t, ctx, `document.querySelector('incroci-signin').setAttribute('lang', 'en'), true`)
+		testbrowser.WaitText(t, ctx, S("#profile"), "My profile")
+		testbrowser.Click(t, ctx, S("#profile"))
+		testbrowser.WaitFor(t, ctx, S("#profile-form"))
+		boxes = langBoxes(t, ctx, signin)
+		names := map[string]langBox{}
+		for i, b := range boxes {
+			names[b.Code] = b
+			if i > 0 && boxes[i-1].Name > b.Name {
+				t.Errorf("English languages out of order: %s before %s", boxes[i-1].Name, b.Name)
+			}
+		}
+		for code, w := range map[string]langBox{
+			"ar": {Code: "ar", Name: "Arabic", Native: "العربية", Lang: "ar", Dir: "rtl", Checked: true},
+			"fr": {Code: "fr", Name: "French", Native: "français", Lang: "fr", Dir: "ltr", Checked: true},
+			"it": {Code: "it", Name: "Italian", Native: "italiano", Lang: "it", Dir: "ltr"},
+			"en": {Code: "en", Name: "English"},
+			"ti": {Code: "ti", Name: "Tigrinya", Native: "ትግርኛ", Lang: "ti", Dir: "ltr"},
+			"fa": {Code: "fa", Name: "Persian", Native: "فارسی", Lang: "fa", Dir: "rtl"},
+		} {
+			if names[code] != w {
+				t.Errorf("English form, language %s: %+v, want %+v", code, names[code], w)
+			}
+		}
+		testbrowser.Axe(t, ctx, "account: profile form in English")
+		testbrowser.Click(t, ctx, S("#p-cancel"))
+		testbrowser.WaitFor(t, ctx, S("#profile"))
+		testbrowser.Eval[bool](t, ctx, `document.querySelector('incroci-signin').removeAttribute('lang'), true`)
+		testbrowser.WaitText(t, ctx, S("#profile"), "Il mio profilo")
+
+		// "Scarica i miei dati": the export, as a JSON file made in the page.
+		testbrowser.Click(t, ctx, S("#export"))
+		var guid string
+		select {
+		case b := <-began:
+			if b.SuggestedFilename != "incroci-personal-data.json" || !strings.HasPrefix(b.URL, "blob:"+h.site.URL+"/") {
+				t.Errorf("download of %s from %s", b.SuggestedFilename, b.URL)
+			}
+			guid = b.GUID
+		case <-time.After(testbrowser.Timeout):
+			t.Fatal("no download began")
+		}
+		select {
+		case e := <-ended:
+			if e.GUID != guid || e.State != cdpbrowser.DownloadProgressStateCompleted {
+				t.Fatalf("download %s ended %s", e.GUID, e.State)
+			}
+		case <-time.After(testbrowser.Timeout):
+			t.Fatal("the download did not end")
+		}
+		b, err := os.ReadFile(filepath.Join(dir, guid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var export incroci.PersonalData
+		if err := json.Unmarshal(b, &export); err != nil {
+			t.Fatalf("the downloaded file is not the export: %v\n%s", err, b)
+		}
+		if p := export.Person; p.Email != addr || p.Name != payload || p.Service != "Segretariato sociale" || len(export.Sessions) == 0 || export.ExportedAt.IsZero() {
+			t.Errorf("downloaded export: %+v", export)
+		}
+		if !slices.ContainsFunc(export.Activity, func(a incroci.AuditEntry) bool { return a.Action == "person.profile" }) {
+			t.Errorf("the export's activity lacks the profile change: %+v", export.Activity)
+		}
+		testbrowser.WaitText(t, ctx, S("#status"), "I tuoi dati sono nel file incroci-personal-data.json.")
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(S("a"))+`.length`); n != 0 {
+			t.Errorf("the temporary link stayed: %d links", n)
+		}
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> button#export" {
+			t.Errorf("after the download the focus is on %s", f)
+		}
+
+		// Another session of the same person, elsewhere.
+		other, err := h.p.SignIn(context.Background(), incroci.Identity{Email: addr, Ambito: "lodi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// "Esci da tutti i dispositivi" asks first, inside the widget;
+		// Annulla changes nothing.
+		testbrowser.Click(t, ctx, S("#signout-all"))
+		testbrowser.WaitFor(t, ctx, S("#confirm"))
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> p#confirm-q" {
+			t.Errorf("the confirmation has the focus on %s", f)
+		}
+		testbrowser.Axe(t, ctx, "account: sign out everywhere, confirmation")
+		testbrowser.Click(t, ctx, S("#signout-all-no"))
+		testbrowser.WaitFor(t, ctx, S("#signout-all"))
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> button#signout-all" {
+			t.Errorf("after Annulla the focus is on %s", f)
+		}
+		for _, tok := range []string{token, other.Token} {
+			if _, err := h.p.Authenticate(context.Background(), tok); err != nil {
+				t.Fatalf("a session ended without confirmation: %v", err)
+			}
+		}
+
+		// Confirmed: every session of the person ends, this page's too.
+		testbrowser.Click(t, ctx, S("#signout-all"))
+		testbrowser.WaitFor(t, ctx, S("#signout-all-yes"))
+		testbrowser.Click(t, ctx, S("#signout-all-yes"))
+		testbrowser.WaitFor(t, ctx, S("#email"))
+		testbrowser.WaitFor(t, ctx, C("#email"))
+		testbrowser.WaitText(t, ctx, S("#status"), "Hai chiuso l’accesso su tutti i dispositivi.")
+		if f := testbrowser.Focused(t, ctx); f != "incroci-signin >>> input#email" {
+			t.Errorf("after signing out everywhere the focus is on %s", f)
+		}
+		if s := h.stored(t, ctx); s != "" {
+			t.Errorf("signed out everywhere, sessionStorage still holds %q", s)
+		}
+		for name, tok := range map[string]string{"this page's": token, "the other": other.Token} {
+			if _, err := h.p.Authenticate(context.Background(), tok); !errors.Is(err, incroci.ErrUnauthorized) {
+				t.Errorf("%s session works after signing out everywhere: %v", name, err)
+			}
+		}
+		testbrowser.Axe(t, ctx, "account: signed out everywhere")
+		testbrowser.CheckErrors(t, ctx)
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci/internal/i18n"
 	"github.com/go-playground/locales/en"
 	"github.com/go-playground/locales/it"
 	ut "github.com/go-playground/universal-translator"
@@ -111,7 +112,16 @@ func Validate(lang string, v any) error {
 	}
 	out := &ValidationError{}
 	for _, fe := range ves {
-		out.Fields = append(out.Fields, FieldIssue{Field: fieldPath(fe), Rule: fe.Tag(), Message: fe.Translate(tr)})
+		msg := fe.Translate(tr)
+		// Name the field as people know it: "Il servizio", not "service".
+		if key := "field." + fe.Field(); i18n.Has(key) {
+			label := i18n.T(lang, key)
+			if strings.HasPrefix(msg, fe.Field()) {
+				label = strings.ToUpper(label[:1]) + label[1:]
+			}
+			msg = strings.Replace(msg, fe.Field(), label, 1)
+		}
+		out.Fields = append(out.Fields, FieldIssue{Field: fieldPath(fe), Rule: fe.Tag(), Message: msg})
 	}
 	return out
 }

@@ -142,8 +142,29 @@ func problemOf(err error) *Problem {
 
 func init() {
 	i18n.Register(map[string]i18n.Text{
-		"page.invalid":     {IT: "deve essere un numero intero positivo", EN: "must be a positive whole number"},
-		"per_page.invalid": {IT: "deve essere un numero intero tra 1 e 100", EN: "must be a whole number between 1 and 100"},
+		// Field names in validation messages, as people know them.
+		"field.email":         {IT: "l'indirizzo e-mail", EN: "the e-mail address"},
+		"field.name":          {IT: "il nome", EN: "the name"},
+		"field.service":       {IT: "il servizio", EN: "the service"},
+		"field.languages":     {IT: "le lingue", EN: "the languages"},
+		"field.code":          {IT: "il codice", EN: "the code"},
+		"field.token":         {IT: "il collegamento", EN: "the link"},
+		"field.roles":         {IT: "i ruoli", EN: "the roles"},
+		"field.slug":          {IT: "l'identificativo", EN: "the identifier"},
+		"field.lead_body":     {IT: "l'ente capofila", EN: "the lead body"},
+		"field.comuni":        {IT: "i comuni", EN: "the municipalities"},
+		"field.origins":       {IT: "i siti autorizzati", EN: "the allowed websites"},
+		"field.email_domains": {IT: "i domini e-mail", EN: "the e-mail domains"},
+		"field.return_url":    {IT: "l'indirizzo della pagina", EN: "the page address"},
+		"field.ambito":        {IT: "l'ambito", EN: "the ambito"},
+		"field.subject":       {IT: "l'oggetto", EN: "the subject"},
+		"field.question":      {IT: "la domanda", EN: "the question"},
+		"field.body":          {IT: "il messaggio", EN: "the message"},
+		"field.topic":         {IT: "l'argomento", EN: "the topic"},
+		"field.urgency":       {IT: "l'urgenza", EN: "the urgency"},
+		"field.assertion":     {IT: "l'identità firmata", EN: "the signed identity"},
+		"page.invalid":        {IT: "deve essere un numero intero positivo", EN: "must be a positive whole number"},
+		"per_page.invalid":    {IT: "deve essere un numero intero tra 1 e 100", EN: "must be a whole number between 1 and 100"},
 	})
 }
 

@@ -73,7 +73,7 @@ func TestValidateMessages(t *testing.T) {
 	if !errors.As(err, &ve) || len(ve.Fields) != 2 {
 		t.Fatalf("%v", err)
 	}
-	if ve.Fields[0].Field != "email" || ve.Fields[0].Message != "email is a required field" {
+	if ve.Fields[0].Field != "email" || ve.Fields[0].Message != "The e-mail address is a required field" {
 		t.Errorf("english: %+v", ve.Fields[0])
 	}
 	if ve.Fields[1].Rule != "slug" || ve.Fields[1].Message == "" {

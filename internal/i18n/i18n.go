@@ -60,6 +60,14 @@ func Register(msgs map[string]Text) {
 	}
 }
 
+// Has reports whether key is in the catalog.
+func Has(key string) bool {
+	mu.RLock()
+	defer mu.RUnlock()
+	_, ok := catalog[key]
+	return ok
+}
+
 // T returns the message key in lang, formatted with args. An unknown key is
 // returned as it is, so a missing message shows up rather than vanishing.
 func T(lang, key string, args ...any) string {

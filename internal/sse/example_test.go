@@ -14,7 +14,7 @@ func ExampleServe() {
 	bus := events.NewMemory(events.Options{})
 	defer bus.Close()
 	ctx := context.Background()
-	bus.Publish(ctx, "consultation:42", "message.created", map[string]string{"text": "Buongiorno"})
+	first, _ := bus.Publish(ctx, "consultation:42", "message.created", map[string]string{"text": "Buongiorno"})
 	bus.Publish(ctx, "consultation:42", "message.read", map[string]int{"upTo": 1})
 
 	// A handler streams one topic; with gin: sse.Serve(c.Request.Context(), c.Writer, c.Request, …).
@@ -23,9 +23,9 @@ func ExampleServe() {
 	}))
 	defer srv.Close()
 
-	// A widget coming back after event 1 sends Last-Event-ID: 1.
+	// A widget coming back after the first event sends its id as Last-Event-ID.
 	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-	req.Header.Set("Last-Event-ID", "1")
+	req.Header.Set("Last-Event-ID", fmt.Sprint(first.ID))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		fmt.Println(err)
@@ -35,9 +35,9 @@ func ExampleServe() {
 	rd := sse.NewReader(resp.Body)
 	for range 2 {
 		f, _ := rd.Next()
-		fmt.Printf("id=%q event=%q data=%s retry=%s\n", f.ID, f.Event, f.Data, f.Retry)
+		fmt.Printf("next=%v event=%q data=%s retry=%s\n", f.ID == fmt.Sprint(first.ID+1), f.Event, f.Data, f.Retry)
 	}
 	// Output:
-	// id="" event="" data= retry=3s
-	// id="2" event="message.read" data={"upTo":1} retry=0s
+	// next=false event="" data= retry=3s
+	// next=true event="message.read" data={"upTo":1} retry=0s
 }

@@ -1,7 +1,9 @@
 // The e-mail sign-in flow shared by <incroci-signin> and every widget that
 // needs a session: view "email" (address form), view "code" (6-digit code),
-// the activation link (?incroci_activation=…), GET /me and sign-out.
+// the activation link (?incroci_activation=…), GET /me and sign-out; the
+// signed-in view adds the account actions of account.ts.
 
+import { account } from './account';
 import { h, field, Widget } from './base';
 import { getSession, setSession, Me, Session } from './session';
 
@@ -33,6 +35,21 @@ export const AUTH = {
     generic: 'Si è verificato un errore. Riprova.',
     retry: 'Riprova',
     config: 'Widget non configurato: manca l’attributo {attr}.',
+    profile: 'Il mio profilo',
+    p_name: 'Nome e cognome',
+    p_service: 'Servizio',
+    p_service_hint: 'Ad esempio: Segretariato sociale',
+    p_langs: 'Lingue che parli',
+    save: 'Salva',
+    cancel: 'Annulla',
+    saving: 'Salvataggio in corso…',
+    saved: 'Profilo aggiornato',
+    all: 'Esci da tutti i dispositivi',
+    all_q: 'Chiuderai l’accesso a incroci su tutti i dispositivi e i browser, compreso questo. Vuoi continuare?',
+    all_done: 'Hai chiuso l’accesso su tutti i dispositivi.',
+    export: 'Scarica i miei dati',
+    exporting: 'Preparazione dei tuoi dati…',
+    exported: 'I tuoi dati sono nel file {file}.',
   },
   en: {
     intro: 'Sign in with your institutional e-mail address: we will send you a code.',
@@ -60,6 +77,21 @@ export const AUTH = {
     generic: 'Something went wrong. Try again.',
     retry: 'Try again',
     config: 'Widget not configured: the {attr} attribute is missing.',
+    profile: 'My profile',
+    p_name: 'Full name',
+    p_service: 'Service',
+    p_service_hint: 'For example: Segretariato sociale',
+    p_langs: 'Languages you speak',
+    save: 'Save',
+    cancel: 'Cancel',
+    saving: 'Saving…',
+    saved: 'Profile updated',
+    all: 'Sign out everywhere',
+    all_q: 'You will be signed out of incroci on every device and browser, this one included. Continue?',
+    all_done: 'You are signed out on every device.',
+    export: 'Download my data',
+    exporting: 'Preparing your data…',
+    exported: 'Your data is in the file {file}.',
   },
 };
 
@@ -241,10 +273,16 @@ export async function signOut(w: Widget, btn: HTMLElement): Promise<void> {
   w.say(w.t('out'));
 }
 
-/** signedIn draws the "signed in as" line with the sign-out button. */
+/**
+ * signedIn draws the "signed in as" line with the sign-out button, and
+ * below it the person's account actions (profile, sign out everywhere,
+ * download of their data).
+ */
 export function signedIn(w: Widget, p: Me): HTMLElement {
   const out: HTMLElement = h('button', { id: 'signout', type: 'button', class: 's', onclick: () => signOut(w, out) }, w.t('signout'));
   // The name sits in a bidi isolate: it may be written right-to-left, or the page may be.
   const [before, after] = w.t('as').split('{who}');
-  return h('div', { id: 'signed-in', class: 'row', tabindex: -1 }, h('p', null, before, h('bdi', null, who(p)), after), out);
+  return h('div', null,
+    h('div', { id: 'signed-in', class: 'row', tabindex: -1 }, h('p', null, before, h('bdi', null, who(p)), after), out),
+    account(w, p));
 }

@@ -14,7 +14,8 @@ export type Dicts = { it: Dict; en: Dict };
 const src = (document.currentScript as HTMLScriptElement | null)?.src || '';
 const scriptHub = (/^(.*)\/widgets\/[^/?#]+\.js(?:[?#]|$)/.exec(src) || [])[1] || '';
 
-const RTL = ['ar', 'ur', 'fa'];
+/** RTL are the languages written right-to-left. */
+export const RTL = ['ar', 'ur', 'fa'];
 
 const CSS = `:host{all:initial!important;display:block!important;visibility:visible!important;opacity:1!important;
 --_p:var(--incroci-primary,#0066cc);--_t:var(--incroci-text,#1a1a1a);--_b:var(--incroci-bg,#fff);
@@ -63,7 +64,11 @@ thead th{border-bottom-width:2px}
 .roles{display:flex;flex-wrap:wrap;gap:.25em .75em;margin:0}
 .roles label{display:inline-flex;align-items:center;font-weight:400;margin:0}
 .note{font-size:.9em;border-inline-start:4px solid var(--_l);padding:.25em .75em;margin:0 0 1em}
-.note:empty{border:0;padding:0;margin:0}`;
+.note:empty{border:0;padding:0;margin:0}
+.hint{font-size:.9em;margin:0 0 .25em}
+.langs{display:grid;grid-template-columns:repeat(auto-fill,minmax(14em,1fr));gap:.25em 1em;max-width:48em}
+.langs label{display:flex;align-items:center;flex-wrap:wrap;font-weight:400;margin:0}
+.nv{color:var(--_l);margin:0 .4em}`;
 
 let sheet: CSSStyleSheet | undefined;
 
@@ -85,12 +90,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, a?: Record<stri
   return el;
 }
 
-/** field builds label + input + field-error paragraph (id "<id>-err"). */
-export function field(label: string, a: Record<string, unknown>): HTMLElement {
+/** field builds label + hint (id "<id>-hint") + input + field-error paragraph (id "<id>-err"). */
+export function field(label: string, a: Record<string, unknown>, hint?: string): HTMLElement {
+  const id = a.id;
   return h('div', { class: 'f' },
-    h('label', { for: a.id }, label),
-    h('input', { 'aria-describedby': a.id + '-err', ...a }),
-    h('p', { id: a.id + '-err', class: 'fe', hidden: true }));
+    h('label', { for: id }, label),
+    hint && h('p', { id: id + '-hint', class: 'hint' }, hint),
+    h('input', { 'aria-describedby': (hint ? id + '-hint ' : '') + id + '-err', ...a }),
+    h('p', { id: id + '-err', class: 'fe', hidden: true }));
 }
 
 /** define registers a custom element unless some bundle on the page already did. */
@@ -229,15 +236,15 @@ export abstract class Widget extends HTMLElement {
 
   /**
    * fail shows e on form: field errors beside their fields (matched by
-   * name or data-field), anything else in errBox; the first invalid field
-   * takes the focus.
+   * name or data-field; "languages[2]" goes to the field "languages"),
+   * anything else in errBox; the first invalid field takes the focus.
    */
   fail(form: HTMLElement, errBox: HTMLElement, e: unknown): void {
     this.clear(form, errBox);
     let first: HTMLElement | undefined;
     const fields = e instanceof ApiError && e.status != 429 ? e.fields : [];
     for (const f of fields) {
-      const el = [...form.querySelectorAll<HTMLElement>('[name],[data-field]')].find((x) => (x.getAttribute('name') || x.dataset.field) == f.field);
+      const el = [...form.querySelectorAll<HTMLElement>('[name],[data-field]')].find((x) => (x.getAttribute('name') || x.dataset.field) == f.field.split('[')[0]);
       if (!el) continue;
       this.bad(el, f.message);
       first ??= el;
