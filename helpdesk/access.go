@@ -1,0 +1,96 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/incrocicomuni/incroci"
+	"gorm.io/gorm"
+)
+
+// view is what a caller may see of a consultation.
+type view int
+
+const (
+	viewNone view = iota
+	// viewOperator: the dialogue without internal notes.
+	viewOperator
+	// viewStaff: everything, internal notes included.
+	viewStaff
+)
+
+// caller returns the signed-in principal or ErrUnauthorized.
+func caller(ctx context.Context) (*incroci.Principal, error) {
+	pr := incroci.PrincipalFrom(ctx)
+	if pr == nil || pr.PersonID == 0 {
+		return nil, incroci.ErrUnauthorized
+	}
+	return pr, nil
+}
+
+// deskRole returns the caller's active membership of a desk, or nil.
+func (h *Helpdesk) deskRole(ctx context.Context, db *gorm.DB, deskID, personID int64) (*DeskConsultant, error) {
+	var dc DeskConsultant
+	err := db.WithContext(ctx).Where("desk_id = ? AND person_id = ? AND active = ?", deskID, personID, true).Take(&dc).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("helpdesk: desk membership: %w", err)
+	}
+	return &dc, nil
+}
+
+// myDesks returns the ids of the desks the person serves.
+func (h *Helpdesk) myDesks(ctx context.Context, db *gorm.DB, personID int64) ([]int64, error) {
+	var ids []int64
+	if err := db.WithContext(ctx).Model(&DeskConsultant{}).Where("person_id = ? AND active = ?", personID, true).
+		Pluck("desk_id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("helpdesk: my desks: %w", err)
+	}
+	return ids, nil
+}
+
+// viewOf decides what pr may see of c: the desk's consultants see all of
+// it; the operators of its ambito see the dialogue; nobody else anything.
+// Coordinators and admins see reports, not cases.
+func (h *Helpdesk) viewOf(ctx context.Context, db *gorm.DB, pr *incroci.Principal, c *Consultation) (view, error) {
+	dc, err := h.deskRole(ctx, db, c.DeskID, pr.PersonID)
+	if err != nil {
+		return viewNone, err
+	}
+	if dc != nil {
+		return viewStaff, nil
+	}
+	if pr.Has(incroci.RoleOperator, c.Ambito) {
+		return viewOperator, nil
+	}
+	return viewNone, nil
+}
+
+// load returns consultation id with what the caller may see of it, or
+// ErrConsultationNotFound when they may see nothing (whether it exists is
+// not said).
+func (h *Helpdesk) load(ctx context.Context, db *gorm.DB, id int64) (*Consultation, view, *incroci.Principal, error) {
+	pr, err := caller(ctx)
+	if err != nil {
+		return nil, viewNone, nil, err
+	}
+	var c Consultation
+	err = db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, viewNone, nil, ErrConsultationNotFound
+	}
+	if err != nil {
+		return nil, viewNone, nil, fmt.Errorf("helpdesk: load consultation %d: %w", id, err)
+	}
+	v, err := h.viewOf(ctx, db, pr, &c)
+	if err != nil {
+		return nil, viewNone, nil, err
+	}
+	if v == viewNone {
+		return nil, viewNone, nil, ErrConsultationNotFound
+	}
+	return &c, v, pr, nil
+}

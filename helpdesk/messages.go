@@ -1,0 +1,217 @@
+package helpdesk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/httpx"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// MessageInput is a message (or, for consultants, an internal note) to add
+// to a consultation. ClientID is chosen by the writer's widget, once per
+// message: posting again with the same id returns the same message.
+type MessageInput struct {
+	ClientID    string  `json:"client_id" validate:"required,min=8,max=64,printascii"`
+	Body        string  `json:"body" validate:"required"`
+	Internal    bool    `json:"internal"`
+	Attachments []int64 `json:"attachments" validate:"max=10,dive,min=1"`
+}
+
+// Post adds a message to a consultation and moves it along: a consultant's
+// answer makes it wait for the operator (and is the first response, the
+// first time), an operator's message makes it wait for the consultant
+// (reopening it when resolved). Internal notes change nothing but the
+// dialogue of the desk's consultants. It reports whether the message is new
+// (false when the client id was already used for the same message).
+func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Message, bool, error) {
+	if err := httpx.Validate(incroci.LangFrom(ctx), &in); err != nil {
+		return nil, false, err
+	}
+	in.Body = strings.TrimSpace(in.Body)
+	if in.Body == "" {
+		return nil, false, httpx.Invalid("body", "required", "helpdesk.body")
+	}
+	if n := len([]rune(in.Body)); n > h.cfg.MaxMessage {
+		return nil, false, httpx.Invalid("body", "max", "helpdesk.too_long", h.cfg.MaxMessage)
+	}
+	var msg Message
+	created := false
+	var c *Consultation
+	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var v view
+		var pr *incroci.Principal
+		var err error
+		c, v, pr, err = h.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if in.Internal && v != viewStaff {
+			return httpx.Invalid("internal", "staff", "helpdesk.note_staff")
+		}
+		kind := KindMessage
+		if in.Internal {
+			kind = KindNote
+		}
+		// A retry with the same client id gets the message it made.
+		var prior Message
+		err = tx.Where("consultation_id = ? AND client_id = ?", c.ID, in.ClientID).Take(&prior).Error
+		if err == nil {
+			if prior.AuthorID != pr.PersonID || prior.Body != in.Body || prior.Kind != kind {
+				return ErrClientIDReused
+			}
+			msg = prior
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return fmt.Errorf("helpdesk: find message: %w", err)
+		}
+		if c.Status == StatusClosed {
+			return ErrClosed
+		}
+		now := h.p.Now()
+		msg = Message{ConsultationID: c.ID, ClientID: in.ClientID, AuthorID: pr.PersonID, Kind: kind, Body: in.Body, CreatedAt: now}
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&msg)
+		if res.Error != nil {
+			return fmt.Errorf("helpdesk: post message: %w", res.Error)
+		}
+		if res.RowsAffected == 0 { // a concurrent retry won
+			if err := tx.Where("consultation_id = ? AND client_id = ?", c.ID, in.ClientID).Take(&msg).Error; err != nil {
+				return fmt.Errorf("helpdesk: find message: %w", err)
+			}
+			return nil
+		}
+		created = true
+		if err := h.attach(ctx, tx, c, &msg, in.Attachments, pr.PersonID); err != nil {
+			return err
+		}
+		updates := map[string]any{"last_message_at": now, "updated_at": now}
+		if kind == KindMessage {
+			if v == viewStaff {
+				if c.FirstResponseAt == nil {
+					updates["first_response_at"] = now
+				}
+				if c.Status != StatusAppointment {
+					if err := h.move(ctx, tx, c, StatusWaitingOperator, pr.PersonID); err != nil {
+						return err
+					}
+				}
+			} else if err := h.move(ctx, tx, c, StatusWaitingConsultant, pr.PersonID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
+			return fmt.Errorf("helpdesk: touch consultation: %w", err)
+		}
+		if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.message." + string(kind), ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
+			map[string]int64{"message": msg.ID}); err != nil {
+			return err
+		}
+		return h.notifyMessage(ctx, tx, c, &msg, v)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		h.p.WakeMail()
+		h.publishMessage(ctx, c.ID, &msg)
+	}
+	return &msg, created, nil
+}
+
+// attach links uploaded files to the message: only files of the same
+// consultation, uploaded by the writer and not yet attached.
+func (h *Helpdesk) attach(ctx context.Context, tx *gorm.DB, c *Consultation, msg *Message, ids []int64, author int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	res := tx.Model(&Attachment{}).Where("id IN ? AND consultation_id = ? AND uploaded_by = ? AND message_id IS NULL", ids, c.ID, author).
+		Updates(map[string]any{"message_id": msg.ID, "internal": msg.Kind == KindNote})
+	if res.Error != nil {
+		return fmt.Errorf("helpdesk: attach files: %w", res.Error)
+	}
+	if res.RowsAffected != int64(len(uniqIDs(ids))) {
+		return httpx.Invalid("attachments", "exists", "helpdesk.attachment_ids")
+	}
+	return nil
+}
+
+func uniqIDs(ids []int64) map[int64]bool {
+	m := map[int64]bool{}
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// publishMessage announces a new message: notes to the consultants'
+// stream only. Events carry ids; widgets fetch what they may see.
+func (h *Helpdesk) publishMessage(ctx context.Context, consultationID int64, m *Message) {
+	data := map[string]int64{"consultation_id": consultationID, "message_id": m.ID}
+	topics := []string{staffTopic(consultationID)}
+	if m.Kind != KindNote {
+		topics = append(topics, publicTopic(consultationID))
+	}
+	for _, topic := range topics {
+		if _, err := h.p.Events().Publish(context.WithoutCancel(ctx), topic, "message.created", data); err != nil {
+			h.log.WarnContext(ctx, "helpdesk: publish message", "topic", topic, "err", err)
+		}
+	}
+}
+
+// Messages returns the messages of a consultation after afterID that the
+// caller may see: what a reconnecting widget fetches.
+func (h *Helpdesk) Messages(ctx context.Context, id, afterID int64) ([]Message, []Attachment, error) {
+	msgs, atts := []Message{}, []Attachment{}
+	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, v, _, err := h.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		q := tx.Where("consultation_id = ? AND id > ?", c.ID, afterID).Order("id").Limit(500)
+		if v != viewStaff {
+			q = q.Where("kind <> ?", KindNote)
+		}
+		if err := q.Find(&msgs).Error; err != nil {
+			return fmt.Errorf("helpdesk: messages: %w", err)
+		}
+		if len(msgs) > 0 {
+			ids := make([]int64, len(msgs))
+			for i, m := range msgs {
+				ids[i] = m.ID
+			}
+			if err := tx.Where("message_id IN ?", ids).Order("id").Find(&atts).Error; err != nil {
+				return fmt.Errorf("helpdesk: attachments: %w", err)
+			}
+		}
+		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.read", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
+			map[string]int64{"after": afterID})
+	})
+	return msgs, atts, err
+}
+
+// notifyMessage e-mails the other side of the dialogue about a new message
+// when they are not following the consultation live.
+func (h *Helpdesk) notifyMessage(ctx context.Context, tx *gorm.DB, c *Consultation, m *Message, v view) error {
+	if m.Kind == KindNote {
+		return nil
+	}
+	var to int64
+	if v == viewStaff {
+		to = c.OperatorID
+	} else if c.AssigneeID != nil {
+		to = *c.AssigneeID
+	} else {
+		return nil
+	}
+	if on, err := h.online(ctx, tx, to, c.ID); err != nil || on {
+		return err
+	}
+	return h.notify(ctx, tx, to, c, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
+		fmt.Sprintf("C'è un nuovo messaggio nella consulenza n. %d «%s». Aprila da incroci per leggerlo.\n\nThere is a new message in consultation no. %d \"%s\". Open it in incroci to read it.\n",
+			c.ID, c.Subject, c.ID, c.Subject))
+}

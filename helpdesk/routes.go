@@ -1,0 +1,40 @@
+package helpdesk
+
+import (
+	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci/internal/httpx"
+)
+
+// routes is the module's one route table, relative to its mount point.
+// Every route needs a signed-in caller; the services check the finer
+// rights (which ambito, which desk, operator or consultant).
+func (h *Helpdesk) routes() []httpx.Route {
+	signedIn := h.p.RequireAuth()
+	return []httpx.Route{
+		{Method: "GET", Path: "/desks", Access: signedIn, Handler: h.handleListDesks},
+		{Method: "POST", Path: "/desks", Access: signedIn, Handler: h.handleCreateDesk},
+		{Method: "POST", Path: "/desks/:id/consultants", Access: signedIn, Handler: h.handleAddConsultant},
+
+		{Method: "GET", Path: "/consultations", Access: signedIn, Handler: h.handleList},
+		{Method: "POST", Path: "/consultations", Access: signedIn, Handler: h.handleOpen},
+		{Method: "GET", Path: "/consultations/:id", Access: signedIn, Handler: h.handleGet},
+		{Method: "POST", Path: "/consultations/:id/status", Access: signedIn, Handler: h.handleStatus},
+		{Method: "POST", Path: "/consultations/:id/assign", Access: signedIn, Handler: h.handleAssign},
+		{Method: "GET", Path: "/consultations/:id/messages", Access: signedIn, Handler: h.handleMessages},
+		{Method: "POST", Path: "/consultations/:id/messages", Access: signedIn, Handler: h.handlePost},
+		{Method: "POST", Path: "/consultations/:id/read", Access: signedIn, Handler: h.handleRead},
+		{Method: "POST", Path: "/consultations/:id/attachments", Access: signedIn, Handler: h.handleUpload},
+		{Method: "GET", Path: "/consultations/:id/attachments/:att", Access: signedIn, Handler: h.handleDownload},
+		{Method: "GET", Path: "/consultations/:id/events", Access: signedIn, Handler: h.handleEvents},
+	}
+}
+
+// Mount adds the help desk's routes to r, typically the partner's
+// api.Group("/helpdesk"), behind the platform's middleware (request ids,
+// CORS from the ambiti's sites, the caller's identity, idempotent retries),
+// and its OpenAPI document at /openapi.json.
+func (h *Helpdesk) Mount(r gin.IRouter) {
+	g := r.Group("", h.p.Middleware()...)
+	httpx.Register(g, h.routes())
+	r.GET("/openapi.json", serveOpenAPI)
+}
