@@ -267,3 +267,20 @@ func (e *env) waitMail(addr, subject string) testsmtp.Received {
 		return strings.Contains(m.Subject, subject) && len(m.To) > 0 && strings.EqualFold(m.To[0], addr)
 	}, 10*time.Second)
 }
+
+func jsonInto(raw []byte, v any) { json.Unmarshal(raw, v) }
+
+// openPG opens a pool on a schema URL from testdb.PostgresURL.
+func openPG(t *testing.T, dsn string) *gorm.DB {
+	t.Helper()
+	db, err := incroci.OpenDB(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if s, err := db.DB(); err == nil {
+			s.Close()
+		}
+	})
+	return db
+}

@@ -1,0 +1,83 @@
+package helpdesk_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/incrocicomuni/incroci/helpdesk"
+)
+
+// upload sends a file as the named person.
+func (e *env) upload(who string, id int64, name string, data []byte) resp {
+	e.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, _ := w.CreateFormFile("file", name)
+	part.Write(data)
+	w.Close()
+	r, _ := http.NewRequest("POST", fmt.Sprintf("%s/incroci/helpdesk/consultations/%d/attachments", e.srv.URL, id), &body)
+	r.Header.Set("Content-Type", w.FormDataContentType())
+	r.Header.Set("Authorization", "Bearer "+e.tok[who])
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
+	jsonInto(raw, &out.Body)
+	return out
+}
+
+var pdf = []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+func TestAttachments(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		id := e.open("operator")
+		up := e.upload("operator", id, `../../etc/<img src=x onerror=alert(1)>.pdf`, pdf)
+		expect(t, up, 201, "upload pdf")
+		att := up.data()
+		if att["content_type"] != "application/pdf" || strings.Contains(att["name"].(string), "/") {
+			t.Fatalf("attachment %v", att)
+		}
+		attID := int64(att["id"].(float64))
+		// Not yet sent: only its uploader sees it.
+		expect(t, e.req("consultant", "GET", fmt.Sprintf("/consultations/%d/attachments/%d", id, attID), nil), 404, "unsent file")
+		expect(t, e.req("operator", "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": "with-file-1", "body": "Allego il permesso.", "attachments": []int64{attID}}), 201, "message with file")
+		dl := e.req("consultant", "GET", fmt.Sprintf("/consultations/%d/attachments/%d", id, attID), nil)
+		expect(t, dl, 200, "download")
+		if !bytes.Equal(dl.Raw, pdf) || dl.Header.Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download headers %v", dl.Header)
+		}
+		// The same file cannot be attached twice.
+		expect(t, e.req("operator", "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": "with-file-2", "body": "Di nuovo", "attachments": []int64{attID}}), 422, "attach again")
+
+		// Forbidden and oversized files.
+		expect(t, e.upload("operator", id, "virus.pdf", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff")), 415, "an executable named .pdf")
+		expect(t, e.upload("operator", id, "page.html", []byte("<!doctype html><script>alert(1)</script>")), 415, "html")
+		big := append(append([]byte{}, pdf...), bytes.Repeat([]byte("0"), 2<<10)...)
+		expect(t, e.upload("operator", id, "big.pdf", big), 413, "oversized")
+		expect(t, e.upload("operator", id, "empty.pdf", nil), 422, "empty")
+
+		// A consultant's internal file stays internal.
+		note := e.upload("consultant", id, "appunti.txt", []byte("appunti interni del consulente"))
+		expect(t, note, 201, "staff upload")
+		noteID := int64(note.data()["id"].(float64))
+		expect(t, e.req("consultant", "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": "note-file-1", "body": "Appunti", "internal": true, "attachments": []int64{noteID}}), 201, "note with file")
+		expect(t, e.req("operator", "GET", fmt.Sprintf("/consultations/%d/attachments/%d", id, noteID), nil), 404, "internal file for the operator")
+		if strings.Contains(string(e.req("operator", "GET", fmt.Sprint("/consultations/", id), nil).Raw), "appunti") {
+			t.Fatal("the operator sees an internal file")
+		}
+		// Nothing refused was stored.
+		var n int64
+		e.db.Model(&helpdesk.Attachment{}).Count(&n)
+		if n != 2 {
+			t.Fatalf("%d attachments stored", n)
+		}
+	}, func(c *helpdesk.Config) { c.MaxAttachment = 1 << 10 })
+}
