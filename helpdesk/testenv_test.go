@@ -234,7 +234,7 @@ func (e *env) openInput() map[string]any {
 		"desk_id": e.desk.ID, "topic": "permesso-soggiorno", "ambito": "lodi", "service": "Segretariato sociale",
 		"subject": "Rinnovo del permesso per lavoro", "question": "Il permesso scade tra un mese e il datore di lavoro ha cessato l'attività: come procedere con il rinnovo?",
 		"urgency": "high", "beneficiary": map[string]any{"label": "M.R.", "age_band": "26-40", "nationality": "MA", "language": "ar"},
-		"intake": map[string]any{"permit_type": "lavoro subordinato", "permit_expiry": "2026-12-15"},
+		"intake":     map[string]any{"permit_type": "lavoro subordinato", "permit_expiry": "2026-12-15"},
 		"return_url": lodiOrigin + "/sportello",
 	}
 }
