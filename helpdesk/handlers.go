@@ -339,3 +339,18 @@ func (h *Helpdesk) handleEvents(c *gin.Context) {
 		httpx.Logger(c).DebugContext(ctx, "helpdesk: event stream ended", "err", err)
 	}
 }
+
+func (h *Helpdesk) handleExport(c *gin.Context) {
+	id, ok := idParam(c, "id", ErrConsultationNotFound)
+	if !ok {
+		return
+	}
+	out, err := h.Export(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="consulenza-%d.json"`, id))
+	c.Header("Cache-Control", "no-store")
+	httpx.OK(c, http.StatusOK, out)
+}

@@ -1,0 +1,157 @@
+package helpdesk
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/incrocicomuni/incroci"
+	"gorm.io/gorm"
+)
+
+// Anonymise removes the free text and the files of consultations closed
+// more than Config.Retention ago: subject, question, messages, notes,
+// attachments, the beneficiary's label and the intake. What reports count
+// stays: desk, topic, ambito, urgency, the beneficiary's age band,
+// nationality and language, and the times. It returns how many
+// consultations it anonymised. The hub runs it periodically; it is safe to
+// run from several instances.
+func (h *Helpdesk) Anonymise(ctx context.Context) (int, error) {
+	before := h.p.Now().Add(-h.cfg.Retention)
+	var ids []int64
+	if err := h.db.WithContext(ctx).Model(&Consultation{}).
+		Where("status = ? AND closed_at < ? AND anonymised_at IS NULL", StatusClosed, before).
+		Order("id").Limit(500).Pluck("id", &ids).Error; err != nil {
+		return 0, fmt.Errorf("helpdesk: consultations to anonymise: %w", err)
+	}
+	done := 0
+	for _, id := range ids {
+		if err := h.anonymiseOne(ctx, id); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, nil
+}
+
+func (h *Helpdesk) anonymiseOne(ctx context.Context, id int64) error {
+	var keys []string
+	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var c Consultation
+		if err := tx.Where("id = ? AND anonymised_at IS NULL", id).Take(&c).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return nil // another instance did it
+			}
+			return fmt.Errorf("helpdesk: anonymise %d: %w", id, err)
+		}
+		if err := tx.Model(&Attachment{}).Where("consultation_id = ?", id).Pluck("storage_key", &keys).Error; err != nil {
+			return fmt.Errorf("helpdesk: anonymise %d: %w", id, err)
+		}
+		for _, q := range []struct {
+			what  string
+			model any
+		}{{"attachments", &Attachment{}}, {"messages", &Message{}}, {"read marks", &ReadMark{}}} {
+			if err := tx.Where("consultation_id = ?", id).Delete(q.model).Error; err != nil {
+				return fmt.Errorf("helpdesk: anonymise %d: %s: %w", id, q.what, err)
+			}
+		}
+		now := h.p.Now()
+		if err := tx.Model(&Consultation{}).Where("id = ?", id).Updates(map[string]any{
+			"subject": "", "question": "", "service": "", "beneficiary_label": "", "intake": "{}", "deadline": nil,
+			"anonymised_at": now, "updated_at": now,
+		}).Error; err != nil {
+			return fmt.Errorf("helpdesk: anonymise %d: %w", id, err)
+		}
+		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.anonymise", ObjectType: "consultation", ObjectID: fmt.Sprint(id)},
+			map[string]int{"files": len(keys)})
+	})
+	if err != nil {
+		return err
+	}
+	// The rows are gone: the files follow (a failure leaves an orphan file
+	// with no name or owner, logged for the operator of the hub).
+	for _, k := range keys {
+		if err := h.cfg.Attachments.Delete(ctx, k); err != nil {
+			h.log.WarnContext(ctx, "helpdesk: delete file of an anonymised consultation", "err", err)
+		}
+	}
+	return nil
+}
+
+// ExportedFile is an attachment with its content, in an export.
+type ExportedFile struct {
+	Attachment
+	// Content is the file, base64-encoded.
+	Content string `json:"content"`
+}
+
+// Export is a whole consultation, to answer an access request.
+type Export struct {
+	ExportedAt time.Time          `json:"exported_at"`
+	Detail     ConsultationDetail `json:"consultation"`
+	Files      []ExportedFile     `json:"files"`
+}
+
+// Export returns a whole consultation with every message, note and file,
+// to answer a data subject's access request. The desk's consultants and the
+// coordinators of its ambito may export; the export is recorded in the
+// audit log.
+func (h *Helpdesk) Export(ctx context.Context, id int64) (*Export, error) {
+	pr, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &Export{ExportedAt: h.p.Now(), Files: []ExportedFile{}}
+	err = h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var c Consultation
+		if err := tx.Where("id = ?", id).Take(&c).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrConsultationNotFound
+			}
+			return fmt.Errorf("helpdesk: export %d: %w", id, err)
+		}
+		v, err := h.viewOf(ctx, tx, pr, &c)
+		if err != nil {
+			return err
+		}
+		if v != viewStaff && !pr.Has(incroci.RoleCoordinator, c.Ambito) {
+			if v == viewNone {
+				return ErrConsultationNotFound
+			}
+			return incroci.ErrForbidden
+		}
+		d, err := h.detail(ctx, tx, &c, viewStaff, pr)
+		if err != nil {
+			return err
+		}
+		out.Detail = *d
+		for _, a := range d.Attachments {
+			f, err := h.readFile(ctx, a.StorageKey)
+			if err != nil {
+				return err
+			}
+			out.Files = append(out.Files, ExportedFile{Attachment: a, Content: base64.StdEncoding.EncodeToString(f)})
+		}
+		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.export", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)}, nil)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (h *Helpdesk) readFile(ctx context.Context, key string) ([]byte, error) {
+	rc, err := h.cfg.Attachments.Open(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("helpdesk: export file: %w", err)
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("helpdesk: export file: %w", err)
+	}
+	return data, nil
+}
