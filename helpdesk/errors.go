@@ -54,6 +54,7 @@ func init() {
 		"helpdesk.note_staff":             {IT: "solo i consulenti dello sportello scrivono note interne", EN: "only the desk's consultants write internal notes"},
 		"helpdesk.body":                   {IT: "il messaggio è vuoto", EN: "the message is empty"},
 		"helpdesk.file_empty":             {IT: "il file è vuoto o manca", EN: "the file is empty or missing"},
+		"helpdesk.report_range":           {IT: "l'inizio deve precedere la fine", EN: "the start must come before the end"},
 		"helpdesk.slug_taken":             {IT: "esiste già uno sportello con questo identificativo", EN: "a desk with this identifier already exists"},
 		"helpdesk.attachment_ids":         {IT: "allegato sconosciuto o già usato", EN: "unknown or already used attachment"},
 	})

@@ -354,3 +354,76 @@ func (h *Helpdesk) handleExport(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	httpx.OK(c, http.StatusOK, out)
 }
+
+// reportQuery reads ?ambito=&desk=&from=&to= (dates YYYY-MM-DD, to
+// exclusive).
+func reportQuery(c *gin.Context) (ReportQuery, error) {
+	q := ReportQuery{Ambito: c.Query("ambito")}
+	var issues []httpx.FieldIssue
+	if s := c.Query("desk"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			issues = append(issues, httpx.FieldIssue{Field: "desk", Rule: "min", Key: "page.invalid"})
+		}
+		q.DeskID = id
+	}
+	for _, f := range []struct {
+		name string
+		dst  *time.Time
+	}{{"from", &q.From}, {"to", &q.To}} {
+		if s := c.Query(f.name); s != "" {
+			t, err := time.Parse(time.DateOnly, s)
+			if err != nil {
+				issues = append(issues, httpx.FieldIssue{Field: f.name, Rule: "date", Key: "helpdesk.date"})
+			}
+			*f.dst = t
+		}
+	}
+	if issues != nil {
+		return q, &httpx.ValidationError{Fields: issues}
+	}
+	return q, nil
+}
+
+func (h *Helpdesk) handleReport(c *gin.Context) {
+	q, err := reportQuery(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	rep, err := h.Report(c.Request.Context(), q)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, rep)
+}
+
+func (h *Helpdesk) handleReportCSV(c *gin.Context) {
+	q, err := reportQuery(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	data, err := h.ReportCSV(c.Request.Context(), q)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="consulenze.csv"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", data)
+}
+
+// PersonalDataInput is a text to check before sending it.
+type PersonalDataInput struct {
+	Text string `json:"text" validate:"max=100000"`
+}
+
+func (h *Helpdesk) handlePersonalData(c *gin.Context) {
+	var in PersonalDataInput
+	if !h.bind(c, &in) {
+		return
+	}
+	httpx.OK(c, http.StatusOK, CheckPersonalData(in.Text, httpx.Lang(c)))
+}

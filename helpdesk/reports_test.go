@@ -1,0 +1,78 @@
+package helpdesk_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/helpdesk"
+)
+
+func TestReports(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		a := e.open("operator")
+		b := e.open("operator")
+		in := e.openInput()
+		in["ambito"], in["topic"] = "crema", "cittadinanza"
+		delete(in, "return_url")
+		in["beneficiary"].(map[string]any)["nationality"] = "UA"
+		in["beneficiary"].(map[string]any)["language"] = "uk"
+		r := e.req("cremaOperator", "POST", "/consultations", in)
+		expect(t, r, 201, "crema")
+		// A first answer 3 working hours later (Monday 10:00 → 13:00), and
+		// a resolution the next day at 10:00 (Monday 10–13 and 14–17, Tuesday 9–10: 7 h).
+		e.clock.Add(3 * time.Hour)
+		e.signInAgain()
+		for _, id := range []int64{a, b} {
+			expect(t, e.req("consultant", "POST", fmt.Sprintf("/consultations/%d/assign", id), map[string]any{"person_id": e.id["consultant"]}), 200, "assign")
+			expect(t, e.req("consultant", "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": fmt.Sprint("ans-000", id), "body": "Risposta"}), 201, "answer")
+		}
+		e.clock.Add(21 * time.Hour) // Tuesday 10:00
+		e.signInAgain()
+		expect(t, e.req("consultant", "POST", fmt.Sprintf("/consultations/%d/status", a), map[string]any{"status": "resolved"}), 200, "resolve")
+
+		rep, err := e.hd.Report(e.as("coordinator"), helpdesk.ReportQuery{Ambito: "lodi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Total != 2 || rep.ByNationality[0].Key != "MA" || rep.ByTopic[0].Key != "permesso-soggiorno" || rep.ByTopic[0].Label == "" || rep.ByMonth[0].Key != "2026-11" {
+			t.Fatalf("report %+v", rep)
+		}
+		if rep.FirstResponse.N != 2 || rep.FirstResponse.MedianHours != 3 || rep.Resolution.N != 1 || rep.Resolution.MedianHours != 7 {
+			t.Fatalf("timings %+v %+v", rep.FirstResponse, rep.Resolution)
+		}
+		// The network's admin sees every ambito.
+		all, err := e.hd.Report(e.as("admin"), helpdesk.ReportQuery{})
+		if err != nil || all.Total != 3 || len(all.ByAmbito) != 2 {
+			t.Fatalf("network report %+v %v", all, err)
+		}
+		// A coordinator sees no other ambito, an operator no report.
+		if _, err := e.hd.Report(e.as("coordinator"), helpdesk.ReportQuery{Ambito: "crema"}); !errors.Is(err, incroci.ErrForbidden) {
+			t.Fatalf("coordinator of lodi on crema: %v", err)
+		}
+		if _, err := e.hd.Report(e.as("operator"), helpdesk.ReportQuery{Ambito: "lodi"}); !errors.Is(err, incroci.ErrForbidden) {
+			t.Fatalf("operator: %v", err)
+		}
+		csv, err := e.hd.ReportCSV(e.as("coordinator"), helpdesk.ReportQuery{Ambito: "lodi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+		if len(lines) != 3 || !strings.HasPrefix(lines[0], "id,ambito,desk,topic,month") || strings.Contains(string(csv), "M.R.") || strings.Contains(string(csv), "Rinnovo") {
+			t.Fatalf("csv:\n%s", csv)
+		}
+		if !strings.HasSuffix(lines[1], ",3.0,7.0") {
+			t.Fatalf("csv hours: %s", lines[1])
+		}
+	})
+}
+
+func TestCheckPersonalData(t *testing.T) {
+	c := helpdesk.CheckPersonalData("Il CF è RSSMRA85T10A562S, tel. 333 123 4567", "it")
+	if len(c.Matches) != 2 || c.Matches[0].Kind != "tax_code" || strings.Contains(c.Masked, "RSSMRA") || !strings.Contains(c.Masked, "[codice fiscale]") {
+		t.Fatalf("check %+v", c)
+	}
+}
