@@ -294,3 +294,30 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// DeskConsultants lists a desk's consultants. Those who may manage the desk
+// and its own consultants only.
+func (h *Helpdesk) DeskConsultants(ctx context.Context, deskID int64) ([]DeskConsultant, error) {
+	pr := incroci.PrincipalFrom(ctx)
+	if pr == nil {
+		return nil, incroci.ErrUnauthorized
+	}
+	d, err := h.desk(ctx, h.db, deskID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.canManageDesk(ctx, h.db, pr, d)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		if dc, err := h.deskRole(ctx, h.db, d.ID, pr.PersonID); err != nil || dc == nil {
+			return nil, incroci.ErrForbidden
+		}
+	}
+	out := []DeskConsultant{}
+	if err := h.db.WithContext(ctx).Where("desk_id = ?", d.ID).Order("id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("helpdesk: desk consultants: %w", err)
+	}
+	return out, nil
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/helpdesk"
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 )
@@ -37,6 +38,7 @@ type hub struct {
 	log     *slog.Logger
 	db      *gorm.DB
 	p       *incroci.Platform
+	hd      *helpdesk.Helpdesk
 	ln      net.Listener
 	srv     *http.Server
 	origins []string
@@ -92,8 +94,18 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (h *hub, err e
 	if err != nil {
 		return nil, fmt.Errorf("start platform: %w", err)
 	}
+	store, err := helpdesk.NewDiskStore(filepath.Join(cfg.DataDir, "attachments"))
+	if err != nil {
+		return nil, err
+	}
+	if h.hd, err = helpdesk.New(ctx, h.p, helpdesk.Config{Attachments: store, LinkPage: cfg.PublicURL + "/"}); err != nil {
+		return nil, fmt.Errorf("start help desk: %w", err)
+	}
 	if err := seed(ctx, h.p, h.origins, logger); err != nil {
 		return nil, fmt.Errorf("seed demo data: %w", err)
+	}
+	if err := seedHelpdesk(ctx, h.p, h.hd); err != nil {
+		return nil, fmt.Errorf("seed the help desk: %w", err)
 	}
 	handler, err := h.routes()
 	if err != nil {
@@ -142,6 +154,7 @@ func (h *hub) routes() (http.Handler, error) {
 	r.GET("/healthz", h.healthz)
 	r.StaticFileFS("/static/site.css", "site.css", http.FS(static))
 	h.p.Mount(r.Group(mountPath))
+	h.hd.Mount(r.Group(mountPath + "/helpdesk"))
 	return r, nil
 }
 
@@ -213,6 +226,11 @@ func (h *hub) prune(ctx context.Context) {
 		case <-t.C:
 			if err := h.p.Prune(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("prune expired data", "err", err)
+			}
+			if n, err := h.hd.Anonymise(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("anonymise closed consultations", "err", err)
+			} else if n > 0 {
+				h.log.Info("closed consultations anonymised", "count", n)
 			}
 		}
 	}

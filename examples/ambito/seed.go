@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/helpdesk"
 )
 
 // ambitiCSV is a copy of ../shared/domain/ambiti.csv: the ambiti of the
@@ -141,4 +142,32 @@ func hasRoles(ctx context.Context, p *incroci.Platform, d demoPerson) (bool, err
 		return true, nil
 	}
 	return false, nil
+}
+
+// seedHelpdesk makes the network's legal desk, run by the demo ambito for
+// every ambito, with the topics of ../shared/domain/topics.csv and the demo
+// consultant answering; it changes nothing that exists.
+func seedHelpdesk(ctx context.Context, p *incroci.Platform, hd *helpdesk.Helpdesk) error {
+	ctx = incroci.AsSystem(ctx)
+	desk, err := hd.EnsureDesk(ctx, helpdesk.DeskInput{
+		Slug: "legale", Name: "Sportello giuridico sull'immigrazione", Ambito: demoAmbito, FirstResponseHours: 16, ServesAll: true,
+		Description: "Consulenza giuridica agli operatori dei servizi su permessi, ricongiungimenti, cittadinanza e protezione.",
+	}, helpdesk.LegalTopics())
+	if err != nil {
+		return err
+	}
+	members, err := hd.DeskConsultants(ctx, desk.ID)
+	if err != nil || len(members) > 0 {
+		return err
+	}
+	people, _, err := p.ListPeople(ctx, demoAmbito, incroci.PeopleQuery{Role: incroci.RoleConsultant, PerPage: 100})
+	if err != nil {
+		return err
+	}
+	for _, person := range people {
+		if _, err := hd.AddConsultant(ctx, desk.ID, helpdesk.ConsultantInput{PersonID: person.ID, Manager: true}); err != nil {
+			return fmt.Errorf("desk consultant %s: %w", person.Email, err)
+		}
+	}
+	return nil
 }
