@@ -11,6 +11,8 @@ import (
 // structs it creates and never changes once released.
 var migrations = []migrate.Step{
 	{Version: 1, Name: "desks, topics, consultants, consultations, history, messages, attachments, read marks, presence", Up: m1Up},
+	{Version: 2, Name: "appointment slots", Up: m2Up},
+	{Version: 3, Name: "mediation packages, ledger, mediator profiles, mediation requests", Up: m3Up},
 }
 
 type m1Desk struct {

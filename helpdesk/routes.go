@@ -26,6 +26,26 @@ func (h *Helpdesk) routes() []httpx.Route {
 		{Method: "POST", Path: "/consultations/:id/attachments", Access: signedIn, Handler: h.handleUpload},
 		{Method: "GET", Path: "/consultations/:id/attachments/:att", Access: signedIn, Handler: h.handleDownload},
 		{Method: "GET", Path: "/consultations/:id/events", Access: signedIn, Handler: h.handleEvents},
+
+		{Method: "GET", Path: "/consultations/:id/appointments", Access: signedIn, Handler: h.handleListAppointments},
+		{Method: "POST", Path: "/consultations/:id/appointments", Access: signedIn, Handler: h.handleProposeAppointments},
+		{Method: "POST", Path: "/consultations/:id/appointments/:slot/accept", Access: signedIn, Handler: h.handleAcceptAppointment},
+		{Method: "POST", Path: "/consultations/:id/appointments/:slot/cancel", Access: signedIn, Handler: h.handleCancelAppointment},
+
+		{Method: "GET", Path: "/mediation/packages", Access: signedIn, Handler: h.handleListPackages},
+		{Method: "POST", Path: "/mediation/packages", Access: signedIn, Handler: h.handleCreatePackage},
+		{Method: "GET", Path: "/mediation/packages/:id", Access: signedIn, Handler: h.handleGetPackage},
+		{Method: "POST", Path: "/mediation/packages/:id/hours", Access: signedIn, Handler: h.handleAddHours},
+		{Method: "GET", Path: "/mediation/packages/:id/ledger", Access: signedIn, Handler: h.handleLedger},
+		{Method: "GET", Path: "/mediation/profile", Access: signedIn, Handler: h.handleMyProfile},
+		{Method: "PUT", Path: "/mediation/profile", Access: signedIn, Handler: h.handleUpdateProfile},
+		{Method: "GET", Path: "/mediation/mediators", Access: signedIn, Handler: h.handleListMediators},
+		{Method: "GET", Path: "/mediation/requests", Access: signedIn, Handler: h.handleListMediation},
+		{Method: "POST", Path: "/mediation/requests", Access: signedIn, Handler: h.handleRequestMediator},
+		{Method: "GET", Path: "/mediation/requests/:id", Access: signedIn, Handler: h.handleGetMediation},
+		{Method: "POST", Path: "/mediation/requests/:id/confirm", Access: signedIn, Handler: h.handleConfirmMediation},
+		{Method: "POST", Path: "/mediation/requests/:id/cancel", Access: signedIn, Handler: h.handleCancelMediation},
+		{Method: "POST", Path: "/mediation/requests/:id/done", Access: signedIn, Handler: h.handleCompleteMediation},
 	}
 }
 
