@@ -20,8 +20,10 @@ type ConsultationDetail struct {
 	Late        bool           `json:"late"`
 	Staff       bool           `json:"staff"`
 	History     []StatusChange `json:"history"`
-	Messages    []Message      `json:"messages"`
-	Attachments []Attachment   `json:"attachments"`
+	// Appointments are the face-to-face meetings proposed or agreed.
+	Appointments []AppointmentSlot `json:"appointments"`
+	Messages     []Message         `json:"messages"`
+	Attachments  []Attachment      `json:"attachments"`
 	// LastRead is the id of the last message the caller has read.
 	LastRead int64 `json:"last_read"`
 }
@@ -84,6 +86,9 @@ func (h *Helpdesk) detail(ctx context.Context, tx *gorm.DB, c *Consultation, v v
 		return nil, fmt.Errorf("helpdesk: read mark: %w", err)
 	}
 	out.LastRead = mark.LastMessageID
+	if out.Appointments, err = h.appointmentsOf(ctx, tx, c.ID); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -28,13 +28,21 @@ func TestIsolation(t *testing.T) {
 			{"POST", c + "/read", map[string]any{"up_to": 1}},
 			{"GET", fmt.Sprintf("%s/attachments/%d", c, attID), nil},
 			{"GET", c + "/events", nil},
+			{"GET", c + "/export", nil},
+			{"GET", c + "/appointments", nil},
+			{"POST", c + "/appointments", map[string]any{"slots": []map[string]any{{"start": "2026-11-20T09:00:00Z", "end": "2026-11-20T10:00:00Z", "mode": "video", "video_url": "https://meet.example.it/x"}}}},
+			{"GET", "/reports?ambito=lodi", nil},
+			{"GET", "/reports/consultations.csv?ambito=lodi", nil},
 			{"POST", "/desks", map[string]any{"slug": "x", "name": "Desk X", "ambito": "lodi", "first_response_hours": 8}},
 			{"POST", fmt.Sprintf("/desks/%d/consultants", e.desk.ID), map[string]any{"person_id": e.id["outsiderConsultant"]}},
 		}
 		for _, who := range []string{"", "cremaOperator", "outsiderConsultant", "mediator", "admin", "coordinator"} {
 			for _, rt := range routes {
-				if (who == "admin" || who == "coordinator") && strings.HasPrefix(rt.path, "/desks") {
-					continue // they manage desks
+				if (who == "admin" || who == "coordinator") && (strings.HasPrefix(rt.path, "/desks") || strings.HasPrefix(rt.path, "/reports")) {
+					continue // they manage desks and read reports
+				}
+				if who == "coordinator" && strings.HasSuffix(rt.path, "/export") {
+					continue // coordinators answer access requests
 				}
 				r := e.req(who, rt.method, rt.path, rt.body)
 				if r.Status != 401 && r.Status != 403 && r.Status != 404 {

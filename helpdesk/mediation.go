@@ -37,7 +37,7 @@ func (c MediationConfig) withDefaults() MediationConfig {
 }
 
 // mediation returns the module's mediation settings.
-func (h *Helpdesk) mediation() MediationConfig { return MediationConfig{}.withDefaults() }
+func (h *Helpdesk) mediation() MediationConfig { return h.cfg.Mediation.withDefaults() }
 
 // Limits of mediation bookings.
 const (

@@ -41,6 +41,8 @@ type Config struct {
 	// before Anonymise removes them (keeping the figures for reports).
 	// Default: two years.
 	Retention time.Duration
+	// Mediation configures mediator bookings (the cancellation notice window).
+	Mediation MediationConfig
 	// LinkPage is the page with the <incroci-helpdesk> widget that the links
 	// in e-mails open when the widget gave none. Default: the platform's.
 	LinkPage string

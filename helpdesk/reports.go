@@ -55,6 +55,17 @@ type Report struct {
 	ByStatus      []Count   `json:"by_status"`
 	FirstResponse Timing    `json:"first_response"`
 	Resolution    Timing    `json:"resolution"`
+	// MediatorHours are the hours drawn from mediation packages for
+	// bookings starting in the period (refunds deducted), by ambito and
+	// language.
+	MediatorHours []MediatorHours `json:"mediator_hours"`
+}
+
+// MediatorHours is a line of the mediation figures.
+type MediatorHours struct {
+	Ambito   string  `json:"ambito"`
+	Language string  `json:"language"`
+	Hours    float64 `json:"hours"`
 }
 
 // reportRow is a consultation as reports see it: no text, no label.
@@ -187,6 +198,9 @@ func (h *Helpdesk) Report(ctx context.Context, q ReportQuery) (*Report, error) {
 	}
 	out.FirstResponse = Timing{N: len(first), MedianHours: median(first)}
 	out.Resolution = Timing{N: len(resolved), MedianHours: median(resolved)}
+	if out.MediatorHours, err = h.mediatorHours(ctx, q); err != nil {
+		return nil, err
+	}
 	if err := h.p.Audit(ctx, nil, incroci.AuditEntry{Ambito: q.Ambito, Action: "helpdesk.report", ObjectType: "report", ObjectID: "consultations"}, q); err != nil {
 		return nil, err
 	}
@@ -275,4 +289,36 @@ func median(xs []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// mediatorHours sums the ledger's bookings and refunds of the bookings of
+// q's period, by ambito and language. A desk-only query has none: mediation
+// belongs to ambiti, not desks.
+func (h *Helpdesk) mediatorHours(ctx context.Context, q ReportQuery) ([]MediatorHours, error) {
+	out := []MediatorHours{}
+	if q.DeskID != 0 && q.Ambito == "" {
+		return out, nil
+	}
+	type row struct {
+		Ambito   string
+		Language string
+		Minutes  int
+	}
+	var rows []row
+	db := h.db.WithContext(ctx).Table("incroci_helpdesk_mediation_ledger AS l").
+		Select("r.ambito, r.language, -SUM(l.minutes) AS minutes").
+		Joins("JOIN incroci_helpdesk_mediation_requests AS r ON r.id = l.booking_id").
+		Where("l.reason IN ? AND r.starts_at >= ? AND r.starts_at < ?", []LedgerReason{LedgerBooking, LedgerRefund}, q.From, q.To)
+	if q.Ambito != "" {
+		db = db.Where("r.ambito = ?", q.Ambito)
+	}
+	if err := db.Group("r.ambito, r.language").Order("r.ambito, r.language").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("helpdesk: mediator hours: %w", err)
+	}
+	for _, r := range rows {
+		if r.Minutes != 0 {
+			out = append(out, MediatorHours{Ambito: r.Ambito, Language: r.Language, Hours: float64(r.Minutes) / 60})
+		}
+	}
+	return out, nil
 }

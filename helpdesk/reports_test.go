@@ -44,6 +44,20 @@ func TestReports(t *testing.T) {
 		if rep.FirstResponse.N != 2 || rep.FirstResponse.MedianHours != 3 || rep.Resolution.N != 1 || rep.Resolution.MedianHours != 7 {
 			t.Fatalf("timings %+v %+v", rep.FirstResponse, rep.Resolution)
 		}
+		// Mediator hours: a confirmed 90-minute booking in Arabic.
+		pkg := bkMediationSetup(t, e, 600)
+		start := time.Date(2026, 11, 12, 9, 0, 0, 0, time.UTC) // Thursday 10:00 in Rome
+		mr, err := e.hd.RequestMediator(e.as("operator"), bkRequest(pkg, start, 90*time.Minute, "phone"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hd.ConfirmMediation(e.as("coordinator"), mr.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		rep, err = e.hd.Report(e.as("coordinator"), helpdesk.ReportQuery{Ambito: "lodi", From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil || len(rep.MediatorHours) != 1 || rep.MediatorHours[0].Language != "ar" || rep.MediatorHours[0].Hours != 1.5 {
+			t.Fatalf("mediator hours %+v %v", rep.MediatorHours, err)
+		}
 		// The network's admin sees every ambito.
 		all, err := e.hd.Report(e.as("admin"), helpdesk.ReportQuery{})
 		if err != nil || all.Total != 3 || len(all.ByAmbito) != 2 {

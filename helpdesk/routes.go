@@ -26,6 +26,8 @@ func (h *Helpdesk) routes() []httpx.Route {
 		{Method: "POST", Path: "/consultations/:id/attachments", Access: signedIn, Handler: h.handleUpload},
 		{Method: "GET", Path: "/consultations/:id/attachments/:att", Access: signedIn, Handler: h.handleDownload},
 		{Method: "GET", Path: "/consultations/:id/events", Access: signedIn, Handler: h.handleEvents},
+		{Method: "GET", Path: "/consultations/:id/export", Access: signedIn, Handler: h.handleExport},
+		{Method: "POST", Path: "/personal-data", Access: signedIn, Handler: h.handlePersonalData},
 
 		{Method: "GET", Path: "/consultations/:id/appointments", Access: signedIn, Handler: h.handleListAppointments},
 		{Method: "POST", Path: "/consultations/:id/appointments", Access: signedIn, Handler: h.handleProposeAppointments},
@@ -46,6 +48,9 @@ func (h *Helpdesk) routes() []httpx.Route {
 		{Method: "POST", Path: "/mediation/requests/:id/confirm", Access: signedIn, Handler: h.handleConfirmMediation},
 		{Method: "POST", Path: "/mediation/requests/:id/cancel", Access: signedIn, Handler: h.handleCancelMediation},
 		{Method: "POST", Path: "/mediation/requests/:id/done", Access: signedIn, Handler: h.handleCompleteMediation},
+
+		{Method: "GET", Path: "/reports", Access: signedIn, Handler: h.handleReport},
+		{Method: "GET", Path: "/reports/consultations.csv", Access: signedIn, Handler: h.handleReportCSV},
 	}
 }
 
