@@ -13,6 +13,7 @@ var migrations = []migrate.Step{
 	{Version: 1, Name: "desks, topics, consultants, consultations, history, messages, attachments, read marks, presence", Up: m1Up},
 	{Version: 2, Name: "appointment slots", Up: m2Up},
 	{Version: 3, Name: "mediation packages, ledger, mediator profiles, mediation requests", Up: m3Up},
+	{Version: 4, Name: "deadline reminders", Up: m4Up},
 }
 
 type m1Desk struct {

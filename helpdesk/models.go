@@ -151,6 +151,8 @@ type Consultation struct {
 	// Deadline is the nearest date of the intake (permit expiry, appeal
 	// deadline), for reminders.
 	Deadline *time.Time `gorm:"index" json:"deadline"`
+	// DeadlineReminder is the last reminder stage sent about Deadline.
+	DeadlineReminder int `gorm:"not null;default:0" json:"-"`
 
 	FirstResponseDue time.Time  `gorm:"not null;index" json:"first_response_due"`
 	FirstResponseAt  *time.Time `json:"first_response_at"`

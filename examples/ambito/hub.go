@@ -232,6 +232,9 @@ func (h *hub) prune(ctx context.Context) {
 			} else if n > 0 {
 				h.log.Info("closed consultations anonymised", "count", n)
 			}
+			if _, err := h.hd.Remind(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("deadline reminders", "err", err)
+			}
 		}
 	}
 }

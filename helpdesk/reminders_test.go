@@ -1,0 +1,30 @@
+package helpdesk_test
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDeadlineReminders(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		e.open("operator") // permit expiring on 15 December 2026
+		if n, err := e.hd.Remind(e.ctx); err != nil || n != 0 {
+			t.Fatalf("a month ahead: %d reminders, %v", n, err)
+		}
+		e.clock.Add(30 * 24 * time.Hour) // 9 December: within the week
+		if n, err := e.hd.Remind(e.ctx); err != nil || n != 1 {
+			t.Fatalf("a week ahead: %d reminders, %v", n, err)
+		}
+		if n, _ := e.hd.Remind(e.ctx); n != 0 {
+			t.Fatal("the same stage twice")
+		}
+		m := e.waitMail("operatore@comune.lodi.it", "scadenza il 15/12/2026")
+		if len(m.Text) == 0 {
+			t.Fatal("empty reminder")
+		}
+		e.clock.Add(5*24*time.Hour + 12*time.Hour) // 14 December, evening
+		if n, err := e.hd.Remind(e.ctx); err != nil || n != 1 {
+			t.Fatalf("the day before: %d reminders, %v", n, err)
+		}
+	})
+}
