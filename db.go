@@ -15,6 +15,10 @@ import (
 	"gorm.io/gorm/logger"
 )
 
+// PostgresPoolSize is how many connections OpenDB's PostgreSQL pool opens
+// and keeps at most (one of them listens for events).
+const PostgresPoolSize = 25
+
 // DefaultSQLitePath is the file OpenDB uses when it is given an empty dsn.
 const DefaultSQLitePath = "data/incroci.db"
 
@@ -39,6 +43,17 @@ func OpenDB(ctx context.Context, dsn string) (*gorm.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("incroci: open postgres: %w", err)
 		}
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, fmt.Errorf("incroci: postgres pool: %w", err)
+		}
+		// A bounded pool that keeps its connections: opening one per burst
+		// costs PostgreSQL more than the queries, and an unbounded pool runs
+		// into max_connections under load. Partners may retune it through
+		// db.DB().
+		sqlDB.SetMaxOpenConns(PostgresPoolSize)
+		sqlDB.SetMaxIdleConns(PostgresPoolSize)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		if err := ping(ctx, db); err != nil {
 			return nil, err
 		}

@@ -217,6 +217,24 @@ func (p *Platform) DB() *gorm.DB { return p.db }
 // Events returns the platform's event bus, for modules' live updates.
 func (p *Platform) Events() events.Bus { return p.bus }
 
+// txPublisher is a bus that can publish inside a caller's transaction.
+type txPublisher interface {
+	PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string, data any) (events.Event, error)
+}
+
+// PublishTx publishes an event as part of tx: on PostgreSQL it is stored and
+// announced only if tx commits, in the same commit (publish as the last step
+// of the transaction: the lock that keeps event ids in order is held until
+// it ends). On a bus without transactions it is published at once; events
+// carry ids, so a rolled-back change only makes widgets look and find
+// nothing new.
+func (p *Platform) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string, data any) (events.Event, error) {
+	if tp, ok := p.bus.(txPublisher); ok && tx != nil {
+		return tp.PublishTx(ctx, tx, topic, typ, data)
+	}
+	return p.bus.Publish(ctx, topic, typ, data)
+}
+
 // Logger returns the platform's logger.
 func (p *Platform) Logger() *slog.Logger { return p.log }
 

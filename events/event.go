@@ -65,7 +65,8 @@ var (
 // Options configure a bus. The zero value is ready to use.
 type Options struct {
 	// Buffer is how many events may wait for a slow subscriber before its
-	// subscription is dropped. Default 256.
+	// subscription is dropped (it reconnects and catches up with Since).
+	// Default 32: each subscription allocates its buffer up front.
 	Buffer int
 	// Keep is how many recent events per topic a [Memory] bus keeps for Since.
 	// Default 1000.
@@ -80,7 +81,7 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.Buffer <= 0 {
-		o.Buffer = 256
+		o.Buffer = 32
 	}
 	if o.Keep <= 0 {
 		o.Keep = 1000

@@ -111,14 +111,16 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 			map[string]int64{"message": msg.ID}); err != nil {
 			return err
 		}
-		return h.notifyMessage(ctx, tx, c, &msg, v)
+		if err := h.notifyMessage(ctx, tx, c, &msg, v); err != nil {
+			return err
+		}
+		return h.publishMessage(ctx, tx, c.ID, &msg) // last: it holds the events lock until commit
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	if created {
 		h.p.WakeMail()
-		h.publishMessage(ctx, c.ID, &msg)
 	}
 	return &msg, created, nil
 }
@@ -148,19 +150,22 @@ func uniqIDs(ids []int64) map[int64]bool {
 	return m
 }
 
-// publishMessage announces a new message: notes to the consultants'
-// stream only. Events carry ids; widgets fetch what they may see.
-func (h *Helpdesk) publishMessage(ctx context.Context, consultationID int64, m *Message) {
+// publishMessage announces a new message inside the transaction that
+// stores it, so the announcement and the message commit together: notes to
+// the consultants' stream only. Events carry ids; widgets fetch what they
+// may see.
+func (h *Helpdesk) publishMessage(ctx context.Context, tx *gorm.DB, consultationID int64, m *Message) error {
 	data := map[string]int64{"consultation_id": consultationID, "message_id": m.ID}
 	topics := []string{staffTopic(consultationID)}
 	if m.Kind != KindNote {
 		topics = append(topics, publicTopic(consultationID))
 	}
 	for _, topic := range topics {
-		if _, err := h.p.Events().Publish(context.WithoutCancel(ctx), topic, "message.created", data); err != nil {
-			h.log.WarnContext(ctx, "helpdesk: publish message", "topic", topic, "err", err)
+		if _, err := h.p.PublishTx(ctx, tx, topic, "message.created", data); err != nil {
+			return fmt.Errorf("helpdesk: publish message: %w", err)
 		}
 	}
+	return nil
 }
 
 // Messages returns the messages of a consultation after afterID that the

@@ -33,9 +33,21 @@ func (h *Helpdesk) arrive(ctx context.Context, personID, id int64, lifetime time
 		return nil, fmt.Errorf("helpdesk: presence: %w", err)
 	}
 	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		h.db.WithContext(ctx).Where("token = ?", row.Token).Delete(&presence{})
+		// Retried: a presence left behind would keep e-mails from an
+		// absent person until it expires.
+		for attempt, wait := 1, 50*time.Millisecond; ; attempt, wait = attempt+1, wait*4 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			err := h.db.WithContext(ctx).Where("token = ?", row.Token).Delete(&presence{}).Error
+			cancel()
+			if err == nil {
+				return
+			}
+			if attempt == 4 {
+				h.log.Warn("helpdesk: presence not cleared", "err", err)
+				return
+			}
+			time.Sleep(wait)
+		}
 	}, nil
 }
 

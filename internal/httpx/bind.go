@@ -13,13 +13,13 @@ import (
 	"sync"
 
 	"github.com/gin-gonic/gin"
-	"github.com/incrocicomuni/incroci/internal/i18n"
 	"github.com/go-playground/locales/en"
 	"github.com/go-playground/locales/it"
 	ut "github.com/go-playground/universal-translator"
 	"github.com/go-playground/validator/v10"
 	en_translations "github.com/go-playground/validator/v10/translations/en"
 	it_translations "github.com/go-playground/validator/v10/translations/it"
+	"github.com/incrocicomuni/incroci/internal/i18n"
 )
 
 // DefaultBodyLimit is the largest JSON body Bind accepts unless told otherwise.
