@@ -2,7 +2,6 @@ package helpdesk
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -57,20 +56,16 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		if in.Internal {
 			kind = KindNote
 		}
-		// A retry with the same client id gets the message it made.
-		var prior Message
-		err = tx.Where("consultation_id = ? AND client_id = ?", c.ID, in.ClientID).Take(&prior).Error
-		if err == nil {
-			if prior.AuthorID != pr.PersonID || prior.Body != in.Body || prior.Kind != kind {
-				return ErrClientIDReused
-			}
-			msg = prior
-			return nil
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return fmt.Errorf("helpdesk: find message: %w", err)
-		}
 		if c.Status == StatusClosed {
+			// A retry of a message sent before closing still gets it back.
+			var prior Message
+			if err := tx.Where("consultation_id = ? AND client_id = ?", c.ID, in.ClientID).Take(&prior).Error; err == nil {
+				if prior.AuthorID != pr.PersonID || prior.Body != in.Body || prior.Kind != kind {
+					return ErrClientIDReused
+				}
+				msg = prior
+				return nil
+			}
 			return ErrClosed
 		}
 		now := h.p.Now()
@@ -79,10 +74,16 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		if res.Error != nil {
 			return fmt.Errorf("helpdesk: post message: %w", res.Error)
 		}
-		if res.RowsAffected == 0 { // a concurrent retry won
-			if err := tx.Where("consultation_id = ? AND client_id = ?", c.ID, in.ClientID).Take(&msg).Error; err != nil {
+		if res.RowsAffected == 0 {
+			// The client id was used: a retry gets the message it made.
+			var prior Message
+			if err := tx.Where("consultation_id = ? AND client_id = ?", c.ID, in.ClientID).Take(&prior).Error; err != nil {
 				return fmt.Errorf("helpdesk: find message: %w", err)
 			}
+			if prior.AuthorID != pr.PersonID || prior.Body != in.Body || prior.Kind != kind {
+				return ErrClientIDReused
+			}
+			msg = prior
 			return nil
 		}
 		created = true
