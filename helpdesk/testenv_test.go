@@ -218,6 +218,7 @@ func (e *env) req(who, method, path string, body any, headers ...string) resp {
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		json.Unmarshal(raw, &out.Body)
 	}
+	checkOpenAPI(e.t, method, path, out)
 	return out
 }
 
