@@ -25,6 +25,8 @@ const IdempotencyHeader = "Idempotency-Key"
 const (
 	// idempotencyTTL is how long an answer is kept for replay.
 	idempotencyTTL = 24 * time.Hour
+	// idempotencyMaxBody is the largest body whose answer is kept.
+	idempotencyMaxBody = 32 << 20
 	// idempotencyStale is when an unfinished first attempt (its instance
 	// died) may be taken over by a retry.
 	idempotencyStale = time.Minute
@@ -81,15 +83,18 @@ func (p *Platform) idempotency(c *gin.Context) {
 		httpx.Fail(c, httpx.Invalid(IdempotencyHeader, "max", "idempotency.key"))
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, p.cfg.BodyLimit+1))
+	// Up to idempotencyMaxBody, which covers file uploads too; a larger
+	// body is answered 413 by its route, so there is nothing to remember.
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, idempotencyMaxBody+1))
 	if err != nil {
 		httpx.Fail(c, httpx.ErrMalformed)
 		return
 	}
-	c.Request.Body = io.NopCloser(bytes.NewReader(body))
-	if int64(len(body)) > p.cfg.BodyLimit {
-		return // Bind answers 413; nothing to remember
+	if int64(len(body)) > idempotencyMaxBody {
+		c.Request.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), c.Request.Body))
+		return
 	}
+	c.Request.Body = io.NopCloser(bytes.NewReader(body))
 	who := c.GetHeader("Authorization")
 	if who == "" {
 		who = "client:" + c.ClientIP()

@@ -26,6 +26,11 @@ import (
 // 415); a file larger than Config.MaxAttachment is refused (413). Files
 // the desk's consultants upload for an internal note stay internal.
 func (h *Helpdesk) Upload(ctx context.Context, id int64, name string, r io.Reader) (*Attachment, error) {
+	// Access first: someone who may not see the consultation learns
+	// nothing from how their file is judged.
+	if _, _, _, err := h.load(ctx, h.db, id); err != nil {
+		return nil, err
+	}
 	data, err := io.ReadAll(io.LimitReader(r, h.cfg.MaxAttachment+1))
 	if err != nil {
 		return nil, fmt.Errorf("helpdesk: read upload: %w", err)

@@ -188,6 +188,9 @@ func (h *Helpdesk) Open(ctx context.Context, in OpenInput) (*ConsultationDetail,
 	var id int64
 	err = h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		d, err := h.desk(ctx, tx, in.DeskID)
+		if errors.Is(err, ErrDeskNotFound) {
+			return httpx.Invalid("desk_id", "exists", "helpdesk.desk_not_found")
+		}
 		if err != nil {
 			return err
 		}

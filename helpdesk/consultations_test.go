@@ -77,7 +77,7 @@ func TestOpenRefusesBadInput(t *testing.T) {
 			{"bad urgency", func(m map[string]any) { m["urgency"] = "yesterday" }, 422, "urgency"},
 			{"unknown field", func(m map[string]any) { m["beneficiary_name"] = "Mario Rossi" }, 422, "beneficiary_name"},
 			{"another ambito", func(m map[string]any) { m["ambito"] = "crema" }, 403, ""},
-			{"unknown desk", func(m map[string]any) { m["desk_id"] = 999 }, 404, ""},
+			{"unknown desk", func(m map[string]any) { m["desk_id"] = 999 }, 422, "desk_id"},
 			{"return url elsewhere", func(m map[string]any) { m["return_url"] = "https://phish.example.com/" }, 422, "return_url"},
 		}
 		for _, c := range cases {

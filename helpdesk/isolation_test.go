@@ -52,6 +52,10 @@ func TestIsolation(t *testing.T) {
 					t.Fatalf("%s %s as %q leaks the case: %s", rt.method, rt.path, who, r.Raw)
 				}
 			}
+			// Uploads are judged only after access: 404, not 413 or 415.
+			if up := e.upload(who, id, "x.exe", []byte("MZ\x90\x00")); up.Status != 401 && up.Status != 404 {
+				t.Fatalf("upload as %q: %d %s", who, up.Status, up.Raw)
+			}
 			// Lists hold nothing of it.
 			if who != "" {
 				l := e.req(who, "GET", "/consultations", nil)

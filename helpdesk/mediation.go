@@ -935,6 +935,9 @@ func (h *Helpdesk) RequestMediator(ctx context.Context, in MediationInput) (*Med
 	var r MediationRequest
 	err = h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		pkg, err := h.packageOf(ctx, tx, pr, in.PackageID, false)
+		if errors.Is(err, ErrPackageNotFound) {
+			return httpx.Invalid("package_id", "exists", "helpdesk.mediation.package_not_found")
+		}
 		if err != nil {
 			return err
 		}

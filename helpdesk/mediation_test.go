@@ -365,7 +365,7 @@ func TestMediationRules(t *testing.T) {
 			_, err := e.hd.RequestMediator(e.as("operator"), in)
 			bkWant(t, err, 422, tc.field, tc.name)
 		}
-		for who, want := range map[string]int{"cremaOperator": 404, "coordinator": 403, "mediator": 404, "consultant": 404} {
+		for who, want := range map[string]int{"cremaOperator": 422, "coordinator": 403, "mediator": 422, "consultant": 422} { // a package they cannot see is an invalid reference
 			_, err := e.hd.RequestMediator(e.as(who), ok)
 			bkWant(t, err, want, "", "request as "+who)
 		}

@@ -326,7 +326,7 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		// Opening, with its refusals.
 		in := e.openInput()
 		in["desk_id"] = 999999
-		wantCode(e.req("operator", "POST", "/consultations", in), 404, "not_found", "unknown desk")
+		wantCode(e.req("operator", "POST", "/consultations", in), 422, "validation", "unknown desk")
 		wantCode(e.req("cremaOperator", "POST", "/consultations", e.openInput()), 403, "forbidden", "operator of another ambito")
 		in = e.openInput()
 		in["beneficiary"] = map[string]any{"label": "Mario Rossi"}
