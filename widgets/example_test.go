@@ -32,6 +32,7 @@ func ExampleNames() {
 	}
 	// Output:
 	// console.js
+	// helpdesk.js
 	// signin.js
 }
 
