@@ -11,8 +11,11 @@ import (
 
 // Event is one live update.
 type Event struct {
-	// ID grows with each event published on the bus; with [Postgres] it is
-	// shared by every instance on the same database schema.
+	// ID is increasing within a topic: compare the ids of one topic only.
+	// With [Memory] it grows with each event published on the bus; with
+	// [Postgres] it numbers the events of the topic 1, 2, 3… (or goes on
+	// from the global ids of a table created before per-topic numbering),
+	// the same for every instance on the database schema.
 	ID int64 `json:"id"`
 	// Topic is what the event is about, e.g. "consultation:42".
 	Topic string `json:"topic"`

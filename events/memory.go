@@ -60,7 +60,7 @@ func (m *Memory) Publish(ctx context.Context, topic, typ string, data any) (Even
 
 // Subscribe implements [Bus].
 func (m *Memory) Subscribe(ctx context.Context, topic string) (<-chan Event, error) {
-	return m.hub.subscribe(ctx, topic)
+	return m.hub.subscribe(ctx, topic, 0)
 }
 
 // Since implements [Bus].

@@ -39,32 +39,31 @@ const (
 // sends a NOTIFY, carrying only its id and topic, on a channel named after the
 // current schema, so instances (and tests) in other schemas do not hear it.
 //
-// Each bus holds one connection of the gorm pool for LISTEN, for as long as it
-// runs: give the pool at least two connections. That connection reads every
-// new event once per instance and hands it to the local subscribers of its
-// topic; when the connection drops, the bus reconnects with backoff and reads
-// what was published meanwhile, so subscribers miss nothing.
+// Ids are numbered per topic: the row of the topic in incroci_event_topics
+// gives the next one. A publisher holds that row locked until its transaction
+// ends, so the events of a topic become visible in id order: a reader that
+// has seen id n of a topic has seen every id below n of that topic that will
+// ever exist. Publishers of different topics do not wait for one another.
 //
-// Publishers take a transaction-scoped advisory lock before inserting, so
-// events become visible in id order: a reader that has seen id n has seen
-// every event below n that will ever exist. This serialises publishing, which
-// suits live updates (tens per second), not bulk loads.
+// Each bus holds one connection of the gorm pool for LISTEN, for as long as it
+// runs: give the pool at least two connections. For each topic that has local
+// subscribers, that connection reads each new event once per instance, in id
+// order, and hands it to them; notifications about other topics cost nothing
+// but their parsing. When the connection drops, the bus reconnects with
+// backoff and reads what was published meanwhile, so subscribers miss nothing.
 type Postgres struct {
-	db      *gorm.DB
-	sqlDB   *sql.DB
-	channel string
-	lockKey int64
-	opts    Options
-	hub     *hub
-	log     *slog.Logger
+	db       *gorm.DB
+	sqlDB    *sql.DB
+	channel  string
+	firstSeq int64 // the id of a topic's first event
+	opts     Options
+	hub      *hub
+	log      *slog.Logger
 
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	once   sync.Once
-
-	lastID  int64 // the listener's cursor; only its goroutine touches it
-	started bool
 
 	listenPID atomic.Uint32 // backend of the listening connection, for tests
 	sessions  atomic.Int64  // LISTENs that succeeded, for tests
@@ -72,7 +71,7 @@ type Postgres struct {
 
 var _ Bus = (*Postgres)(nil)
 
-// NewPostgres migrates the events table (component "events"), starts the
+// NewPostgres migrates the events tables (component "events"), starts the
 // listening connection and returns once it listens, so that every event
 // published after NewPostgres returns reaches the subscribers. ctx bounds the
 // start only; the bus runs until Close.
@@ -90,19 +89,23 @@ func NewPostgres(ctx context.Context, db *gorm.DB, opts Options) (*Postgres, err
 	if err := db.WithContext(ctx).Raw("SELECT current_schema()").Scan(&schema).Error; err != nil {
 		return nil, fmt.Errorf("events: read current schema: %w", err)
 	}
+	var base int64 // see migration step 2
+	if err := db.WithContext(ctx).Raw("SELECT COALESCE(MAX(seq), 0) FROM " + TopicsTable + " WHERE topic = ''").Scan(&base).Error; err != nil {
+		return nil, fmt.Errorf("events: read first id: %w", err)
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("events: connection pool: %w", err)
 	}
 	opts = opts.withDefaults()
 	p := &Postgres{
-		db:      db,
-		sqlDB:   sqlDB,
-		channel: ChannelName(schema),
-		lockKey: lockKey(schema),
-		opts:    opts,
-		hub:     newHub(opts.Buffer, opts.Logger),
-		log:     opts.Logger,
+		db:       db,
+		sqlDB:    sqlDB,
+		channel:  ChannelName(schema),
+		firstSeq: base + 1,
+		opts:     opts,
+		hub:      newHub(opts.Buffer, opts.Logger),
+		log:      opts.Logger,
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	ready := make(chan error, 1)
@@ -133,23 +136,32 @@ func ChannelName(schema string) string {
 	return fmt.Sprintf("incroci_events_%08x", h.Sum32())
 }
 
-func lockKey(schema string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("incroci-events:" + schema))
-	return int64(h.Sum64() >> 1)
-}
-
 // Publish implements [Bus]: it stores the event and notifies every instance,
 // in a transaction of its own.
 func (p *Postgres) Publish(ctx context.Context, topic, typ string, data any) (Event, error) {
 	return p.PublishTx(ctx, p.db, topic, typ, data)
 }
 
+// publishSQL takes the topic's next id, locking the topic's row until the
+// transaction ends, stores the event and queues its notification (sent on
+// commit), in one round trip. A rollback gives the id back.
+const publishSQL = `WITH t AS (
+	INSERT INTO ` + TopicsTable + ` AS t (topic, seq) VALUES (?, ?)
+	ON CONFLICT (topic) DO UPDATE SET seq = t.seq + 1 RETURNING seq
+), e AS (
+	INSERT INTO ` + Table + ` (topic, seq, type, data, created_at)
+	SELECT ?, seq, ?, ?::jsonb, ? FROM t RETURNING seq
+)
+SELECT e.seq FROM e, pg_notify(?, e.seq::text || ' ' || ?::text)`
+
 // PublishTx publishes inside the caller's transaction tx: the event is stored
 // and announced only if tx commits, so a rolled-back change never reaches a
-// widget. The advisory lock that keeps ids in order is held until tx ends:
-// publish as the last step of a transaction. A tx that is not a transaction
-// gets one of its own.
+// widget. Other publishers of the same topic wait until tx ends (that keeps
+// the topic's ids in order): publish as the last step of a transaction. A
+// transaction that publishes on several topics should take them in a fixed
+// order, as every other such transaction does, or PostgreSQL may end one of
+// two transactions waiting for each other with a deadlock error. A tx that is
+// not a transaction gets one of its own.
 func (p *Postgres) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string, data any) (Event, error) {
 	if p.ctx.Err() != nil {
 		return Event{}, ErrClosed
@@ -160,15 +172,9 @@ func (p *Postgres) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string
 	}
 	e := Event{Topic: topic, Type: typ, Data: raw, Time: time.Now().UTC().Truncate(time.Microsecond)}
 	insert := func(tx *gorm.DB) error {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", p.lockKey).Error; err != nil {
-			return fmt.Errorf("events: publish %s on %s: lock: %w", typ, topic, err)
-		}
-		if err := tx.Raw("INSERT INTO "+Table+" (topic, type, data, created_at) VALUES (?, ?, ?::jsonb, ?) RETURNING id",
-			topic, typ, string(raw), e.Time).Scan(&e.ID).Error; err != nil {
-			return fmt.Errorf("events: publish %s on %s: insert: %w", typ, topic, err)
-		}
-		if err := tx.Exec("SELECT pg_notify(?, ?)", p.channel, strconv.FormatInt(e.ID, 10)+" "+topic).Error; err != nil {
-			return fmt.Errorf("events: publish %s on %s: notify: %w", typ, topic, err)
+		err := tx.Raw(publishSQL, topic, p.firstSeq, topic, typ, string(raw), e.Time, p.channel, topic).Row().Scan(&e.ID)
+		if err != nil {
+			return fmt.Errorf("events: publish %s on %s: %w", typ, topic, err)
 		}
 		return nil
 	}
@@ -184,14 +190,31 @@ func (p *Postgres) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string
 	return e, nil
 }
 
-// Subscribe implements [Bus].
+// Subscribe implements [Bus]. The first local subscriber of a topic reads
+// where the topic stands, its last committed id; the listener delivers what
+// follows.
 func (p *Postgres) Subscribe(ctx context.Context, topic string) (<-chan Event, error) {
-	return p.hub.subscribe(ctx, topic)
+	if err := checkTopic(topic); err != nil {
+		return nil, err
+	}
+	if p.ctx.Err() != nil {
+		return nil, ErrClosed
+	}
+	ch, err := p.hub.subscribe(ctx, topic, -1)
+	if !errors.Is(err, errNotFollowed) {
+		return ch, err
+	}
+	var last int64
+	if err := p.db.WithContext(ctx).Raw("SELECT COALESCE(MAX(seq), 0) FROM "+TopicsTable+" WHERE topic = ?", topic).
+		Scan(&last).Error; err != nil {
+		return nil, fmt.Errorf("events: subscribe to %s: %w", topic, err)
+	}
+	return p.hub.subscribe(ctx, topic, last)
 }
 
-// eventRow is how Since reads the table.
+// eventRow is how Since and the listener read the table.
 type eventRow struct {
-	ID        int64
+	Seq       int64
 	Topic     string
 	Type      string
 	Data      string
@@ -199,7 +222,7 @@ type eventRow struct {
 }
 
 func (r eventRow) event() Event {
-	return Event{ID: r.ID, Topic: r.Topic, Type: r.Type, Data: json.RawMessage(r.Data), Time: r.CreatedAt.UTC()}
+	return Event{ID: r.Seq, Topic: r.Topic, Type: r.Type, Data: json.RawMessage(r.Data), Time: r.CreatedAt.UTC()}
 }
 
 // Since implements [Bus], reading the table.
@@ -211,8 +234,8 @@ func (p *Postgres) Since(ctx context.Context, topic string, afterID int64, limit
 		return nil, ErrClosed
 	}
 	var rows []eventRow
-	if err := p.db.WithContext(ctx).Raw("SELECT id, topic, type, data::text AS data, created_at FROM "+Table+
-		" WHERE topic = ? AND id > ? ORDER BY id LIMIT ?", topic, afterID, clampLimit(limit)).Scan(&rows).Error; err != nil {
+	if err := p.db.WithContext(ctx).Raw("SELECT seq, topic, type, data::text AS data, created_at FROM "+Table+
+		" WHERE topic = ? AND seq > ? ORDER BY seq LIMIT ?", topic, afterID, clampLimit(limit)).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("events: since %d on %s: %w", afterID, topic, err)
 	}
 	out := make([]Event, len(rows))
@@ -223,7 +246,8 @@ func (p *Postgres) Since(ctx context.Context, topic string, afterID int64, limit
 }
 
 // Prune deletes the events published before before, and reports how many.
-// The bus calls it every hour with Options.Retention.
+// The bus calls it every hour with Options.Retention. The topics keep their
+// counters, so ids are never given out twice.
 func (p *Postgres) Prune(ctx context.Context, before time.Time) (int64, error) {
 	res := p.db.WithContext(ctx).Exec("DELETE FROM "+Table+" WHERE created_at < ?", before.UTC())
 	if res.Error != nil {
@@ -325,13 +349,9 @@ func (p *Postgres) loop(c *pgx.Conn, onListen func()) error {
 		return fmt.Errorf("events: listen on %s: %w", p.channel, err)
 	}
 	p.listenPID.Store(c.PgConn().PID())
-	if !p.started {
-		// Events committed before LISTEN are for Since; later ones are notified.
-		if err := c.QueryRow(p.ctx, "SELECT COALESCE(MAX(id), 0) FROM "+Table).Scan(&p.lastID); err != nil {
-			return fmt.Errorf("events: read last id: %w", err)
-		}
-		p.started = true
-	} else if err := p.advance(c, 0); err != nil { // replay what happened while away
+	// Replay what was published while away (nothing on the first LISTEN: a
+	// topic is followed from where it stands when its first subscriber comes).
+	if err := p.catchUp(c); err != nil {
 		return err
 	}
 	p.sessions.Add(1)
@@ -346,68 +366,109 @@ func (p *Postgres) loop(c *pgx.Conn, onListen func()) error {
 		case err != nil && errors.Is(err, context.DeadlineExceeded):
 			// Quiet for a while: look at the table, which also proves the
 			// connection alive and recovers a notification lost in transit.
-			if err := p.advance(c, 0); err != nil {
+			if err := p.catchUp(c); err != nil {
 				return err
 			}
 		case err != nil:
 			return fmt.Errorf("events: wait for notification: %w", err)
 		default:
-			idText, _, _ := strings.Cut(n.Payload, " ")
+			idText, topic, _ := strings.Cut(n.Payload, " ")
 			id, err := strconv.ParseInt(idText, 10, 64)
-			if err != nil {
+			if err != nil || topic == "" {
 				p.log.Warn("events: ignoring malformed notification", "channel", n.Channel, "payload", n.Payload)
 				continue
 			}
-			if err := p.advance(c, id); err != nil {
+			if cursor, ok := p.hub.cursor(topic); !ok || id <= cursor {
+				continue // nobody here follows topic, or already read with an earlier batch
+			}
+			if err := p.advance(c, topic); err != nil {
 				return err
 			}
 		}
 	}
 }
 
-// advance moves the cursor past the notified id (0 for "whatever is there"),
-// reading the new events once and delivering them to local subscribers. With
-// no subscribers at all it reads nothing: anyone subscribing later catches up
-// with Since.
-func (p *Postgres) advance(c *pgx.Conn, notified int64) error {
-	if notified > 0 && notified <= p.lastID {
-		return nil // already read with an earlier batch
-	}
-	if p.hub.idle() {
-		if notified > 0 {
-			p.lastID = notified
-			return nil
-		}
-		var maxID int64
-		if err := c.QueryRow(p.ctx, "SELECT COALESCE(MAX(id), 0) FROM "+Table).Scan(&maxID); err != nil {
-			return fmt.Errorf("events: read last id: %w", err)
-		}
-		p.lastID = max(p.lastID, maxID)
+// catchUp advances every followed topic that has events past its cursor.
+func (p *Postgres) catchUp(c *pgx.Conn) error {
+	cursors := p.hub.cursors()
+	if len(cursors) == 0 {
 		return nil
 	}
+	topics := make([]string, 0, len(cursors))
+	for t := range cursors {
+		topics = append(topics, t)
+	}
+	rows, err := c.Query(p.ctx, "SELECT topic, seq FROM "+TopicsTable+" WHERE topic = ANY($1)", topics)
+	if err != nil {
+		return fmt.Errorf("events: read topics: %w", err)
+	}
+	var behind []string
+	for rows.Next() {
+		var t string
+		var seq int64
+		if err := rows.Scan(&t, &seq); err != nil {
+			rows.Close()
+			return fmt.Errorf("events: read topics: %w", err)
+		}
+		if seq > cursors[t] {
+			behind = append(behind, t)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("events: read topics: %w", err)
+	}
+	for _, t := range behind {
+		if err := p.advance(c, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// advance reads the events of topic after its cursor, in id order, and
+// delivers them to the local subscribers, until it has read all there are.
+// It stops when nobody follows topic any more.
+func (p *Postgres) advance(c *pgx.Conn, topic string) error {
 	for {
-		rows, err := c.Query(p.ctx, "SELECT id, topic, type, data::text, created_at FROM "+Table+
-			" WHERE id > $1 ORDER BY id LIMIT $2", p.lastID, fetchPage)
+		after, ok := p.hub.cursor(topic)
+		if !ok {
+			return nil
+		}
+		page, err := p.read(c, topic, after)
 		if err != nil {
-			return fmt.Errorf("events: read events after %d: %w", p.lastID, err)
+			return err
 		}
-		n := 0
-		for rows.Next() {
-			var r eventRow
-			if err := rows.Scan(&r.ID, &r.Topic, &r.Type, &r.Data, &r.CreatedAt); err != nil {
-				rows.Close()
-				return fmt.Errorf("events: read events after %d: %w", p.lastID, err)
-			}
-			p.hub.deliver(r.event())
-			p.lastID = r.ID
-			n++
+		if len(page) == 0 {
+			return nil
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("events: read events after %d: %w", p.lastID, err)
+		if !p.hub.deliverAfter(topic, after, page) {
+			continue // the topic was dropped and perhaps followed afresh: look again
 		}
-		if n < fetchPage {
+		if len(page) < fetchPage {
 			return nil
 		}
 	}
+}
+
+// read returns up to fetchPage events of topic after id after.
+func (p *Postgres) read(c *pgx.Conn, topic string, after int64) ([]Event, error) {
+	rows, err := c.Query(p.ctx, "SELECT seq, type, data::text, created_at FROM "+Table+
+		" WHERE topic = $1 AND seq > $2 ORDER BY seq LIMIT $3", topic, after, fetchPage)
+	if err != nil {
+		return nil, fmt.Errorf("events: read %s after %d: %w", topic, after, err)
+	}
+	defer rows.Close()
+	var page []Event
+	for rows.Next() {
+		r := eventRow{Topic: topic}
+		if err := rows.Scan(&r.Seq, &r.Type, &r.Data, &r.CreatedAt); err != nil {
+			return nil, fmt.Errorf("events: read %s after %d: %w", topic, after, err)
+		}
+		page = append(page, r.event())
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("events: read %s after %d: %w", topic, after, err)
+	}
+	return page, nil
 }

@@ -71,13 +71,14 @@ func TestPostgresAcrossInstances(t *testing.T) {
 	if string(got.Data) != `{"text": "buongiorno"}` && string(got.Data) != `{"text":"buongiorno"}` {
 		t.Errorf("data = %s", got.Data)
 	}
-	// And back: ids are global, so the second instance continues the sequence.
+	// And back: the topic's ids are shared, so the second instance continues
+	// the sequence, with no gap.
 	back, err := b2.Publish(ctx, "consultation:7", "message.read", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.ID <= sent.ID {
-		t.Errorf("id %d from instance 2 after %d from instance 1", back.ID, sent.ID)
+	if sent.ID != 1 || back.ID != sent.ID+1 {
+		t.Errorf("id %d from instance 2 after %d from instance 1, want 1 then 2", back.ID, sent.ID)
 	}
 	if e := recv(t, sub); e.ID != back.ID {
 		t.Errorf("got %d, want %d", e.ID, back.ID)
@@ -260,7 +261,7 @@ func TestPostgresTable(t *testing.T) {
 		WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position`, Table).Scan(&cols).Error; err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"id": "bigint", "topic": "character varying", "type": "character varying", "data": "jsonb", "created_at": "timestamp with time zone"}
+	want := map[string]string{"id": "bigint", "topic": "character varying", "type": "character varying", "data": "jsonb", "created_at": "timestamp with time zone", "seq": "bigint"}
 	if len(cols) != len(want) {
 		t.Fatalf("columns %+v", cols)
 	}
@@ -272,12 +273,24 @@ func TestPostgresTable(t *testing.T) {
 			t.Errorf("id has no sequence default")
 		}
 	}
-	var indexdef string
-	if err := db.Raw(`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'incroci_events_topic_id'`).Scan(&indexdef).Error; err != nil {
+	var indexes []string
+	if err := db.Raw(`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? ORDER BY indexname`, Table).
+		Scan(&indexes).Error; err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(indexdef, "(topic, id)") {
-		t.Errorf("index incroci_events_topic_id: %q", indexdef)
+	if len(indexes) != 3 || !strings.Contains(indexes[0], "(created_at)") || !strings.Contains(indexes[1], "(id)") ||
+		!strings.Contains(indexes[2], "UNIQUE INDEX incroci_events_topic_seq") || !strings.Contains(indexes[2], "(topic, seq)") {
+		t.Errorf("indexes of %s: %q", Table, indexes)
+	}
+	var topics []struct {
+		Topic string
+		Seq   int64
+	}
+	if err := db.Raw("SELECT topic, seq FROM " + TopicsTable).Scan(&topics).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(topics) != 1 || topics[0].Topic != "" || topics[0].Seq != 0 {
+		t.Errorf("a fresh %s holds %+v, want only the empty topic at 0", TopicsTable, topics)
 	}
 }
 
