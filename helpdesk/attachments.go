@@ -122,6 +122,9 @@ func (h *Helpdesk) Download(ctx context.Context, id, attachmentID int64) (*Attac
 // cleanFileName keeps the base name, without control characters, at most
 // 200 characters; the name is shown as text, never used as a path.
 func cleanFileName(name string) string {
+	// Browsers escape these three in multipart file names (HTML's form
+	// encoding); take them back before judging the name.
+	name = strings.NewReplacer("%22", `"`, "%0D", "\r", "%0A", "\n").Replace(name)
 	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
 	name = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) || r == '/' {

@@ -352,6 +352,18 @@ func (h *Helpdesk) MarkRead(ctx context.Context, id, upTo int64) error {
 func publicTopic(id int64) string { return fmt.Sprintf("helpdesk:consultation:%d", id) }
 func staffTopic(id int64) string  { return fmt.Sprintf("helpdesk:consultation:%d:staff", id) }
 
+// publishChangeTx announces a change of a consultation inside tx, to both
+// its streams.
+func (h *Helpdesk) publishChangeTx(ctx context.Context, tx *gorm.DB, id int64, typ string) error {
+	data := map[string]int64{"consultation_id": id}
+	for _, topic := range []string{publicTopic(id), staffTopic(id)} {
+		if _, err := h.p.PublishTx(ctx, tx, topic, typ, data); err != nil {
+			return fmt.Errorf("helpdesk: publish %s: %w", typ, err)
+		}
+	}
+	return nil
+}
+
 // publishChange announces a change of a consultation to both its streams;
 // events carry only ids, never case text.
 func (h *Helpdesk) publishChange(ctx context.Context, id int64, typ string) {

@@ -90,6 +90,7 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		if err := h.attach(ctx, tx, c, &msg, in.Attachments, pr.PersonID); err != nil {
 			return err
 		}
+		statusBefore := c.Status
 		updates := map[string]any{"last_message_at": now, "updated_at": now}
 		if kind == KindMessage {
 			if v == viewStaff {
@@ -114,6 +115,11 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		}
 		if err := h.notifyMessage(ctx, tx, c, &msg, v); err != nil {
 			return err
+		}
+		if c.Status != statusBefore {
+			if err := h.publishChangeTx(ctx, tx, c.ID, "consultation.status"); err != nil {
+				return err
+			}
 		}
 		return h.publishMessage(ctx, tx, c.ID, &msg) // last: it holds the events lock until commit
 	})

@@ -37,8 +37,9 @@ var pageTmpl = template.Must(template.ParseFS(templatesFS, "templates/index.html
 
 // widgetTitles are the headings of the page's sections, per widget.
 var widgetTitles = map[string]string{
-	"signin":  "Accesso operatori",
-	"console": "Console del coordinamento: persone e ruoli",
+	"signin":   "Accesso operatori",
+	"console":  "Console del coordinamento: persone e ruoli",
+	"helpdesk": "Sportello giuridico: le mie consulenze",
 }
 
 // pageScript is one widget's script tag.
@@ -78,12 +79,16 @@ type pageData struct {
 	PublicURL string
 }
 
-// widgetOrder places the sign-in widget before the others.
+// widgetOrder places the sign-in widget first, then the operators' help
+// desk, then the rest.
 func widgetOrder(name string) int {
-	if name == "signin" {
+	switch name {
+	case "signin":
 		return 0
+	case "helpdesk":
+		return 1
 	}
-	return 1
+	return 2
 }
 
 // renderPage renders the demo ambito's home page once: it depends only on
