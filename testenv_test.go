@@ -11,30 +11,17 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/testclock"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/internal/testsmtp"
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 )
-
-// clock is a settable time for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // env is a platform mounted at /incroci on a real HTTP server, with a real
 // SMTP server catching its mail.
@@ -44,7 +31,7 @@ type env struct {
 	p     *incroci.Platform
 	srv   *httptest.Server
 	smtp  *testsmtp.Server
-	clock *clock
+	clock *testclock.Clock
 	ctx   context.Context
 }
 
@@ -61,7 +48,7 @@ func newEnv(t *testing.T, db *gorm.DB, tweak ...func(*incroci.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	clk := testclock.New(time.Now().UTC().Truncate(time.Second))
 	cfg := incroci.Config{
 		DB: db, Secret: bytes.Repeat([]byte("k"), 32), Mailer: mailer, Now: clk.Now,
 		Logger:    quietLogger(),

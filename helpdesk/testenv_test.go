@@ -9,31 +9,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
+	"github.com/incrocicomuni/incroci/internal/testclock"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/internal/testsmtp"
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 )
-
-// clock is a settable time for tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // env is a hub with the platform and the help desk mounted, a real SMTP
 // server, two ambiti (lodi, crema), the legal desk run by lodi for every
@@ -45,7 +32,7 @@ type env struct {
 	hd    *helpdesk.Helpdesk
 	srv   *httptest.Server
 	smtp  *testsmtp.Server
-	clock *clock
+	clock *testclock.Clock
 	ctx   context.Context
 	desk  *helpdesk.DeskDetail
 	// tokens of people by name: operator, operator2 (lodi), cremaOperator,
@@ -80,7 +67,7 @@ func newEnv(t *testing.T, db *gorm.DB, tweak ...func(*helpdesk.Config)) *env {
 		t.Fatal(err)
 	}
 	// Monday 9 November 2026, 10:00 in Rome: a working morning.
-	clk := &clock{t: time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC))
 	ctx := context.Background()
 	p, err := incroci.New(ctx, incroci.Config{DB: db, Secret: bytes.Repeat([]byte("k"), 32), Mailer: mailer, Now: clk.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PublicURL: "https://hub.example.it/incroci", SignInAnswerTime: -1})
