@@ -12,6 +12,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/gabriel-vasile/mimetype"
@@ -140,4 +141,53 @@ func cleanFileName(name string) string {
 		name = "file"
 	}
 	return name
+}
+
+// DeleteUpload removes a file the caller uploaded and has not sent yet.
+func (h *Helpdesk) DeleteUpload(ctx context.Context, id, attachmentID int64) error {
+	var key string
+	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, _, pr, err := h.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var att Attachment
+		err = tx.Where("id = ? AND consultation_id = ? AND uploaded_by = ? AND message_id IS NULL", attachmentID, c.ID, pr.PersonID).Take(&att).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrAttachmentNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("helpdesk: attachment: %w", err)
+		}
+		if err := tx.Delete(&Attachment{}, att.ID).Error; err != nil {
+			return fmt.Errorf("helpdesk: delete attachment: %w", err)
+		}
+		key = att.StorageKey
+		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.attachment.delete", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
+			map[string]int64{"attachment": att.ID})
+	})
+	if err != nil {
+		return err
+	}
+	return h.cfg.Attachments.Delete(ctx, key)
+}
+
+// unsentUploadTTL is how long a file uploaded but never sent is kept.
+const unsentUploadTTL = 24 * time.Hour
+
+// pruneUnsent deletes files uploaded more than a day ago and never sent.
+func (h *Helpdesk) pruneUnsent(ctx context.Context) error {
+	var rows []Attachment
+	if err := h.db.WithContext(ctx).Where("message_id IS NULL AND created_at < ?", h.p.Now().Add(-unsentUploadTTL)).Limit(500).Find(&rows).Error; err != nil {
+		return fmt.Errorf("helpdesk: unsent files: %w", err)
+	}
+	for _, a := range rows {
+		if err := h.db.WithContext(ctx).Where("id = ? AND message_id IS NULL", a.ID).Delete(&Attachment{}).Error; err != nil {
+			return fmt.Errorf("helpdesk: delete unsent file: %w", err)
+		}
+		if err := h.cfg.Attachments.Delete(ctx, a.StorageKey); err != nil {
+			h.log.WarnContext(ctx, "helpdesk: delete unsent file", "err", err)
+		}
+	}
+	return nil
 }

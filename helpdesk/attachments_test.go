@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incrocicomuni/incroci/helpdesk"
 )
@@ -80,4 +81,25 @@ func TestAttachments(t *testing.T) {
 			t.Fatalf("%d attachments stored", n)
 		}
 	}, func(c *helpdesk.Config) { c.MaxAttachment = 1 << 10 })
+}
+
+func TestUnsentUploads(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		id := e.open("operator")
+		a := int64(e.upload("operator", id, "uno.pdf", pdf).data()["id"].(float64))
+		b := int64(e.upload("operator", id, "due.pdf", pdf).data()["id"].(float64))
+		expect(t, e.req("operator2", "DELETE", fmt.Sprintf("/consultations/%d/attachments/%d", id, a), nil), 404, "someone else's upload")
+		expect(t, e.req("operator", "DELETE", fmt.Sprintf("/consultations/%d/attachments/%d", id, a), nil), 204, "delete my upload")
+		expect(t, e.req("operator", "DELETE", fmt.Sprintf("/consultations/%d/attachments/%d", id, a), nil), 404, "delete twice")
+		// The other one, never sent, goes after a day.
+		e.clock.Add(25 * time.Hour)
+		if _, err := e.hd.Anonymise(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		e.db.Model(&helpdesk.Attachment{}).Where("id IN ?", []int64{a, b}).Count(&n)
+		if n != 0 {
+			t.Fatalf("%d unsent uploads left", n)
+		}
+	})
 }

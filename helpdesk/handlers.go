@@ -427,3 +427,19 @@ func (h *Helpdesk) handlePersonalData(c *gin.Context) {
 	}
 	httpx.OK(c, http.StatusOK, CheckPersonalData(in.Text, httpx.Lang(c)))
 }
+
+func (h *Helpdesk) handleDeleteUpload(c *gin.Context) {
+	id, ok := idParam(c, "id", ErrConsultationNotFound)
+	if !ok {
+		return
+	}
+	attID, ok := idParam(c, "att", ErrAttachmentNotFound)
+	if !ok {
+		return
+	}
+	if err := h.DeleteUpload(c.Request.Context(), id, attID); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

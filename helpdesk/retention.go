@@ -18,8 +18,12 @@ import (
 // stays: desk, topic, ambito, urgency, the beneficiary's age band,
 // nationality and language, and the times. It returns how many
 // consultations it anonymised. The hub runs it periodically; it is safe to
-// run from several instances.
+// run from several instances. It also deletes files uploaded more than a
+// day ago and never sent.
 func (h *Helpdesk) Anonymise(ctx context.Context) (int, error) {
+	if err := h.pruneUnsent(ctx); err != nil {
+		return 0, err
+	}
 	before := h.p.Now().Add(-h.cfg.Retention)
 	var ids []int64
 	if err := h.db.WithContext(ctx).Model(&Consultation{}).

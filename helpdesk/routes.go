@@ -25,6 +25,7 @@ func (h *Helpdesk) routes() []httpx.Route {
 		{Method: "POST", Path: "/consultations/:id/read", Access: signedIn, Handler: h.handleRead},
 		{Method: "POST", Path: "/consultations/:id/attachments", Access: signedIn, Handler: h.handleUpload},
 		{Method: "GET", Path: "/consultations/:id/attachments/:att", Access: signedIn, Handler: h.handleDownload},
+		{Method: "DELETE", Path: "/consultations/:id/attachments/:att", Access: signedIn, Handler: h.handleDeleteUpload},
 		{Method: "GET", Path: "/consultations/:id/events", Access: signedIn, Handler: h.handleEvents},
 		{Method: "GET", Path: "/consultations/:id/export", Access: signedIn, Handler: h.handleExport},
 		{Method: "POST", Path: "/personal-data", Access: signedIn, Handler: h.handlePersonalData},
