@@ -32,7 +32,9 @@ func ExampleNames() {
 	}
 	// Output:
 	// console.js
+	// console-helpdesk.js
 	// helpdesk.js
+	// mediation.js
 	// signin.js
 }
 

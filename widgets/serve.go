@@ -75,10 +75,25 @@ var load = sync.OnceValue(func() *catalog {
 	return c
 })
 
-// Names returns the names of the embedded widgets, sorted ("console", "signin", …).
-// Widget <name> is served at <mount>/widgets/<name>.js.
+// Names returns the names of the embedded bundles, sorted ("console",
+// "console-helpdesk", "signin", …). Bundle <name> is served at
+// <mount>/widgets/<name>.js.
 func Names() []string {
 	return slices.Clone(load().names)
+}
+
+// Elements returns the names of the bundles that define a custom element
+// <incroci-name>, the ones a page embeds. Names with a hyphen are parts of
+// another widget ("console-helpdesk" belongs to "console"), which that
+// widget loads on demand.
+func Elements() []string {
+	var out []string
+	for _, n := range load().names {
+		if !strings.Contains(n, "-") {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // Path returns the content-hashed path of widget name relative to the

@@ -66,7 +66,7 @@ func TestNamesPathIntegrity(t *testing.T) {
 	if got := widgets.Names(); !slices.Equal(got, want) {
 		t.Fatalf("Names() = %v, want %v", got, want)
 	}
-	re := regexp.MustCompile(`^/([a-z]+)\.[0-9a-f]{8}\.js$`)
+	re := regexp.MustCompile(`^/([a-z]+(?:-[a-z]+)*)\.[0-9a-f]{8}\.js$`)
 	for _, n := range want {
 		b, _ := os.ReadFile(filepath.Join("dist", n+".js"))
 		sum := sha512.Sum384(b)

@@ -118,7 +118,7 @@ func testHub(t *testing.T, cfg config) {
 		if strings.Contains(body, "<style") || strings.Contains(body, " style=") || regexp.MustCompile(`<script>`).MatchString(body) {
 			t.Error("the page has inline style or script, which its CSP blocks")
 		}
-		names := widgets.Names()
+		names := widgets.Elements()
 		if len(names) == 0 {
 			t.Fatal("no widgets embedded")
 		}

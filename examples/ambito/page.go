@@ -37,9 +37,10 @@ var pageTmpl = template.Must(template.ParseFS(templatesFS, "templates/index.html
 
 // widgetTitles are the headings of the page's sections, per widget.
 var widgetTitles = map[string]string{
-	"signin":   "Accesso operatori",
-	"console":  "Console del coordinamento: persone e ruoli",
-	"helpdesk": "Sportello giuridico: le mie consulenze",
+	"signin":    "Accesso operatori",
+	"console":   "Console del coordinamento: persone e ruoli",
+	"helpdesk":  "Sportello giuridico: le mie consulenze",
+	"mediation": "Mediazione linguistico-culturale: le mie richieste",
 }
 
 // pageScript is one widget's script tag.
@@ -87,8 +88,10 @@ func widgetOrder(name string) int {
 		return 0
 	case "helpdesk":
 		return 1
+	case "mediation":
+		return 2
 	}
-	return 2
+	return 3
 }
 
 // renderPage renders the demo ambito's home page once: it depends only on
@@ -110,7 +113,7 @@ func renderPage(publicURL string) ([]byte, error) {
 			}
 		}
 	}
-	names := widgets.Names()
+	names := widgets.Elements()
 	// The sign-in widget comes first: the others need a session.
 	slices.SortStableFunc(names, func(a, b string) int {
 		return cmp.Compare(widgetOrder(a), widgetOrder(b))

@@ -1,6 +1,9 @@
-// <incroci-console>: the console of coordinators. First view "Persone e
-// ruoli": the people of the ambito, their roles, invitations, kept current
-// by the ambito's people event stream while it is shown.
+// <incroci-console>: the console of coordinators and consultants. Tabs by
+// role: "Persone e ruoli" (the people of the ambito, their roles,
+// invitations, kept current by the ambito's people event stream while it is
+// shown), and the help-desk views "Sportello", "Mediazione" and "Report",
+// which live in console-helpdesk.js: loaded beside this script the first
+// time one of them is opened, they register with the shell in VIEWS.
 
 import { define, field, h, Widget } from './base';
 import { ApiError, stream } from './api';
@@ -44,6 +47,12 @@ const D = {
     editor: 'Redattore del toolkit',
     coordinator: 'Coordinatore d’ambito',
     admin: 'Amministratore di rete',
+    tabs: 'Sezioni della console',
+    people: 'Persone e ruoli',
+    helpdesk: 'Sportello',
+    mediation: 'Mediazione',
+    reports: 'Report',
+    chunk_err: 'Non è stato possibile caricare questa sezione.',
   },
   en: {
     ...AUTH.en,
@@ -77,6 +86,12 @@ const D = {
     editor: 'Toolkit editor',
     coordinator: 'District coordinator',
     admin: 'Network administrator',
+    tabs: 'Console sections',
+    people: 'People and roles',
+    helpdesk: 'Help desk',
+    mediation: 'Mediation',
+    reports: 'Reports',
+    chunk_err: 'This section could not be loaded.',
   },
 };
 
@@ -91,6 +106,29 @@ const canManage = (p: Me, ambito: string) =>
   p.admin || (p.roles || []).some((r) => r.ambito == ambito && r.role == 'coordinator');
 
 const enc = encodeURIComponent;
+
+/** View draws a tab of the console into box and returns what stops it (streams, timers). */
+export type View = (w: Widget, box: HTMLElement, me: Me) => () => void;
+/** VIEWS is the window property where console-helpdesk.js puts its views, by tab. */
+export const VIEWS = '__incrociConsoleViews1';
+type Reg = Record<string, View | undefined>;
+const reg = () => ((window as any)[VIEWS] ||= {}) as Reg;
+// The chunk sits beside this script (its hashed or plain name): captured while this script runs.
+const chunk = ((document.currentScript as HTMLScriptElement | null)?.src || '').replace(/\/[^/?#]*(?:[?#].*)?$/, '/console-helpdesk.js');
+let loading: Promise<unknown> | undefined;
+/** views loads console-helpdesk.js once. A dynamic import: a strict CSP with Trusted Types forbids setting a script's src. */
+const views = (hub: string): Promise<Reg> =>
+  reg().helpdesk ? Promise.resolve(reg()) : (loading ||= import(chunk || hub + '/widgets/console-helpdesk.js').catch((e) => {
+    loading = undefined;
+    throw e;
+  })).then(reg);
+
+/** tabs are the tabs person p may open in ambito a. */
+const tabs = (p: Me, a: string) => {
+  const has = (role: string, here = true) => (p.roles || []).some((r) => r.role == role && (!here || r.ambito == a));
+  const c = p.admin || has('coordinator');
+  return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'reports'].filter((x) => x) as string[];
+};
 
 class IncrociConsole extends Widget {
   dict = D;
@@ -117,6 +155,9 @@ class IncrociConsole extends Widget {
   next?: HTMLElement;
   info?: HTMLElement;
   note?: HTMLElement;
+  /** The tab shown, and what stops the help-desk view in it. */
+  tab = '';
+  end?: () => void;
 
   start(): void {
     this.token = '';
@@ -150,10 +191,16 @@ class IncrociConsole extends Widget {
       this.state = 'loading';
       this.page = 1;
     }
-    if (this.state == 'forbidden' || !canManage(s.person, this.ambito)) {
+    const all = tabs(s.person, this.ambito);
+    if (fresh || !all.includes(this.tab)) this.tab = all[0];
+    this.end?.();
+    this.end = undefined;
+    if (!all.length || (this.tab == 'people' && this.state == 'forbidden')) {
       this.unsub();
       return this.show([h('h2', null, t('title')), h('p', { id: 'forbidden', class: 'err' }, t('forbidden')), signedIn(this, s.person)]);
     }
+    const bar = this.bar(all);
+    if (this.tab != 'people') return this.other(bar, s.person);
     const qi = h('input', { id: 'q', name: 'q', type: 'search', value: this.q, oninput: () => {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.search(qi.value), 400);
@@ -169,15 +216,59 @@ class IncrociConsole extends Widget {
     const nav = h('nav', { 'aria-label': t('pages'), class: 'row' }, this.prev, this.info, this.next);
     // Says, politely and only after a few seconds, that live updates are down.
     this.note = h('p', { id: 'live', class: 'note', role: 'status' }, this.off ? t('paused') : '');
-    this.show([h('h2', null, t('title')), signedIn(this, s.person), this.note, search, this.err, this.list, nav, this.inviteForm()]);
+    const kids = [h('h2', null, t('title')), signedIn(this, s.person), this.note, search, this.err, this.list, nav, this.inviteForm()];
+    this.show(bar ? [bar, this.panel(...kids)] : kids);
     this.subscribe(this.hub + ' ' + this.base() + ' ' + s.token);
-    if (fresh) this.load();
+    if (fresh || this.state == 'loading') this.load();
     else this.fill();
   }
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
     this.unsub();
+    this.end?.();
+    this.end = undefined;
+  }
+
+  /** bar is the tab list (arrow keys move between tabs), or nothing when there is one tab. */
+  private bar(all: string[]): HTMLElement | string {
+    if (all.length < 2) return '';
+    const pick = (x: string) => {
+      this.tab = x;
+      this.acted = true;
+      this.render();
+      this.shadowRoot!.getElementById('tab-' + x)?.focus();
+    };
+    return h('div', { role: 'tablist', 'aria-label': this.t('tabs'), class: 'row', onkeydown: (e: KeyboardEvent) => {
+      const d = { ArrowRight: 1, ArrowLeft: -1, Home: -99, End: 99 }[e.key];
+      if (!d) return;
+      e.preventDefault();
+      pick(all[Math.max(0, Math.min(all.length - 1, all.indexOf(this.tab) + d))]);
+    } }, ...all.map((x) => h('button', { type: 'button', role: 'tab', id: 'tab-' + x, class: x == this.tab ? null : 's', 'aria-selected': String(x == this.tab),
+      'aria-controls': x == this.tab ? 'panel' : null, tabindex: x == this.tab ? 0 : -1, onclick: () => pick(x) }, this.t(x))));
+  }
+
+  /** panel is the tab panel of the tab shown. */
+  private panel(...kids: Node[]) {
+    return h('div', { id: 'panel', role: 'tabpanel', 'aria-labelledby': 'tab-' + this.tab }, ...kids);
+  }
+
+  /** other shows a help-desk tab: console-helpdesk.js draws it once loaded. */
+  private other(bar: HTMLElement | string, me: Me) {
+    this.unsub();
+    const tab = this.tab;
+    const box = h('div', { 'aria-busy': 'true' }, h('p', { id: 'chunk-wait' }, this.t('loading')));
+    this.show(bar ? [bar, this.panel(signedIn(this, me), box)] : [signedIn(this, me), box], false);
+    views(this.hub).then((r) => {
+      if (this.tab != tab || !box.isConnected) return;
+      box.removeAttribute('aria-busy');
+      this.end = r[tab]!(this, box, me);
+    }, () => {
+      if (this.tab != tab || !box.isConnected) return;
+      box.removeAttribute('aria-busy');
+      box.replaceChildren(h('p', { id: 'error', class: 'err', role: 'alert' }, this.t('chunk_err'),
+        h('button', { id: 'retry', type: 'button', class: 's', onclick: () => { this.acted = true; this.render(); } }, this.t('retry'))));
+    });
   }
 
   /** subscribe listens to the people of the ambito: each change refreshes the page shown. */

@@ -1,0 +1,303 @@
+package widgets_test
+
+// Browser tests of the help-desk views of <incroci-console> (the bundle
+// console-helpdesk.js, loaded by the console when one of its tabs is
+// opened): a consultant's queue and dialogue with internal notes, live
+// replies, appointment slots and resolving; a coordinator's mediation
+// confirmations, hour packages and reports with charts and the CSV. On a
+// page with a strict CSP, on SQLite and PostgreSQL.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp/kb"
+	"gorm.io/gorm"
+
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/helpdesk"
+	"github.com/incrocicomuni/incroci/internal/testbrowser"
+	"github.com/incrocicomuni/incroci/internal/testdb"
+)
+
+// chunkLoads counts the page's requests for console-helpdesk.js.
+func chunkLoads(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	return testbrowser.Eval[int](t, ctx, `performance.getEntriesByType('resource').filter((e) => /\/console-helpdesk(\.[0-9a-f]+)?\.js$/.test(new URL(e.name).pathname)).length`)
+}
+
+// consoleNoMarkup checks that nothing people wrote became HTML in the console.
+func consoleNoMarkup(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	if got := testbrowser.Eval[string](t, ctx, `String(`+testbrowser.QueryAll(in(console, "img"))+`.length) + ' ' + typeof window.__xss`); got != "0 undefined" {
+		t.Errorf("%s: script payloads became HTML: images and window.__xss = %s", what, got)
+	}
+}
+
+// TestBrowserConsoleHelpdesk runs the "Sportello" tab as a consultant: the
+// queue with a consultation opened through the Go API (its subject a script
+// payload, shown as text), a reply through the personal-data dialog, an
+// internal note the operator never gets, the operator's answer arriving
+// live, an appointment slot proposed and resolving.
+func TestBrowserConsoleHelpdesk(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		x := newHelpdeskHub(t, db)
+		h := x.hub
+		ctx := testbrowser.Tab(t, browser)
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			op     = "operatore@comune.lodi.it"
+			xss    = `<img src=x onerror="window.__xss=1">`
+			cf     = "RSSMRA85T10A562S"
+			answer = "Serve copia del diniego, codice fiscale " + cf
+			note   = "Verificare la giurisprudenza recente " + xss
+			back   = "Ecco il provvedimento richiesto " + xss
+			place  = `Via Cavour 1, Lodi <img src=x onerror="window.__xss=1">`
+		)
+		h.invite(op, "Operatore", incroci.RoleOperator)
+		asOp := x.asEmail(op)
+		d, err := x.hd.Open(asOp, helpdesk.OpenInput{DeskID: x.desk.ID, Topic: "ricongiungimento", Ambito: "lodi", Subject: xss, Urgency: "urgent",
+			Question: "Quali redditi servono per il ricongiungimento del coniuge? " + xss, Beneficiary: helpdesk.Beneficiary{Label: "K.S."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		// A consultant only has the "Sportello" view: no tabs, the chunk loads at once.
+		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
+		h.signIn(ctx, console, x.consultant)
+		row := C(fmt.Sprintf("#hd-c-%d", d.ID))
+		testbrowser.WaitFor(t, ctx, row)
+		if n := chunkLoads(t, ctx); n != 1 {
+			t.Errorf("console-helpdesk.js loaded %d times, want 1", n)
+		}
+		if testbrowser.Exists(t, ctx, C("[role=tablist]")) {
+			t.Error("one view, yet the console shows tabs")
+		}
+		if got := testbrowser.Text(t, ctx, row); got != xss {
+			t.Errorf("queue subject %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, C("#hd-table caption")); got != "Consulenze: 1" {
+			t.Errorf("queue caption %q", got)
+		}
+		consoleNoMarkup(t, ctx, "queue")
+		testbrowser.Axe(t, ctx, "console helpdesk: queue")
+
+		// The consultation, followed live.
+		testbrowser.Click(t, ctx, row)
+		testbrowser.WaitFor(t, ctx, C("#hd-c-title"))
+		if got := testbrowser.Text(t, ctx, C("#hd-c-title")); got != xss {
+			t.Errorf("title %q", got)
+		}
+		if f := testbrowser.Focused(t, ctx); f != console+" >>> h2#hd-c-title" {
+			t.Errorf("the consultation opened with the focus on %s", f)
+		}
+		auth := "Bearer " + h.stored(t, ctx)
+		h.waitStreams("the consultation followed", func(e *streams) bool { return e.open[auth] == 1 })
+		testbrowser.Axe(t, ctx, "console helpdesk: consultation")
+
+		// A reply with a tax code: the dialog, masked.
+		testbrowser.Type(t, ctx, C("#hd-body"), answer)
+		testbrowser.Click(t, ctx, C("#hd-send"))
+		testbrowser.WaitFor(t, ctx, C("dialog#pii[open]"))
+		if got := testbrowser.Text(t, ctx, C("#pii-list")); got != "codice fiscale: "+cf+" (Testo)" {
+			t.Errorf("the dialog lists %q", got)
+		}
+		testbrowser.Axe(t, ctx, "console helpdesk: personal-data dialog")
+		testbrowser.Click(t, ctx, C("#pii-mask"))
+		msgs := C("#hd-msgs li[id^=hd-m-]")
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 1`)
+		testbrowser.WaitText(t, ctx, C("#status"), "Inviato.")
+
+		// An internal note, marked as such.
+		testbrowser.Type(t, ctx, C("#hd-body"), note)
+		testbrowser.Click(t, ctx, C("#hd-internal"))
+		testbrowser.Click(t, ctx, C("#hd-send"))
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 2`)
+		last := C("#hd-msgs li[id^=hd-m-]:last-child")
+		if got := testbrowser.Attr(t, ctx, last, "class"); !strings.Contains(got, "int") {
+			t.Errorf("the note's class is %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, last); !strings.Contains(got, "Nota interna — non visibile all’operatore") || !strings.Contains(got, note) {
+			t.Errorf("the note reads %q", got)
+		}
+		consoleNoMarkup(t, ctx, "dialogue")
+		testbrowser.Axe(t, ctx, "console helpdesk: dialogue with an internal note")
+		got, err := x.hd.Get(asOp, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Messages) != 1 || strings.Contains(got.Messages[0].Body, cf) || !strings.Contains(got.Messages[0].Body, "[codice fiscale]") {
+			t.Errorf("the operator sees %+v, want the masked answer and no note", got.Messages)
+		}
+
+		// The operator's answer arrives live.
+		if _, _, err := x.hd.Post(asOp, d.ID, helpdesk.MessageInput{ClientID: "0c6f4e2a-7d0b-4c51-9a0e-2f1f7b7c1a01", Body: back}); err != nil {
+			t.Fatal(err)
+		}
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 3`)
+		if got := testbrowser.Text(t, ctx, C("#hd-msgs li[id^=hd-m-]:last-child .body")); got != back {
+			t.Errorf("the live message reads %q", got)
+		}
+		testbrowser.WaitText(t, ctx, C("#status"), "Nuovo messaggio")
+
+		// An appointment slot.
+		day := time.Now().AddDate(0, 0, 7)
+		setValue(t, ctx, C("#hd-start"), day.Format("2006-01-02")+"T10:00")
+		setValue(t, ctx, C("#hd-end"), day.Format("2006-01-02")+"T11:00")
+		testbrowser.Type(t, ctx, C("#hd-place"), place)
+		testbrowser.Click(t, ctx, C("#hd-propose"))
+		testbrowser.WaitFor(t, ctx, C("#hd-slots li"))
+		slots, err := x.hd.Appointments(asOp, d.ID)
+		if err != nil || len(slots) != 1 || slots[0].Place != place || slots[0].Status != helpdesk.SlotProposed {
+			t.Fatalf("appointments: %+v %v", slots, err)
+		}
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#hd-slot-%d", slots[0].ID))); !strings.Contains(got, "In presenza: "+place) {
+			t.Errorf("slot %q", got)
+		}
+		consoleNoMarkup(t, ctx, "appointments")
+		testbrowser.Axe(t, ctx, "console helpdesk: appointment proposed")
+
+		// Resolved.
+		testbrowser.Click(t, ctx, C("#hd-resolve"))
+		testbrowser.WaitText(t, ctx, C("#hd-status"), "risolta")
+		if got, err := x.hd.Get(asOp, d.ID); err != nil || got.Status != helpdesk.StatusResolved {
+			t.Errorf("after resolving: %v %v", got.Status, err)
+		}
+		testbrowser.Click(t, ctx, C("#hd-back"))
+		testbrowser.WaitFor(t, ctx, row)
+		if n := chunkLoads(t, ctx); n != 1 {
+			t.Errorf("console-helpdesk.js loaded %d times, want 1", n)
+		}
+		testbrowser.CheckErrors(t, ctx)
+	})
+}
+
+// TestBrowserConsoleMediationReports runs the coordinator's tabs: the chunk
+// loads only when "Mediazione" opens, a request is confirmed and its hours
+// are drawn from the package, then the reports with their charts and the CSV.
+func TestBrowserConsoleMediationReports(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		x := newHelpdeskHub(t, db)
+		h := x.hub
+		ctx := testbrowser.Tab(t, browser)
+		C := func(sel string) string { return in(console, sel) }
+		get := downloads(t, ctx)
+		const (
+			op    = "operatore@comune.lodi.it"
+			coord = "coordinatrice@comune.lodi.it"
+			med   = "mediatrice@example.org"
+			xss   = `<img src=x onerror="window.__xss=1">`
+		)
+		h.invite(op, "Operatore", incroci.RoleOperator)
+		h.invite(coord, "Coordinatrice", incroci.RoleCoordinator)
+		h.invite(med, "Amina Mediatrice", incroci.RoleMediator)
+		asOp, asCoord := x.asEmail(op), x.asEmail(coord)
+		now := time.Now()
+		pkg, err := x.hd.CreatePackage(asCoord, helpdesk.PackageInput{Ambito: "lodi", Body: "Comune di Lodi", Name: "Mediazione " + xss,
+			ValidFrom: now.AddDate(0, 0, -1).Format(time.DateOnly), ValidTo: now.AddDate(1, 0, 0).Format(time.DateOnly), Minutes: 300})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prof := helpdesk.MediatorProfileInput{Languages: []string{"ar"}, Modes: []string{"phone", "video", "in_person"}, Ambiti: []string{"lodi"}}
+		for wd := 1; wd <= 5; wd++ {
+			prof.Availability = append(prof.Availability, helpdesk.WeeklyInterval{Weekday: wd, Start: "08:00", End: "18:00"})
+		}
+		if _, err := x.hd.UpdateMediatorProfile(x.asEmail(med), prof); err != nil {
+			t.Fatal(err)
+		}
+		rome, err := time.LoadLocation("Europe/Rome")
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := now.In(rome).AddDate(0, 0, 3)
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			day = day.AddDate(0, 0, 1)
+		}
+		start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, rome)
+		req, err := x.hd.RequestMediator(asOp, helpdesk.MediationInput{PackageID: pkg.ID, Language: "ar", Service: "Tutela minori " + xss,
+			Mode: helpdesk.MediationVideo, Start: start, End: start.Add(time.Hour), VideoURL: "https://meet.example.it/lodi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.hd.Open(asOp, helpdesk.OpenInput{DeskID: x.desk.ID, Topic: "ricongiungimento", Ambito: "lodi", Subject: "Ricongiungimento",
+			Question: "Quali redditi servono per il ricongiungimento?", Beneficiary: helpdesk.Beneficiary{Label: "K.S.", Nationality: "MA", Language: "ar"}}); err != nil {
+			t.Fatal(err)
+		}
+
+		// People and roles first: the help-desk chunk is not loaded yet.
+		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
+		h.signIn(ctx, console, coord)
+		testbrowser.WaitFor(t, ctx, C("#people"))
+		if got := testbrowser.Text(t, ctx, C("[role=tablist]")); got != "Persone e ruoliMediazioneReport" {
+			t.Errorf("tabs %q", got)
+		}
+		testbrowser.Axe(t, ctx, "console: people with tabs")
+		if n := chunkLoads(t, ctx); n != 0 {
+			t.Fatalf("console-helpdesk.js loaded %d times before its tab opened", n)
+		}
+
+		// Mediazione, with the keyboard.
+		testbrowser.Focus(t, ctx, C("#tab-people"))
+		testbrowser.Keys(t, ctx, kb.ArrowRight)
+		confirm := C(fmt.Sprintf("#md-confirm-%d", req.ID))
+		testbrowser.WaitFor(t, ctx, confirm)
+		if f := testbrowser.Focused(t, ctx); f != console+" >>> button#tab-mediation" {
+			t.Errorf("after the arrow key the focus is on %s", f)
+		}
+		if n := chunkLoads(t, ctx); n != 1 {
+			t.Errorf("console-helpdesk.js loaded %d times, want 1", n)
+		}
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#md-left-%d", pkg.ID))); got != "5" {
+			t.Errorf("hours left before: %q", got)
+		}
+		consoleNoMarkup(t, ctx, "mediation")
+		testbrowser.Axe(t, ctx, "console: mediation requests")
+		testbrowser.Click(t, ctx, confirm)
+		testbrowser.WaitText(t, ctx, C("#status"), fmt.Sprintf("Richiesta n. %d confermata.", req.ID))
+		if v, err := x.hd.Package(asCoord, pkg.ID); err != nil || v.BalanceMinutes != 240 {
+			t.Errorf("package after confirming: %+v %v", v, err)
+		}
+		setValue(t, ctx, C("#md-st"), "confirmed")
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#md-done-%d", req.ID)))
+		testbrowser.WaitText(t, ctx, C(fmt.Sprintf("#md-left-%d", pkg.ID)), "4")
+		if got := testbrowser.Text(t, ctx, C("#md-requests tbody")); !strings.Contains(got, "Amina Mediatrice") || !strings.Contains(got, xss) {
+			t.Errorf("confirmed request: %q", got)
+		}
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#md-ledger-%d", pkg.ID)))
+		testbrowser.WaitFor(t, ctx, C("#md-entries"))
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(C("#md-entries tbody tr"))+`.length`); n != 2 {
+			t.Errorf("ledger rows: %d, want 2", n)
+		}
+		consoleNoMarkup(t, ctx, "ledger")
+		testbrowser.Axe(t, ctx, "console: mediation confirmed, ledger")
+
+		// Report: charts with their tables, and the CSV.
+		testbrowser.Click(t, ctx, C("#tab-reports"))
+		testbrowser.WaitFor(t, ctx, C("#rp-month svg rect"))
+		if n := chunkLoads(t, ctx); n != 1 {
+			t.Errorf("console-helpdesk.js loaded %d times, want 1", n)
+		}
+		if got := testbrowser.Text(t, ctx, C("#rp-sum")); !strings.Contains(got, "Consulenze nel periodo1") {
+			t.Errorf("summary %q", got)
+		}
+		if got := testbrowser.Attr(t, ctx, C("#rp-nationality svg"), "aria-label"); !strings.Contains(got, "MA 1") && !strings.Contains(got, "Marocco 1") {
+			t.Errorf("nationality chart label %q", got)
+		}
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(C("#rp-status-table tbody tr"))+`.length`); n != 1 {
+			t.Errorf("status table rows: %d", n)
+		}
+		testbrowser.Axe(t, ctx, "console: reports")
+		testbrowser.Click(t, ctx, C("#rp-csv"))
+		name, data := get()
+		if name != "incroci-consulenze-lodi.csv" || !strings.Contains(string(data), "Ricongiungimento") && !strings.Contains(string(data), ",") {
+			t.Errorf("CSV %q: %q", name, data)
+		}
+		testbrowser.WaitText(t, ctx, C("#status"), "Scaricato il file incroci-consulenze-lodi.csv.")
+		testbrowser.CheckErrors(t, ctx)
+	})
+}
