@@ -50,8 +50,15 @@ import (
 // system's temporary folder, whose name the test log gives.
 const EnvScreenshots = "INCROCI_SCREENSHOTS"
 
-// Timeout is how long Wait and WaitFor wait before failing the test.
-var Timeout = 10 * time.Second
+// Timeout is how long Wait and WaitFor wait before failing the test: 10 s,
+// or 30 s in CI, where the race detector slows everything down and one
+// slow moment must not fail a run.
+var Timeout = func() time.Duration {
+	if os.Getenv("CI") == "true" {
+		return 30 * time.Second
+	}
+	return 10 * time.Second
+}()
 
 // Executables are the names of the browsers New looks for on PATH, in order.
 var Executables = []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"}
