@@ -38,7 +38,7 @@ var pageTmpl = template.Must(template.ParseFS(templatesFS, "templates/index.html
 // widgetTitles are the headings of the page's sections, per widget.
 var widgetTitles = map[string]string{
 	"signin":    "Accesso operatori",
-	"console":   "Console del coordinamento: persone e ruoli",
+	"console":   "Console: persone e ruoli, sportello, mediazione, report",
 	"helpdesk":  "Sportello giuridico: le mie consulenze",
 	"mediation": "Mediazione linguistico-culturale: le mie richieste",
 }
