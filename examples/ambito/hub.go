@@ -55,8 +55,8 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 
 // newHub opens the database, sets up and seeds the platform and listens on
 // cfg.Addr; serve then answers requests. On error everything opened is closed.
-func newHub(ctx context.Context, cfg config, logger *slog.Logger) (h *hub, err error) {
-	h = &hub{cfg: cfg, log: logger}
+func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err error) {
+	h := &hub{cfg: cfg, log: logger}
 	defer func() {
 		if err != nil {
 			h.closeAll(context.Background())
@@ -106,6 +106,9 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (h *hub, err e
 	}
 	if err := seedHelpdesk(ctx, h.p, h.hd); err != nil {
 		return nil, fmt.Errorf("seed the help desk: %w", err)
+	}
+	if err := seedMediation(ctx, h.p, h.hd, h.p.Now()); err != nil {
+		return nil, fmt.Errorf("seed mediation: %w", err)
 	}
 	handler, err := h.routes()
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
@@ -170,4 +171,70 @@ func seedHelpdesk(ctx context.Context, p *incroci.Platform, hd *helpdesk.Helpdes
 		}
 	}
 	return nil
+}
+
+// demoPackage is the demo ambito's package of mediation hours.
+const demoPackage = "Mediazione linguistico-culturale FAMI"
+
+// seedMediation gives the demo ambito a package of 40 mediation hours, valid
+// from the first day of this year to the last of the next, and the demo
+// mediator a profile (Arabic and French, by phone, video or in person, on
+// working days from 9 to 18, and a set day on Tuesday mornings at the
+// Lodi family centre), so that operators can book a mediator at once.
+// It changes nothing that exists.
+func seedMediation(ctx context.Context, p *incroci.Platform, hd *helpdesk.Helpdesk, now time.Time) error {
+	sys := incroci.AsSystem(ctx)
+	// The help desk acts for people only: the package is bought by the
+	// ambito's coordinator, each profile is written by its mediator.
+	coords, _, err := p.ListPeople(sys, demoAmbito, incroci.PeopleQuery{Role: incroci.RoleCoordinator, PerPage: 1})
+	if err != nil || len(coords) == 0 {
+		return fmt.Errorf("the demo coordinator: %w", errors.Join(err, errors.New("none found")))
+	}
+	coord := actAs(ctx, coords[0], incroci.RoleCoordinator)
+	pkgs, err := hd.Packages(coord, demoAmbito)
+	if err != nil {
+		return fmt.Errorf("mediation packages: %w", err)
+	}
+	if len(pkgs) == 0 {
+		_, err := hd.CreatePackage(coord, helpdesk.PackageInput{
+			Ambito: demoAmbito, Body: "Azienda Speciale Consortile del Lodigiano", Name: demoPackage,
+			ValidFrom: fmt.Sprintf("%d-01-01", now.Year()), ValidTo: fmt.Sprintf("%d-12-31", now.Year()+1),
+			Minutes: 40 * 60, Note: "Ore acquistate con il progetto FAMI dell'ambito",
+		})
+		if err != nil {
+			return fmt.Errorf("mediation package: %w", err)
+		}
+	}
+	people, _, err := p.ListPeople(sys, demoAmbito, incroci.PeopleQuery{Role: incroci.RoleMediator, PerPage: 100})
+	if err != nil {
+		return fmt.Errorf("mediators: %w", err)
+	}
+	mediators, err := hd.Mediators(coord, demoAmbito)
+	if err != nil {
+		return fmt.Errorf("mediator profiles: %w", err)
+	}
+	for _, person := range people {
+		if slices.ContainsFunc(mediators, func(m helpdesk.MediatorView) bool { return m.PersonID == person.ID && len(m.Languages) > 0 }) {
+			continue
+		}
+		as := actAs(ctx, person, incroci.RoleMediator)
+		in := helpdesk.MediatorProfileInput{
+			Languages: []string{"ar", "fr"}, Modes: []string{"phone", "video", "in_person"}, Ambiti: []string{demoAmbito},
+			Presences: []helpdesk.ScheduledPresence{{Weekday: 2, Start: "09:00", End: "13:00", Ambito: demoAmbito, Place: "Centro per la famiglia, Via Gorini 4, Lodi"}},
+		}
+		for wd := 1; wd <= 5; wd++ {
+			in.Availability = append(in.Availability, helpdesk.WeeklyInterval{Weekday: wd, Start: "09:00", End: "18:00"})
+		}
+		if _, err := hd.UpdateMediatorProfile(as, in); err != nil {
+			return fmt.Errorf("mediator profile of %s: %w", person.Email, err)
+		}
+	}
+	return nil
+}
+
+// actAs returns a context acting as a demo person of the demo ambito with
+// one of their roles there, for the seed only.
+func actAs(ctx context.Context, person incroci.PersonInAmbito, role incroci.Role) context.Context {
+	return incroci.WithPrincipal(ctx, &incroci.Principal{PersonID: person.ID, Email: person.Email, Name: person.Name,
+		Grants: []incroci.Grant{{Ambito: demoAmbito, Role: role}}})
 }

@@ -6,6 +6,7 @@ import { h, Widget } from './base';
 import { ApiError } from './api';
 import { getSession } from './session';
 import { find, label, mask } from './pii';
+import { TZ } from './italy';
 
 const D: Record<'it' | 'en', Record<string, string>> = {
   it: {
@@ -44,7 +45,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     prev: 'Precedente',
     next: 'Successiva',
     page: 'Pagina {p} di {n}',
-    pages: 'Pagine',
+    pages: 'Pagine della coda',
     back: '← Torna alla coda',
     number: 'Numero',
     topic: 'Argomento',
@@ -192,7 +193,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     prev: 'Previous',
     next: 'Next',
     page: 'Page {p} of {n}',
-    pages: 'Pages',
+    pages: 'Queue pages',
     back: '← Back to the queue',
     number: 'Number',
     topic: 'Topic',
@@ -364,7 +365,7 @@ export const ck = (id: string, name: string, lab: string, on = false) =>
 
 /** when formats an instant in the UI language. */
 export const when = (w: Widget, s: string, day?: boolean) =>
-  new Date(s).toLocaleString(w.ui, day ? { dateStyle: 'medium' } : { dateStyle: 'short', timeStyle: 'short' });
+  new Date(s).toLocaleString(w.ui, day ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'short', timeStyle: 'short', timeZone: TZ });
 
 /** errP is an error paragraph with a retry button. */
 export const errP = (w: Widget, e: unknown, retry: () => void) =>

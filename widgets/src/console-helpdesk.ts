@@ -10,6 +10,7 @@ import { stream, uuid } from './api';
 import type { View } from './console';
 import { ck, errP, fld, pii, sel, style, tr, when } from './console-helpdesk-ui';
 import { mediation, reports } from './console-helpdesk-more';
+import { instantOf } from './italy';
 
 interface Sum {
   id: number;
@@ -286,8 +287,8 @@ const helpdesk: View = (w, box, me) => {
         e.preventDefault();
         w.clear(form, err);
         const v = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value.trim();
-        const a = Date.parse(start.value);
-        const b = Date.parse(end.value);
+        const a = instantOf(start.value);
+        const b = instantOf(end.value);
         if (!(b > a)) return w.bad(start, t('bad_time')).focus();
         if (!w.busy(send, true)) return;
         try {

@@ -5,6 +5,7 @@
 // live, and this part with it.
 
 import { h } from './base';
+import { TZ } from './italy';
 import type { Det, Helpdesk, Part } from './helpdesk';
 
 interface Slot {
@@ -46,8 +47,8 @@ function fill(w: Helpdesk, c: Det, box: HTMLElement, all: Slot[]) {
     } }, t('accept'));
     const lang = s.interpreter && w.names('language', s.interpreter_language);
     return h('li', { id: 'slot-' + s.id },
-      h('p', null, h('strong', null, new Date(s.start).toLocaleString(w.ui, { dateStyle: 'full', timeStyle: 'short' }), '–',
-        new Date(s.end).toLocaleTimeString(w.ui, { timeStyle: 'short' })), ' ',
+      h('p', null, h('strong', null, new Date(s.start).toLocaleString(w.ui, { dateStyle: 'full', timeStyle: 'short', timeZone: TZ }), '–',
+        new Date(s.end).toLocaleTimeString(w.ui, { timeStyle: 'short', timeZone: TZ })), ' ',
         s.status == 'accepted' && h('span', { class: 'b u' }, t('booked'))),
       h('p', null, t(s.mode == 'video' ? 'video' : 'in_person') + ': ', s.mode == 'video'
         ? /^https:\/\//.test(s.video_url) && h('a', { href: s.video_url, target: '_blank', rel: 'noopener noreferrer' }, s.video_url)

@@ -11,6 +11,7 @@ import { getSession, setSession, Me } from './session';
 import { find, label, mask } from './pii';
 import { D } from './helpdesk-text';
 import { appointments } from './helpdesk-appointments';
+import { TZ } from './italy';
 
 /** Topic is a topic of a desk (GET /helpdesk/desks). */
 export interface Topic {
@@ -274,7 +275,7 @@ class Helpdesk extends Widget {
 
   /** when formats an instant (date only, for the dates of the intake). */
   when(s: string, day?: boolean): string {
-    return new Date(s).toLocaleString(this.ui, day ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'short', timeStyle: 'short' });
+    return new Date(s).toLocaleString(this.ui, day ? { dateStyle: 'medium', timeZone: 'UTC' } : { dateStyle: 'short', timeStyle: 'short', timeZone: TZ });
   }
 
   /** names gives a language or country its name in the UI language. */

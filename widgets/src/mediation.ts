@@ -13,6 +13,7 @@ import { loadMe, SignIn, signOut, who } from './auth';
 import { getSession, Me } from './session';
 import { find, label, mask } from './pii';
 import { D } from './mediation-text';
+import { instant, TZ } from './italy';
 
 interface Pkg {
   id: number;
@@ -44,7 +45,6 @@ interface Req {
 const LANGS = 'en fr es ar sq ro uk ru zh ur pa bn hi wo ti am so fa tl'.split(' ');
 const MODES = ['phone', 'video', 'in_person', 'scheduled'];
 const STATUSES = ['requested', 'confirmed', 'done', 'cancelled'];
-const TZ = 'Europe/Rome';
 const PER_PAGE = 20;
 const MIN = 6e4;
 
@@ -62,25 +62,6 @@ select:focus,textarea:focus{outline:3px solid var(--_o);outline-offset:1px}
 
 let sheet: CSSStyleSheet | undefined;
 const enc = encodeURIComponent;
-
-/** wall is the Italian wall-clock time of instant ms, read as if it were UTC. */
-function wall(ms: number): number {
-  const p = new Intl.DateTimeFormat('en-US', { timeZone: TZ, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
-    .formatToParts(ms);
-  const g = (k: string) => +(p.find((x) => x.type == k)?.value || 0);
-  return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute'));
-}
-
-/** instant turns a day (YYYY-MM-DD) and a time (HH:MM) in Italy into an instant, NaN when either is missing. */
-function instant(day: string, time: string): number {
-  const d = /^(\d{4})-(\d\d)-(\d\d)$/.exec(day);
-  const t = /^(\d\d):(\d\d)/.exec(time);
-  if (!d || !t) return NaN;
-  const want = Date.UTC(+d[1], +d[2] - 1, +d[3], +t[1], +t[2]);
-  let ms = want;
-  for (let i = 0; i < 3; i++) ms = want - (wall(ms) - ms);
-  return ms;
-}
 
 class Mediation extends Widget {
   dict = D;
