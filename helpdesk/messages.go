@@ -7,6 +7,7 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/httpx"
+	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -220,10 +221,11 @@ func (h *Helpdesk) notifyMessage(ctx context.Context, tx *gorm.DB, c *Consultati
 	} else {
 		return nil
 	}
-	if on, err := h.online(ctx, tx, to, c.ID); err != nil || on {
+	r, err := h.reach(ctx, tx, to, c.ID)
+	if err != nil || r.Online {
 		return err
 	}
-	return h.notify(ctx, tx, to, c, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
+	return h.mailTo(ctx, tx, mail.Address{Email: r.Email, Name: r.Name}, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
 		fmt.Sprintf("C'è un nuovo messaggio nella consulenza n. %d «%s». Aprila da incroci per leggerlo.\n\nThere is a new message in consultation no. %d \"%s\". Open it in incroci to read it.\n",
 			c.ID, c.Subject, c.ID, c.Subject))
 }
