@@ -93,22 +93,27 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		}
 		statusBefore := c.Status
 		updates := map[string]any{"last_message_at": now, "updated_at": now}
+		moved := false
 		if kind == KindMessage {
+			to := StatusWaitingConsultant
 			if v == viewStaff {
+				to = StatusWaitingOperator
 				if c.FirstResponseAt == nil {
 					updates["first_response_at"] = now
 				}
-				if c.Status != StatusAppointment {
-					if err := h.move(ctx, tx, c, StatusWaitingOperator, pr.PersonID); err != nil {
-						return err
-					}
+				if c.Status == StatusAppointment {
+					to = c.Status
 				}
-			} else if err := h.move(ctx, tx, c, StatusWaitingConsultant, pr.PersonID); err != nil {
+			}
+			// A change of status touches the consultation in its own UPDATE.
+			if moved, err = h.moveWith(ctx, tx, c, to, pr.PersonID, updates); err != nil {
 				return err
 			}
 		}
-		if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
-			return fmt.Errorf("helpdesk: touch consultation: %w", err)
+		if !moved {
+			if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
+				return fmt.Errorf("helpdesk: touch consultation: %w", err)
+			}
 		}
 		if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.message." + string(kind), ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
 			map[string]int64{"message": msg.ID}); err != nil {
