@@ -367,10 +367,8 @@ func staffTopic(id int64) string  { return fmt.Sprintf("helpdesk:consultation:%d
 // its streams.
 func (h *Helpdesk) publishChangeTx(ctx context.Context, tx *gorm.DB, id int64, typ string) error {
 	data := map[string]int64{"consultation_id": id}
-	for _, topic := range []string{publicTopic(id), staffTopic(id)} {
-		if _, err := h.p.PublishTx(ctx, tx, topic, typ, data); err != nil {
-			return fmt.Errorf("helpdesk: publish %s: %w", typ, err)
-		}
+	if _, err := h.p.PublishEachTx(ctx, tx, []string{publicTopic(id), staffTopic(id)}, typ, data); err != nil {
+		return fmt.Errorf("helpdesk: publish %s: %w", typ, err)
 	}
 	return nil
 }

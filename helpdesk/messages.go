@@ -173,10 +173,8 @@ func (h *Helpdesk) publishMessage(ctx context.Context, tx *gorm.DB, consultation
 	if m.Kind != KindNote {
 		topics = append(topics, publicTopic(consultationID))
 	}
-	for _, topic := range topics {
-		if _, err := h.p.PublishTx(ctx, tx, topic, "message.created", data); err != nil {
-			return fmt.Errorf("helpdesk: publish message: %w", err)
-		}
+	if _, err := h.p.PublishEachTx(ctx, tx, topics, "message.created", data); err != nil {
+		return fmt.Errorf("helpdesk: publish message: %w", err)
 	}
 	return nil
 }
