@@ -235,6 +235,31 @@ func (p *Platform) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string
 	return p.bus.Publish(ctx, topic, typ, data)
 }
 
+// eachPublisher is a bus that can publish one event on several topics
+// inside a caller's transaction, in one statement.
+type eachPublisher interface {
+	PublishEachTx(ctx context.Context, tx *gorm.DB, topics []string, typ string, data any) ([]events.Event, error)
+}
+
+// PublishEachTx publishes the same event on each of topics as part of tx, as
+// PublishTx does for one, and returns the events in the order of topics. On
+// PostgreSQL it is one statement, which takes the topics in a fixed order
+// whatever the order given.
+func (p *Platform) PublishEachTx(ctx context.Context, tx *gorm.DB, topics []string, typ string, data any) ([]events.Event, error) {
+	if ep, ok := p.bus.(eachPublisher); ok && tx != nil {
+		return ep.PublishEachTx(ctx, tx, topics, typ, data)
+	}
+	out := make([]events.Event, 0, len(topics))
+	for _, topic := range topics {
+		e, err := p.PublishTx(ctx, tx, topic, typ, data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 // Logger returns the platform's logger.
 func (p *Platform) Logger() *slog.Logger { return p.log }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // outboxRow is an e-mail waiting to be handed to the mailer. It is written
@@ -120,18 +119,7 @@ func (o *outbox) deliverOne() bool {
 	defer cancel()
 	p := o.p
 	now := p.now()
-	var row outboxRow
-	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		q := tx.Where("failed_at IS NULL AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)", now, now).Order("id")
-		if tx.Dialector.Name() == "postgres" {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
-		}
-		if err := q.Take(&row).Error; err != nil {
-			return err
-		}
-		until := now.Add(outboxClaim)
-		return tx.Model(&outboxRow{}).Where("id = ?", row.ID).Update("claimed_until", until).Error
-	})
+	row, err := o.claim(ctx, now)
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return false
 	}
@@ -147,7 +135,8 @@ func (o *outbox) deliverOne() bool {
 	if err == nil {
 		err = p.mailer.Send(ctx, m)
 	}
-	db := p.db.WithContext(ctx)
+	// Single statements: no transaction around them.
+	db := p.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true})
 	if err == nil {
 		if derr := db.Delete(&outboxRow{}, row.ID).Error; derr != nil {
 			o.log.Error("mail outbox: delete sent message", "id", row.ID, "err", derr)
@@ -167,6 +156,32 @@ func (o *outbox) deliverOne() bool {
 		o.log.Error("mail outbox: record failure", "id", row.ID, "err", uerr)
 	}
 	return true
+}
+
+// claimSQL claims the oldest due message for outboxClaim and returns it, in
+// one statement; %s is the locking clause, which skips rows that another
+// instance is claiming on PostgreSQL (SQLite has one writer).
+const claimSQL = `UPDATE incroci_mail_outbox SET claimed_until = ? WHERE id = (
+	SELECT id FROM incroci_mail_outbox
+	WHERE failed_at IS NULL AND next_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+	ORDER BY id LIMIT 1 %s)
+RETURNING id, sealed, attempts, next_at, claimed_until, failed_at, last_error, created_at`
+
+// claim takes the oldest message due at now, or gorm.ErrRecordNotFound.
+func (o *outbox) claim(ctx context.Context, now time.Time) (outboxRow, error) {
+	db := o.p.db.WithContext(ctx)
+	lock := ""
+	if db.Dialector.Name() == "postgres" {
+		lock = "FOR UPDATE SKIP LOCKED"
+	}
+	var rows []outboxRow
+	if err := db.Raw(fmt.Sprintf(claimSQL, lock), now.Add(outboxClaim), now, now).Scan(&rows).Error; err != nil {
+		return outboxRow{}, fmt.Errorf("incroci: claim queued mail: %w", err)
+	}
+	if len(rows) == 0 {
+		return outboxRow{}, gorm.ErrRecordNotFound
+	}
+	return rows[0], nil
 }
 
 // backoff is 15 s, 1 min, 4 min… capped at one hour.

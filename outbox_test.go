@@ -3,6 +3,8 @@ package incroci_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,6 +100,73 @@ func TestQueuedMailRollsBackWithItsTransaction(t *testing.T) {
 		}
 		if err := e.p.QueueMail(e.ctx, nil, mail.Message{Subject: "no recipient", Text: "x"}); !errors.Is(err, mail.ErrInvalidMessage) {
 			t.Fatalf("invalid message queued: %v", err)
+		}
+	})
+}
+
+// countingMailer counts the messages it is given by subject.
+type countingMailer struct {
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+func (c *countingMailer) Send(ctx context.Context, m mail.Message) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent[m.Subject]++
+	return nil
+}
+
+func (c *countingMailer) count(subject string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sent[subject]
+}
+
+func (c *countingMailer) total() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.sent {
+		n += v
+	}
+	return n
+}
+
+// TestQueuedMailIsSentOnceByTwoInstances queues mail while two hub instances
+// share the outbox: each message is sent once, by one of them.
+func TestQueuedMailIsSentOnceByTwoInstances(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		if err := e.p.Close(e.ctx); err != nil { // only the two below send
+			t.Fatal(err)
+		}
+		a, b := &countingMailer{sent: map[string]int{}}, &countingMailer{sent: map[string]int{}}
+		var hubs []*incroci.Platform
+		for _, m := range []mail.Mailer{a, b} {
+			p, err := incroci.New(e.ctx, incroci.Config{DB: e.db, Secret: []byte("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"), Mailer: m, Now: e.clock.Now, Logger: quietLogger()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close(e.ctx)
+			hubs = append(hubs, p)
+		}
+		const n = 40
+		for i := range n {
+			if err := hubs[i%2].QueueMail(e.ctx, nil, mail.Message{To: []mail.Address{{Email: "x@example.org"}}, Subject: fmt.Sprint("m", i), Text: "x"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		waitUntil(t, func() bool { return a.total()+b.total() >= n })
+		var left int64
+		waitUntil(t, func() bool {
+			e.db.Table("incroci_mail_outbox").Count(&left)
+			return left == 0
+		})
+		for i := range n {
+			subject := fmt.Sprint("m", i)
+			if got := a.count(subject) + b.count(subject); got != 1 {
+				t.Fatalf("%s sent %d times", subject, got)
+			}
 		}
 	})
 }

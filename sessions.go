@@ -40,37 +40,73 @@ func (p *Platform) startSession(ctx context.Context, tx *gorm.DB, personID int64
 	return &SessionGrant{Token: token, ExpiresAt: s.ExpiresAt, Person: *me}, nil
 }
 
+// authRow is one row of authSQL: the session and its person, with one of
+// the person's role grants (none when they hold no role).
+type authRow struct {
+	SessionID   int64
+	PersonID    int64
+	Method      string
+	Ambito      string
+	ExpiresAt   time.Time
+	LastSeenAt  time.Time
+	RevokedAt   *time.Time
+	Email       string
+	Name        string
+	GrantAmbito *string
+	GrantRole   *Role
+}
+
+// authSQL reads a session by its token's hash together with its person and
+// their role grants, in one round trip: one row per grant, or one row with
+// no grant. A session whose person is gone has no row.
+const authSQL = `SELECT s.id AS session_id, s.person_id, s.method, s.ambito, s.expires_at, s.last_seen_at, s.revoked_at,
+	p.email, p.name, g.ambito AS grant_ambito, g.role AS grant_role
+FROM incroci_sessions s
+JOIN incroci_people p ON p.id = s.person_id
+LEFT JOIN incroci_role_grants g ON g.person_id = s.person_id
+WHERE s.token_hash = ?
+ORDER BY g.ambito, g.role`
+
 // Authenticate returns the principal of a bearer token, or ErrUnauthorized
 // when the token is unknown, expired or revoked.
 func (p *Platform) Authenticate(ctx context.Context, token string) (*Principal, error) {
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
 		return nil, ErrUnauthorized
 	}
-	var s Session
-	err := p.db.WithContext(ctx).Where("token_hash = ?", tokenHash(token)).Take(&s).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrUnauthorized
-	}
-	if err != nil {
+	var rows []authRow
+	if err := p.db.WithContext(ctx).Raw(authSQL, tokenHash(token)).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("incroci: authenticate: %w", err)
 	}
+	if len(rows) == 0 {
+		return nil, ErrUnauthorized
+	}
+	s := rows[0]
 	now := p.now()
 	if s.RevokedAt != nil || !now.Before(s.ExpiresAt) {
 		return nil, ErrUnauthorized
 	}
-	pr, err := p.principal(ctx, p.db, s.PersonID)
-	if err != nil {
-		return nil, err
+	pr := &Principal{PersonID: s.PersonID, Email: s.Email, Name: s.Name}
+	for _, r := range rows {
+		if r.GrantRole == nil || r.GrantAmbito == nil {
+			continue
+		}
+		if *r.GrantRole == RoleAdmin {
+			pr.Admin = true
+			continue
+		}
+		pr.Grants = append(pr.Grants, Grant{Ambito: *r.GrantAmbito, Role: *r.GrantRole})
 	}
 	if s.Method == "host" {
 		// An ambito's website vouches for its own people only: its sessions
 		// carry the roles held in that ambito and nothing of the network.
 		pr = pr.scoped(s.Ambito)
 	}
-	pr.SessionID = s.ID
+	pr.SessionID = s.SessionID
 	if now.Sub(s.LastSeenAt) > time.Minute {
-		// Best effort: a failure here must not refuse a valid session.
-		p.db.WithContext(ctx).Model(&Session{}).Where("id = ?", s.ID).Update("last_seen_at", now)
+		// Best effort: a failure here must not refuse a valid session. One
+		// statement, so without gorm's wrapping transaction.
+		p.db.WithContext(ctx).Session(&gorm.Session{SkipDefaultTransaction: true}).
+			Model(&Session{}).Where("id = ?", s.SessionID).Update("last_seen_at", now)
 	}
 	return pr, nil
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -142,39 +143,94 @@ func (p *Postgres) Publish(ctx context.Context, topic, typ string, data any) (Ev
 	return p.PublishTx(ctx, p.db, topic, typ, data)
 }
 
-// publishSQL takes the topic's next id, locking the topic's row until the
-// transaction ends, stores the event and queues its notification (sent on
-// commit), in one round trip. A rollback gives the id back.
-const publishSQL = `WITH t AS (
-	INSERT INTO ` + TopicsTable + ` AS t (topic, seq) VALUES (?, ?)
-	ON CONFLICT (topic) DO UPDATE SET seq = t.seq + 1 RETURNING seq
+// publishSQL takes the next id of each topic, locking the topics' rows in the
+// order given until the transaction ends, stores the events and queues their
+// notifications (sent on commit), in one round trip. A rollback gives the ids
+// back. %s is one "(?::text, n)" per topic.
+const publishSQL = `WITH v (topic, ord) AS (VALUES %s), t AS (
+	INSERT INTO ` + TopicsTable + ` AS t (topic, seq) SELECT topic, ?::bigint FROM v ORDER BY ord
+	ON CONFLICT (topic) DO UPDATE SET seq = t.seq + 1 RETURNING topic, seq
 ), e AS (
 	INSERT INTO ` + Table + ` (topic, seq, type, data, created_at)
-	SELECT ?, seq, ?, ?::jsonb, ? FROM t RETURNING seq
+	SELECT topic, seq, ?, ?::jsonb, ? FROM t RETURNING topic, seq
 )
-SELECT e.seq FROM e, pg_notify(?, e.seq::text || ' ' || ?::text)`
+SELECT e.topic, e.seq FROM e, pg_notify(?, e.seq::text || ' ' || e.topic)`
+
+// publishSQLOne is publishSQL for one topic, the most frequent case.
+var publishSQLOne = fmt.Sprintf(publishSQL, "(?::text, 1)")
 
 // PublishTx publishes inside the caller's transaction tx: the event is stored
 // and announced only if tx commits, so a rolled-back change never reaches a
 // widget. Other publishers of the same topic wait until tx ends (that keeps
 // the topic's ids in order): publish as the last step of a transaction. A
 // transaction that publishes on several topics should take them in a fixed
-// order, as every other such transaction does, or PostgreSQL may end one of
-// two transactions waiting for each other with a deadlock error. A tx that is
-// not a transaction gets one of its own.
+// order, as every other such transaction does (PublishEachTx does it), or
+// PostgreSQL may end one of two transactions waiting for each other with a
+// deadlock error. A tx that is not a transaction gets one of its own.
 func (p *Postgres) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string, data any) (Event, error) {
-	if p.ctx.Err() != nil {
-		return Event{}, ErrClosed
-	}
-	raw, err := encode(topic, typ, data)
+	es, err := p.PublishEachTx(ctx, tx, []string{topic}, typ, data)
 	if err != nil {
 		return Event{}, err
 	}
-	e := Event{Topic: topic, Type: typ, Data: raw, Time: time.Now().UTC().Truncate(time.Microsecond)}
+	return es[0], nil
+}
+
+// PublishEachTx publishes the same event on each of topics, as PublishTx
+// does, in one statement. It takes the topics in their sorted order, so that
+// transactions publishing on overlapping topics never wait for each other in
+// a cycle; the events come back in the order of topics. A topic given twice
+// is published once.
+func (p *Postgres) PublishEachTx(ctx context.Context, tx *gorm.DB, topics []string, typ string, data any) ([]Event, error) {
+	if p.ctx.Err() != nil {
+		return nil, ErrClosed
+	}
+	if len(topics) == 0 {
+		return nil, nil
+	}
+	for _, topic := range topics[1:] {
+		if err := checkTopic(topic); err != nil {
+			return nil, err
+		}
+	}
+	raw, err := encode(topics[0], typ, data)
+	if err != nil {
+		return nil, err
+	}
+	sorted := slices.Compact(slices.Sorted(slices.Values(topics)))
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	query := publishSQLOne
+	args := make([]any, 0, len(sorted)+6)
+	if len(sorted) > 1 {
+		values := make([]string, len(sorted))
+		for i := range sorted {
+			values[i] = fmt.Sprintf("(?::text, %d)", i+1)
+		}
+		query = fmt.Sprintf(publishSQL, strings.Join(values, ", "))
+	}
+	for _, topic := range sorted {
+		args = append(args, topic)
+	}
+	args = append(args, p.firstSeq, typ, string(raw), at, p.channel)
+	ids := make(map[string]int64, len(sorted))
 	insert := func(tx *gorm.DB) error {
-		err := tx.Raw(publishSQL, topic, p.firstSeq, topic, typ, string(raw), e.Time, p.channel, topic).Row().Scan(&e.ID)
+		rows, err := tx.Raw(query, args...).Rows()
 		if err != nil {
-			return fmt.Errorf("events: publish %s on %s: %w", typ, topic, err)
+			return fmt.Errorf("events: publish %s on %s: %w", typ, strings.Join(sorted, ", "), err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var topic string
+			var id int64
+			if err := rows.Scan(&topic, &id); err != nil {
+				return fmt.Errorf("events: publish %s: %w", typ, err)
+			}
+			ids[topic] = id
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("events: publish %s on %s: %w", typ, strings.Join(sorted, ", "), err)
+		}
+		if len(ids) != len(sorted) {
+			return fmt.Errorf("events: publish %s: %d of %d topics stored", typ, len(ids), len(sorted))
 		}
 		return nil
 	}
@@ -185,9 +241,13 @@ func (p *Postgres) PublishTx(ctx context.Context, tx *gorm.DB, topic, typ string
 		err = tx.Transaction(insert)
 	}
 	if err != nil {
-		return Event{}, err
+		return nil, err
 	}
-	return e, nil
+	out := make([]Event, len(topics))
+	for i, topic := range topics {
+		out[i] = Event{ID: ids[topic], Topic: topic, Type: typ, Data: raw, Time: at}
+	}
+	return out, nil
 }
 
 // Subscribe implements [Bus]. The first local subscriber of a topic reads

@@ -401,3 +401,62 @@ func TestPostgresPublishTxTwoTopics(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresPublishEachTx publishes on two topics in one statement, from
+// goroutines that name them in opposite orders (the bus locks them in one
+// order, so none deadlocks), and checks the events returned and delivered.
+func TestPostgresPublishEachTx(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Postgres(t)
+	b := newPostgres(t, db, Options{Buffer: 100})
+	staff, _ := b.Subscribe(ctx, "c:1:staff")
+	public, _ := b.Subscribe(ctx, "c:1")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			topics := []string{"c:1:staff", "c:1"}
+			if g%2 == 1 {
+				topics = []string{"c:1", "c:1:staff"}
+			}
+			for i := range 10 {
+				err := db.Transaction(func(tx *gorm.DB) error {
+					es, err := b.PublishEachTx(ctx, tx, topics, "message.created", g*100+i)
+					if err != nil {
+						return err
+					}
+					for k, e := range es {
+						if e.Topic != topics[k] || e.ID < 1 || e.ID > 40 || string(e.Data) != fmt.Sprint(g*100+i) {
+							return fmt.Errorf("event %d for %s: %+v", k, topics[k], e)
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, sub := range []<-chan Event{staff, public} {
+		for want := int64(1); want <= 40; want++ {
+			if e := recv(t, sub); e.ID != want {
+				t.Fatalf("%s: got %d, want %d", e.Topic, e.ID, want)
+			}
+		}
+	}
+	// A topic named twice is published once; none is nothing.
+	es, err := b.PublishEachTx(ctx, db, []string{"c:2", "c:2"}, "x", 1)
+	if err != nil || len(es) != 2 || es[0].ID != 1 || es[1].ID != 1 {
+		t.Fatalf("twice the same topic: %+v, %v", es, err)
+	}
+	if es, err := b.PublishEachTx(ctx, db, nil, "x", 1); err != nil || len(es) != 0 {
+		t.Fatalf("no topic: %+v, %v", es, err)
+	}
+	if _, err := b.PublishEachTx(ctx, db, []string{"c:3", ""}, "x", 1); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("an empty topic: %v", err)
+	}
+}

@@ -60,35 +60,50 @@ func (h *Helpdesk) viewOf(ctx context.Context, db *gorm.DB, pr *incroci.Principa
 	if err != nil {
 		return viewNone, err
 	}
-	if dc != nil {
-		return viewStaff, nil
+	return viewFor(pr, dc != nil, c), nil
+}
+
+// viewFor is viewOf's rule once it is known whether pr is an active
+// consultant of c's desk.
+func viewFor(pr *incroci.Principal, deskMember bool, c *Consultation) view {
+	switch {
+	case deskMember:
+		return viewStaff
+	case pr.Has(incroci.RoleOperator, c.Ambito):
+		return viewOperator
 	}
-	if pr.Has(incroci.RoleOperator, c.Ambito) {
-		return viewOperator, nil
-	}
-	return viewNone, nil
+	return viewNone
+}
+
+// loaded is a consultation read by load, with whether the caller is an
+// active consultant of its desk.
+type loaded struct {
+	Consultation `gorm:"embedded"`
+	DeskMember   bool
 }
 
 // load returns consultation id with what the caller may see of it, or
 // ErrConsultationNotFound when they may see nothing (whether it exists is
-// not said).
+// not said). The consultation and the caller's desk membership are read in
+// one query.
 func (h *Helpdesk) load(ctx context.Context, db *gorm.DB, id int64) (*Consultation, view, *incroci.Principal, error) {
 	pr, err := caller(ctx)
 	if err != nil {
 		return nil, viewNone, nil, err
 	}
-	var c Consultation
-	err = db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	var row loaded
+	err = db.WithContext(ctx).Model(&Consultation{}).
+		Select(`incroci_helpdesk_consultations.*, EXISTS (SELECT 1 FROM incroci_helpdesk_desk_consultants dc
+			WHERE dc.desk_id = incroci_helpdesk_consultations.desk_id AND dc.person_id = ? AND dc.active = ?) AS desk_member`, pr.PersonID, true).
+		Where("incroci_helpdesk_consultations.id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, viewNone, nil, ErrConsultationNotFound
 	}
 	if err != nil {
 		return nil, viewNone, nil, fmt.Errorf("helpdesk: load consultation %d: %w", id, err)
 	}
-	v, err := h.viewOf(ctx, db, pr, &c)
-	if err != nil {
-		return nil, viewNone, nil, err
-	}
+	c := row.Consultation
+	v := viewFor(pr, row.DeskMember, &c)
 	if v == viewNone {
 		return nil, viewNone, nil, ErrConsultationNotFound
 	}

@@ -285,7 +285,12 @@ func (h *Helpdesk) notify(ctx context.Context, tx *gorm.DB, personID int64, c *C
 	if err := tx.WithContext(ctx).Where("id = ?", personID).Take(&person).Error; err != nil {
 		return fmt.Errorf("helpdesk: notify %d: %w", personID, err)
 	}
-	return h.p.QueueMail(ctx, tx, mail.Message{To: []mail.Address{{Email: person.Email, Name: person.Name}}, Subject: subject, Text: text,
+	return h.mailTo(ctx, tx, mail.Address{Email: person.Email, Name: person.Name}, subject, text)
+}
+
+// mailTo queues notify's e-mail to an address already read.
+func (h *Helpdesk) mailTo(ctx context.Context, tx *gorm.DB, to mail.Address, subject, text string) error {
+	return h.p.QueueMail(ctx, tx, mail.Message{To: []mail.Address{to}, Subject: subject, Text: text,
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"}})
 }
 

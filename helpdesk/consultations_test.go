@@ -124,13 +124,31 @@ func TestDialogue(t *testing.T) {
 		}
 		expect(t, e.req(assignee, "POST", path, map[string]any{"client_id": "answer-0001", "body": "Altro testo"}), 409, "client id reused")
 		// The operator answers: the consultation waits for the consultant.
-		expect(t, e.req("operator", "POST", path, map[string]any{"client_id": "reply-0001", "body": "Grazie, la chiedo."}), 201, "reply")
+		// The message's time is the consultation's last, whether the status
+		// moved (reply) or not (follow-up).
+		lastMessage := func(msg resp) {
+			t.Helper()
+			d := e.req("operator", "GET", fmt.Sprint("/consultations/", id), nil).data()
+			last, _ := time.Parse(time.RFC3339Nano, d["last_message_at"].(string))
+			at, _ := time.Parse(time.RFC3339Nano, msg.data()["created_at"].(string))
+			if !last.Equal(at) || d["status"] != "waiting_consultant" {
+				t.Fatalf("last_message_at %v, status %v; want %v, waiting_consultant", d["last_message_at"], d["status"], msg.data()["created_at"])
+			}
+		}
+		e.clock.Add(time.Minute)
+		reply := e.req("operator", "POST", path, map[string]any{"client_id": "reply-0001", "body": "Grazie, la chiedo."})
+		expect(t, reply, 201, "reply")
+		lastMessage(reply)
+		e.clock.Add(time.Minute)
+		more := e.req("operator", "POST", path, map[string]any{"client_id": "reply-0002", "body": "Ecco anche la ricevuta."})
+		expect(t, more, 201, "follow-up")
+		lastMessage(more)
 		// The operator never sees the note; the consultant does.
 		opView := e.req("operator", "GET", fmt.Sprint("/consultations/", id), nil)
 		if strings.Contains(string(opView.Raw), "circolare") || opView.data()["status"] != "waiting_consultant" {
 			t.Fatalf("operator view %s", opView.Raw)
 		}
-		if msgs := e.req("operator", "GET", path+"?after=0", nil); strings.Contains(string(msgs.Raw), "circolare") || len(msgs.data()["messages"].([]any)) != 2 {
+		if msgs := e.req("operator", "GET", path+"?after=0", nil); strings.Contains(string(msgs.Raw), "circolare") || len(msgs.data()["messages"].([]any)) != 3 {
 			t.Fatalf("operator messages %s", msgs.Raw)
 		}
 		staff := e.req(assignee, "GET", fmt.Sprint("/consultations/", id), nil)

@@ -256,11 +256,22 @@ func (h *Helpdesk) SetStatus(ctx context.Context, id int64, to Status) (*Consult
 
 // move records a status change of c by actor (0 for the hub itself).
 func (h *Helpdesk) move(ctx context.Context, tx *gorm.DB, c *Consultation, to Status, actor int64) error {
+	_, err := h.moveWith(ctx, tx, c, to, actor, nil)
+	return err
+}
+
+// moveWith is move, writing the columns in extra in the same UPDATE as the
+// status. It reports whether the status changed; when it did not, nothing
+// was written, extra included.
+func (h *Helpdesk) moveWith(ctx context.Context, tx *gorm.DB, c *Consultation, to Status, actor int64, extra map[string]any) (bool, error) {
 	if c.Status == to {
-		return nil
+		return false, nil
 	}
 	now := h.p.Now()
 	updates := map[string]any{"status": to, "updated_at": now}
+	for k, v := range extra {
+		updates[k] = v
+	}
 	switch to {
 	case StatusResolved:
 		updates["resolved_at"] = now
@@ -268,21 +279,21 @@ func (h *Helpdesk) move(ctx context.Context, tx *gorm.DB, c *Consultation, to St
 		updates["closed_at"] = now
 	}
 	if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
-		return fmt.Errorf("helpdesk: status: %w", err)
+		return false, fmt.Errorf("helpdesk: status: %w", err)
 	}
 	var by *int64
 	if actor != 0 {
 		by = &actor
 	}
 	if err := tx.Create(&StatusChange{ConsultationID: c.ID, From: c.Status, To: to, ActorID: by, At: now}).Error; err != nil {
-		return fmt.Errorf("helpdesk: history: %w", err)
+		return false, fmt.Errorf("helpdesk: history: %w", err)
 	}
 	if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.status", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
 		map[string]Status{"from": c.Status, "to": to}); err != nil {
-		return err
+		return false, err
 	}
 	c.Status = to
-	return nil
+	return true, nil
 }
 
 // Assign gives a consultation to one of its desk's active consultants.
@@ -356,10 +367,8 @@ func staffTopic(id int64) string  { return fmt.Sprintf("helpdesk:consultation:%d
 // its streams.
 func (h *Helpdesk) publishChangeTx(ctx context.Context, tx *gorm.DB, id int64, typ string) error {
 	data := map[string]int64{"consultation_id": id}
-	for _, topic := range []string{publicTopic(id), staffTopic(id)} {
-		if _, err := h.p.PublishTx(ctx, tx, topic, typ, data); err != nil {
-			return fmt.Errorf("helpdesk: publish %s: %w", typ, err)
-		}
+	if _, err := h.p.PublishEachTx(ctx, tx, []string{publicTopic(id), staffTopic(id)}, typ, data); err != nil {
+		return fmt.Errorf("helpdesk: publish %s: %w", typ, err)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/incrocicomuni/incroci/helpdesk"
 )
 
 // TestIsolation sends every consultation route, as every role and ambito
@@ -70,6 +72,21 @@ func TestIsolation(t *testing.T) {
 		if d["status"] != "waiting_consultant" || len(d["messages"].([]any)) != 1 {
 			t.Fatalf("the consultation changed: %v, %d messages", d["status"], len(d["messages"].([]any)))
 		}
+		// A consultant whose membership of the desk is no longer active sees
+		// nothing of its consultations.
+		setActive := func(active bool) {
+			t.Helper()
+			if err := e.db.Model(&helpdesk.DeskConsultant{}).Where("desk_id = ? AND person_id = ?", e.desk.ID, e.id["consultant"]).
+				Update("active", active).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		expect(t, e.req("consultant", "GET", c, nil), 200, "consultant of the desk")
+		setActive(false)
+		expect(t, e.req("consultant", "GET", c, nil), 404, "inactive consultant reads")
+		expect(t, e.req("consultant", "POST", c+"/messages", map[string]any{"client_id": "inactive-1", "body": "ciao"}), 404, "inactive consultant writes")
+		setActive(true)
+		expect(t, e.req("consultant", "GET", c, nil), 200, "consultant active again")
 		// Operators of lodi may not manage desks either.
 		expect(t, e.req("operator", "POST", "/desks", map[string]any{"slug": "y", "name": "Desk Y", "ambito": "lodi", "first_response_hours": 8}), 403, "operator creates a desk")
 	})

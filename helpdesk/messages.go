@@ -7,6 +7,7 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/httpx"
+	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
@@ -92,22 +93,27 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		}
 		statusBefore := c.Status
 		updates := map[string]any{"last_message_at": now, "updated_at": now}
+		moved := false
 		if kind == KindMessage {
+			to := StatusWaitingConsultant
 			if v == viewStaff {
+				to = StatusWaitingOperator
 				if c.FirstResponseAt == nil {
 					updates["first_response_at"] = now
 				}
-				if c.Status != StatusAppointment {
-					if err := h.move(ctx, tx, c, StatusWaitingOperator, pr.PersonID); err != nil {
-						return err
-					}
+				if c.Status == StatusAppointment {
+					to = c.Status
 				}
-			} else if err := h.move(ctx, tx, c, StatusWaitingConsultant, pr.PersonID); err != nil {
+			}
+			// A change of status touches the consultation in its own UPDATE.
+			if moved, err = h.moveWith(ctx, tx, c, to, pr.PersonID, updates); err != nil {
 				return err
 			}
 		}
-		if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
-			return fmt.Errorf("helpdesk: touch consultation: %w", err)
+		if !moved {
+			if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
+				return fmt.Errorf("helpdesk: touch consultation: %w", err)
+			}
 		}
 		if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.message." + string(kind), ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
 			map[string]int64{"message": msg.ID}); err != nil {
@@ -167,10 +173,8 @@ func (h *Helpdesk) publishMessage(ctx context.Context, tx *gorm.DB, consultation
 	if m.Kind != KindNote {
 		topics = append(topics, publicTopic(consultationID))
 	}
-	for _, topic := range topics {
-		if _, err := h.p.PublishTx(ctx, tx, topic, "message.created", data); err != nil {
-			return fmt.Errorf("helpdesk: publish message: %w", err)
-		}
+	if _, err := h.p.PublishEachTx(ctx, tx, topics, "message.created", data); err != nil {
+		return fmt.Errorf("helpdesk: publish message: %w", err)
 	}
 	return nil
 }
@@ -220,10 +224,11 @@ func (h *Helpdesk) notifyMessage(ctx context.Context, tx *gorm.DB, c *Consultati
 	} else {
 		return nil
 	}
-	if on, err := h.online(ctx, tx, to, c.ID); err != nil || on {
+	r, err := h.reach(ctx, tx, to, c.ID)
+	if err != nil || r.Online {
 		return err
 	}
-	return h.notify(ctx, tx, to, c, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
+	return h.mailTo(ctx, tx, mail.Address{Email: r.Email, Name: r.Name}, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
 		fmt.Sprintf("C'è un nuovo messaggio nella consulenza n. %d «%s». Aprila da incroci per leggerlo.\n\nThere is a new message in consultation no. %d \"%s\". Open it in incroci to read it.\n",
 			c.ID, c.Subject, c.ID, c.Subject))
 }

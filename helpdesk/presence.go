@@ -51,12 +51,29 @@ func (h *Helpdesk) arrive(ctx context.Context, personID, id int64, lifetime time
 	}, nil
 }
 
-// online reports whether personID follows consultation id live.
-func (h *Helpdesk) online(ctx context.Context, tx *gorm.DB, personID, id int64) (bool, error) {
-	var n int64
-	if err := tx.WithContext(ctx).Model(&presence{}).Where("person_id = ? AND consultation_id = ? AND until > ?", personID, id, h.p.Now()).
-		Count(&n).Error; err != nil {
-		return false, fmt.Errorf("helpdesk: presence: %w", err)
+// recipient is a person to e-mail about a consultation: their address,
+// and whether they follow it live.
+type recipient struct {
+	Email  string
+	Name   string
+	Online bool
+}
+
+// recipientSQL reads a person's address and whether they have a live
+// presence on a consultation, in one round trip.
+const recipientSQL = `SELECT p.email, p.name, EXISTS (SELECT 1 FROM incroci_helpdesk_presence pr
+	WHERE pr.person_id = p.id AND pr.consultation_id = ? AND pr.until > ?) AS online
+FROM incroci_people p WHERE p.id = ?`
+
+// reach returns personID's address and whether they follow consultation id
+// live.
+func (h *Helpdesk) reach(ctx context.Context, tx *gorm.DB, personID, id int64) (recipient, error) {
+	var rs []recipient
+	if err := tx.WithContext(ctx).Raw(recipientSQL, id, h.p.Now(), personID).Scan(&rs).Error; err != nil {
+		return recipient{}, fmt.Errorf("helpdesk: presence of %d: %w", personID, err)
 	}
-	return n > 0, nil
+	if len(rs) == 0 {
+		return recipient{}, fmt.Errorf("helpdesk: notify %d: %w", personID, gorm.ErrRecordNotFound)
+	}
+	return rs[0], nil
 }
