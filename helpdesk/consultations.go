@@ -34,15 +34,18 @@ type OpenInput struct {
 
 // ConsultationSummary is a consultation in a list.
 type ConsultationSummary struct {
-	ID               int64      `json:"id"`
-	DeskID           int64      `json:"desk_id"`
-	Topic            string     `json:"topic"`
-	Ambito           string     `json:"ambito"`
-	Subject          string     `json:"subject"`
-	Urgency          Urgency    `json:"urgency"`
-	Status           Status     `json:"status"`
-	OperatorID       int64      `json:"operator_id"`
-	AssigneeID       *int64     `json:"assignee_id"`
+	ID         int64   `json:"id"`
+	DeskID     int64   `json:"desk_id"`
+	Topic      string  `json:"topic"`
+	Ambito     string  `json:"ambito"`
+	Subject    string  `json:"subject"`
+	Urgency    Urgency `json:"urgency"`
+	Status     Status  `json:"status"`
+	OperatorID int64   `json:"operator_id"`
+	AssigneeID *int64  `json:"assignee_id"`
+	// OperatorName and AssigneeName are their names, when known.
+	OperatorName     string     `json:"operator_name,omitempty"`
+	AssigneeName     string     `json:"assignee_name,omitempty"`
 	Deadline         *time.Time `json:"deadline"`
 	FirstResponseDue time.Time  `json:"first_response_due"`
 	FirstResponseAt  *time.Time `json:"first_response_at"`

@@ -319,5 +319,16 @@ func (h *Helpdesk) DeskConsultants(ctx context.Context, deskID int64) ([]DeskCon
 	if err := h.db.WithContext(ctx).Where("desk_id = ?", d.ID).Order("id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("helpdesk: desk consultants: %w", err)
 	}
+	ids := make([]int64, len(out))
+	for i, dc := range out {
+		ids[i] = dc.PersonID
+	}
+	names, err := h.names(ctx, h.db, ids...)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Name = names[out[i].PersonID]
+	}
 	return out, nil
 }

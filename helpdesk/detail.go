@@ -14,12 +14,16 @@ import (
 // see it: operators get no internal notes.
 type ConsultationDetail struct {
 	Consultation
-	Beneficiary Beneficiary    `json:"beneficiary"`
-	Topic       Topic          `json:"topic"`
-	DeskName    string         `json:"desk_name"`
-	Late        bool           `json:"late"`
-	Staff       bool           `json:"staff"`
-	History     []StatusChange `json:"history"`
+	Beneficiary Beneficiary `json:"beneficiary"`
+	Topic       Topic       `json:"topic"`
+	DeskName    string      `json:"desk_name"`
+	// OperatorName and AssigneeName are the names of who opened the
+	// consultation and who answers it, when known.
+	OperatorName string         `json:"operator_name,omitempty"`
+	AssigneeName string         `json:"assignee_name,omitempty"`
+	Late         bool           `json:"late"`
+	Staff        bool           `json:"staff"`
+	History      []StatusChange `json:"history"`
 	// Appointments are the face-to-face meetings proposed or agreed.
 	Appointments []AppointmentSlot `json:"appointments"`
 	Messages     []Message         `json:"messages"`
@@ -88,6 +92,24 @@ func (h *Helpdesk) detail(ctx context.Context, tx *gorm.DB, c *Consultation, v v
 	out.LastRead = mark.LastMessageID
 	if out.Appointments, err = h.appointmentsOf(ctx, tx, c.ID); err != nil {
 		return nil, err
+	}
+	ids := append([]int64{c.OperatorID}, ptrs(c.AssigneeID)...)
+	for _, m := range out.Messages {
+		ids = append(ids, m.AuthorID)
+	}
+	for _, s := range out.History {
+		ids = append(ids, ptrs(s.ActorID)...)
+	}
+	names, err := h.names(ctx, tx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	out.OperatorName, out.AssigneeName = names[c.OperatorID], nameOf(names, c.AssigneeID)
+	for i := range out.Messages {
+		out.Messages[i].AuthorName = names[out.Messages[i].AuthorID]
+	}
+	for i := range out.History {
+		out.History[i].ActorName = nameOf(names, out.History[i].ActorID)
 	}
 	return out, nil
 }
@@ -174,9 +196,18 @@ func (h *Helpdesk) List(ctx context.Context, q ListQuery) ([]ConsultationSummary
 		if err != nil {
 			return nil, 0, err
 		}
+		people := []int64{}
+		for _, c := range rows {
+			people = append(append(people, c.OperatorID), ptrs(c.AssigneeID)...)
+		}
+		names, err := h.names(ctx, db, people...)
+		if err != nil {
+			return nil, 0, err
+		}
 		for i := range out {
 			out[i].Topic = code[rows[i].TopicID]
 			out[i].Unread = unread[rows[i].ID]
+			out[i].OperatorName, out[i].AssigneeName = names[rows[i].OperatorID], nameOf(names, rows[i].AssigneeID)
 		}
 	}
 	return out, total, nil

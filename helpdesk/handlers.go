@@ -82,6 +82,19 @@ func (h *Helpdesk) handleAddConsultant(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, dc)
 }
 
+func (h *Helpdesk) handleDeskConsultants(c *gin.Context) {
+	id, ok := idParam(c, "id", ErrDeskNotFound)
+	if !ok {
+		return
+	}
+	list, err := h.DeskConsultants(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
 func (h *Helpdesk) handleList(c *gin.Context) {
 	page, perPage, err := httpx.PageParams(c)
 	if err != nil {

@@ -37,6 +37,7 @@ func TestIsolation(t *testing.T) {
 			{"GET", "/reports/consultations.csv?ambito=lodi", nil},
 			{"POST", "/desks", map[string]any{"slug": "x", "name": "Desk X", "ambito": "lodi", "first_response_hours": 8}},
 			{"POST", fmt.Sprintf("/desks/%d/consultants", e.desk.ID), map[string]any{"person_id": e.id["outsiderConsultant"]}},
+			{"GET", fmt.Sprintf("/desks/%d/consultants", e.desk.ID), nil},
 		}
 		for _, who := range []string{"", "cremaOperator", "outsiderConsultant", "mediator", "admin", "coordinator"} {
 			for _, rt := range routes {

@@ -180,11 +180,14 @@ type MediationRequest struct {
 	Note     string          `gorm:"size:2000;not null;default:''" json:"note"`
 	Status   MediationStatus `gorm:"size:16;not null;index" json:"status"`
 	// MediatorID is the mediator booked, once confirmed.
-	MediatorID  *int64     `gorm:"index" json:"mediator_id"`
-	ConfirmedBy *int64     `json:"confirmed_by"`
-	ConfirmedAt *time.Time `json:"confirmed_at"`
-	CancelledBy *int64     `json:"cancelled_by"`
-	CancelledAt *time.Time `json:"cancelled_at"`
+	MediatorID *int64 `gorm:"index" json:"mediator_id"`
+	// MediatorName and OperatorName are their names, when known.
+	MediatorName string     `gorm:"-" json:"mediator_name,omitempty"`
+	OperatorName string     `gorm:"-" json:"operator_name,omitempty"`
+	ConfirmedBy  *int64     `json:"confirmed_by"`
+	ConfirmedAt  *time.Time `json:"confirmed_at"`
+	CancelledBy  *int64     `json:"cancelled_by"`
+	CancelledAt  *time.Time `json:"cancelled_at"`
 	// Charged is true when a confirmed booking was cancelled inside the
 	// notice window and its minutes stayed drawn.
 	Charged bool       `gorm:"not null;default:false" json:"charged"`
@@ -1052,6 +1055,9 @@ func (h *Helpdesk) MediationRequestByID(ctx context.Context, id int64) (*Mediati
 		if r, _, err = h.request(ctx, tx, pr, id, false); err != nil {
 			return err
 		}
+		if err := h.nameRequests(ctx, tx, []*MediationRequest{r}); err != nil {
+			return err
+		}
 		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: r.Ambito, Action: "helpdesk.mediation.request.read", ObjectType: "mediation_request", ObjectID: fmt.Sprint(r.ID)}, nil)
 	})
 	return r, err
@@ -1061,6 +1067,7 @@ func (h *Helpdesk) MediationRequestByID(ctx context.Context, id int64) (*Mediati
 type MediationQuery struct {
 	Status  MediationStatus // one status, or "" for all
 	Ambito  string          // one ambito, or "" for all the caller's
+	Mine    bool            // only those the caller asked for or is booked for
 	Page    int
 	PerPage int
 }
@@ -1100,6 +1107,9 @@ func (h *Helpdesk) MediationRequests(ctx context.Context, q MediationQuery) ([]M
 	if q.Ambito != "" {
 		base = base.Where("ambito = ?", q.Ambito)
 	}
+	if q.Mine {
+		base = base.Where("(operator_id = ? OR mediator_id = ?)", pr.PersonID, pr.PersonID)
+	}
 	var total int64
 	if err := base.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("helpdesk: count mediation requests: %w", err)
@@ -1107,6 +1117,13 @@ func (h *Helpdesk) MediationRequests(ctx context.Context, q MediationQuery) ([]M
 	out := []MediationRequest{}
 	if err := base.Order("starts_at, id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("helpdesk: mediation requests: %w", err)
+	}
+	rs := make([]*MediationRequest, len(out))
+	for i := range out {
+		rs[i] = &out[i]
+	}
+	if err := h.nameRequests(ctx, h.db, rs); err != nil {
+		return nil, 0, err
 	}
 	return out, total, nil
 }
@@ -1185,7 +1202,7 @@ func (h *Helpdesk) ConfirmMediation(ctx context.Context, id, mediatorID int64) (
 	}
 	h.p.WakeMail()
 	h.publishMediation(ctx, r, "mediation.confirmed")
-	return r, nil
+	return r, h.nameRequests(ctx, h.db, []*MediationRequest{r})
 }
 
 // matchMediator checks the mediator named in *mediatorID, or chooses one
@@ -1342,7 +1359,7 @@ func (h *Helpdesk) CancelMediation(ctx context.Context, id int64, in CancelInput
 		h.p.WakeMail()
 	}
 	h.publishMediation(ctx, r, "mediation.cancelled")
-	return r, nil
+	return r, h.nameRequests(ctx, h.db, []*MediationRequest{r})
 }
 
 // CompleteMediation marks a booking done once it has begun: an operator or
@@ -1383,7 +1400,7 @@ func (h *Helpdesk) CompleteMediation(ctx context.Context, id int64) (*MediationR
 		return nil, err
 	}
 	h.publishMediation(ctx, r, "mediation.done")
-	return r, nil
+	return r, h.nameRequests(ctx, h.db, []*MediationRequest{r})
 }
 
 // mediationUID is the calendar identity of a booking.

@@ -123,7 +123,7 @@ func (h *Helpdesk) handleListMediation(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	q := MediationQuery{Status: MediationStatus(c.Query("status")), Ambito: c.Query("ambito"), Page: page, PerPage: perPage}
+	q := MediationQuery{Status: MediationStatus(c.Query("status")), Ambito: c.Query("ambito"), Mine: c.Query("mine") == "true", Page: page, PerPage: perPage}
 	list, total, err := h.MediationRequests(c.Request.Context(), q)
 	if err != nil {
 		httpx.Fail(c, err)

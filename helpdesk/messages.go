@@ -203,6 +203,9 @@ func (h *Helpdesk) Messages(ctx context.Context, id, afterID int64) ([]Message, 
 			if err := tx.Where("message_id IN ?", ids).Order("id").Find(&atts).Error; err != nil {
 				return fmt.Errorf("helpdesk: attachments: %w", err)
 			}
+			if err := h.nameMessages(ctx, tx, msgs); err != nil {
+				return err
+			}
 		}
 		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.read", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
 			map[string]int64{"after": afterID})

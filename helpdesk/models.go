@@ -69,6 +69,8 @@ type DeskConsultant struct {
 	Manager   bool      `gorm:"not null;default:false" json:"manager"`
 	Active    bool      `gorm:"not null" json:"active"`
 	CreatedAt time.Time `json:"created_at"`
+	// Name is the consultant's name, when the list gives it.
+	Name string `gorm:"-" json:"name,omitempty"`
 }
 
 // TableName places the table under the module's prefix.
@@ -175,6 +177,8 @@ type StatusChange struct {
 	To             Status    `gorm:"size:32;not null" json:"to"`
 	ActorID        *int64    `json:"actor_id"`
 	At             time.Time `gorm:"not null" json:"at"`
+	// ActorName is the name of who made the change, when known.
+	ActorName string `gorm:"-" json:"actor_name,omitempty"`
 }
 
 // TableName places the table under the module's prefix.
@@ -200,6 +204,9 @@ type Message struct {
 	Kind           MessageKind `gorm:"size:16;not null" json:"kind"`
 	Body           string      `gorm:"type:text;not null" json:"body"`
 	CreatedAt      time.Time   `gorm:"not null" json:"created_at"`
+	// AuthorName is the author's name, in the consultation and its
+	// message lists (not in the answer to a post: that is the caller).
+	AuthorName string `gorm:"-" json:"author_name,omitempty"`
 }
 
 // TableName places the table under the module's prefix.

@@ -322,6 +322,14 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		wantCode(e.req("coordinator", "POST", "/desks/999999/consultants", map[string]any{"person_id": e.id["consultant2"]}), 404, "not_found", "no such desk")
 		wantCode(e.req("coordinator", "POST", fmt.Sprintf("/desks/%d/consultants", deskID), map[string]any{"person_id": e.id["operator"]}), 422, "validation", "not a consultant")
 		wantCode(e.req("operator", "POST", fmt.Sprintf("/desks/%d/consultants", deskID), map[string]any{"person_id": e.id["consultant"]}), 403, "forbidden", "operator adds a consultant")
+		members := ok(e.req("consultant", "GET", fmt.Sprintf("/desks/%d/consultants", e.desk.ID), nil), 200, "a desk's consultants, as one of them")
+		if got := members.list(); len(got) != 2 || got[0].(map[string]any)["name"] != "consultant" || got[1].(map[string]any)["name"] != "consultant2" {
+			t.Errorf("the desk's consultants: %s", members.Raw)
+		}
+		ok(e.req("coordinator", "GET", fmt.Sprintf("/desks/%d/consultants", deskID), nil), 200, "a desk's consultants, as the coordinator")
+		wantCode(e.req("operator", "GET", fmt.Sprintf("/desks/%d/consultants", deskID), nil), 403, "forbidden", "an operator lists a desk's consultants")
+		wantCode(e.req("coordinator", "GET", "/desks/999999/consultants", nil), 404, "not_found", "consultants of no desk")
+		wantCode(e.req("coordinator", "GET", "/desks/abc/consultants", nil), 404, "not_found", "consultants of a desk that is not a number")
 
 		// Opening, with its refusals.
 		in := e.openInput()
@@ -466,9 +474,20 @@ func TestOpenAPIEveryOperationAnswers(t *testing.T) {
 		r1Path := fmt.Sprintf("/mediation/requests/%d", int64(r1["id"].(float64)))
 		ok(e.req("mediator", "GET", r1Path, nil), 200, "request as a candidate")
 		ok(e.req("operator", "GET", "/mediation/requests?status=requested&ambito=lodi", nil), 200, "requests")
+		if mine := ok(e.req("operator", "GET", "/mediation/requests?mine=true", nil), 200, "my requests").list(); len(mine) != 1 || mine[0].(map[string]any)["operator_name"] != "operator" {
+			t.Errorf("the operator's own requests: %v", mine)
+		}
+		if theirs := ok(e.req("operator2", "GET", "/mediation/requests?mine=true", nil), 200, "a colleague's own requests").list(); len(theirs) != 0 {
+			t.Errorf("a colleague's own requests hold another's: %v", theirs)
+		}
+		if all := ok(e.req("operator2", "GET", "/mediation/requests", nil), 200, "the ambito's requests").list(); len(all) != 1 {
+			t.Errorf("the ambito's requests as a colleague: %v", all)
+		}
 		wantCode(e.req("operator", "GET", "/mediation/requests?status=bogus", nil), 422, "validation", "bad status")
 		wantCode(e.req("operator", "POST", r1Path+"/confirm", nil), 403, "forbidden", "operator confirms")
-		ok(e.req("coordinator", "POST", r1Path+"/confirm", nil), 200, "confirm (matched)")
+		if c := ok(e.req("coordinator", "POST", r1Path+"/confirm", nil), 200, "confirm (matched)").data(); c["mediator_name"] != "mediator" || c["operator_name"] != "operator" {
+			t.Errorf("the confirmed request names %v and %v", c["mediator_name"], c["operator_name"])
+		}
 		wantCode(e.req("coordinator", "POST", r1Path+"/confirm", nil), 409, "conflict", "confirm twice")
 		r2 := ok(request(pkg, "ar", soon, time.Hour, 0), 201, "a second request at the same time").data()
 		wantCode(e.req("coordinator", "POST", fmt.Sprintf("/mediation/requests/%d/confirm", int64(r2["id"].(float64))), map[string]any{"mediator_id": e.id["mediator"]}), 409, "double_booked", "double booking")

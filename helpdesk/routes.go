@@ -13,6 +13,7 @@ func (h *Helpdesk) routes() []httpx.Route {
 	return []httpx.Route{
 		{Method: "GET", Path: "/desks", Access: signedIn, Handler: h.handleListDesks},
 		{Method: "POST", Path: "/desks", Access: signedIn, Handler: h.handleCreateDesk},
+		{Method: "GET", Path: "/desks/:id/consultants", Access: signedIn, Handler: h.handleDeskConsultants},
 		{Method: "POST", Path: "/desks/:id/consultants", Access: signedIn, Handler: h.handleAddConsultant},
 
 		{Method: "GET", Path: "/consultations", Access: signedIn, Handler: h.handleList},

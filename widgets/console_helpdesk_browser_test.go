@@ -58,7 +58,14 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 			back   = "Ecco il provvedimento richiesto " + xss
 			place  = `Via Cavour 1, Lodi <img src=x onerror="window.__xss=1">`
 		)
-		h.invite(op, "Operatore", incroci.RoleOperator)
+		h.invite(op, "Marco Operatore", incroci.RoleOperator)
+		// A second consultant on the desk, whose name is a script payload.
+		const other = "avv.verdi@example.org"
+		h.invite(other, "Avv. Verdi "+xss, incroci.RoleConsultant)
+		if _, err := x.hd.AddConsultant(h.sys, x.desk.ID, helpdesk.ConsultantInput{PersonID: h.person(other).ID}); err != nil {
+			t.Fatal(err)
+		}
+		get := downloads(t, ctx)
 		asOp := x.asEmail(op)
 		d, err := x.hd.Open(asOp, helpdesk.OpenInput{DeskID: x.desk.ID, Topic: "ricongiungimento", Ambito: "lodi", Subject: xss, Urgency: "urgent",
 			Question: "Quali redditi servono per il ricongiungimento del coniuge? " + xss, Beneficiary: helpdesk.Beneficiary{Label: "K.S."}})
@@ -97,6 +104,14 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 		}
 		auth := "Bearer " + h.stored(t, ctx)
 		h.waitStreams("the consultation followed", func(e *streams) bool { return e.open[auth] == 1 })
+		// The operator by name; the assignment offers the desk's consultants by name.
+		if got := testbrowser.Text(t, ctx, C("#hd-meta")); !strings.Contains(got, "Marco Operatore") || !strings.Contains(got, "me") {
+			t.Errorf("the consultation's header: %q", got)
+		}
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(C("#hd-assignee option"))+`.length == 2`)
+		if got := testbrowser.Text(t, ctx, C("#hd-assignee")); !strings.Contains(got, "Avv. Verdi "+xss) || !strings.Contains(got, "me") {
+			t.Errorf("the assignment offers %q", got)
+		}
 		testbrowser.Axe(t, ctx, "console helpdesk: consultation")
 
 		// A reply with a tax code: the dialog, masked.
@@ -134,15 +149,32 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 			t.Errorf("the operator sees %+v, want the masked answer and no note", got.Messages)
 		}
 
-		// The operator's answer arrives live.
-		if _, _, err := x.hd.Post(asOp, d.ID, helpdesk.MessageInput{ClientID: "0c6f4e2a-7d0b-4c51-9a0e-2f1f7b7c1a01", Body: back}); err != nil {
+		// The operator's answer arrives live, with a file whose name is a
+		// script payload; the consultant downloads it.
+		att, err := x.hd.Upload(asOp, d.ID, xss+".pdf", strings.NewReader(pdf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := x.hd.Post(asOp, d.ID, helpdesk.MessageInput{ClientID: "0c6f4e2a-7d0b-4c51-9a0e-2f1f7b7c1a01", Body: back, Attachments: []int64{att.ID}}); err != nil {
 			t.Fatal(err)
 		}
 		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 3`)
 		if got := testbrowser.Text(t, ctx, C("#hd-msgs li[id^=hd-m-]:last-child .body")); got != back {
 			t.Errorf("the live message reads %q", got)
 		}
+		if got := testbrowser.Text(t, ctx, C("#hd-msgs li[id^=hd-m-]:last-child .who strong")); got != "Marco Operatore" {
+			t.Errorf("the live message's author: %q", got)
+		}
 		testbrowser.WaitText(t, ctx, C("#status"), "Nuovo messaggio")
+		file := C("#hd-msgs li[id^=hd-m-]:last-child .files button")
+		testbrowser.WaitText(t, ctx, file, "Scarica "+xss+".pdf")
+		testbrowser.Click(t, ctx, file)
+		if name, data := get(); !strings.HasSuffix(name, ".pdf") || string(data) != pdf {
+			t.Errorf("downloaded %q: %q", name, data)
+		}
+		testbrowser.WaitText(t, ctx, C("#status"), "Scaricato: "+xss+".pdf")
+		consoleNoMarkup(t, ctx, "file")
+		testbrowser.Axe(t, ctx, "console helpdesk: a message with a file")
 
 		// An appointment slot.
 		day := time.Now().AddDate(0, 0, 7)
@@ -160,6 +192,20 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 		}
 		consoleNoMarkup(t, ctx, "appointments")
 		testbrowser.Axe(t, ctx, "console helpdesk: appointment proposed")
+
+		// Reassigned to the other consultant, by name; the history names who changed what.
+		setValue(t, ctx, C("#hd-assignee"), fmt.Sprint(h.person(other).ID))
+		testbrowser.Click(t, ctx, C("#hd-assign"))
+		testbrowser.WaitText(t, ctx, C("#hd-who"), "Avv. Verdi "+xss)
+		testbrowser.WaitText(t, ctx, C("#status"), "Consulenza assegnata a Avv. Verdi "+xss)
+		if got, err := x.hd.Get(asOp, d.ID); err != nil || got.AssigneeID == nil || *got.AssigneeID != h.person(other).ID {
+			t.Errorf("after reassigning: %v %v", got.AssigneeID, err)
+		}
+		testbrowser.Click(t, ctx, C("#hd-history summary"))
+		if got := testbrowser.Text(t, ctx, C("#hd-history ol")); !strings.Contains(got, "nuova → in attesa dell’operatore · me") || !strings.Contains(got, "Marco Operatore") {
+			t.Errorf("the history reads %q", got)
+		}
+		consoleNoMarkup(t, ctx, "reassigned")
 
 		// Resolved.
 		testbrowser.Click(t, ctx, C("#hd-resolve"))

@@ -422,7 +422,7 @@ func TestBrowserHelpdesk(t *testing.T) {
 		if n := strings.Count(msgs, "Serve copia del provvedimento"); n != 1 {
 			t.Errorf("the answer is shown %d times", n)
 		}
-		if got := testbrowser.Text(t, ctx, W("#msgs > li:last-child .who strong")); got != "Consulente" {
+		if got := testbrowser.Text(t, ctx, W("#msgs > li:last-child .who strong")); got != "Avv. Bianchi" {
 			t.Errorf("the answer's author: %q", got)
 		}
 		if got := testbrowser.Text(t, ctx, W("#msgs > li:first-child .who strong")); got != "Tu" {

@@ -175,7 +175,7 @@ func TestBrowserMediation(t *testing.T) {
 			t.Fatal(err)
 		}
 		testbrowser.Click(t, ctx, W("#refresh"))
-		testbrowser.WaitText(t, ctx, st, fmt.Sprintf("confermata con il mediatore n. %d", medID))
+		testbrowser.WaitText(t, ctx, st, "confermata con Amina")
 		testbrowser.WaitText(t, ctx, item, "ore residue: 3,5")
 		if b := balance(); b != 210 {
 			t.Errorf("balance %d after the confirmation", b)
@@ -238,6 +238,25 @@ func TestBrowserMediation(t *testing.T) {
 		testbrowser.WaitText(t, ctx, W("#empty"), "Nessuna richiesta in questo stato.")
 		setValue(t, ctx, W("#st"), "")
 		testbrowser.WaitFor(t, ctx, st)
+		// A colleague's request shows who asked; "Solo le mie" hides it.
+		const colleague = "collega@comune.lodi.it"
+		h.invite(colleague, "Chiara "+xss, incroci.RoleOperator)
+		r3, err := x.hd.RequestMediator(x.asEmail(colleague), helpdesk.MediationInput{PackageID: pkg.ID, Language: "ti", Service: "Segretariato sociale", Mode: helpdesk.MediationPhone,
+			Start: start.AddDate(0, 0, 1), End: start.AddDate(0, 0, 1).Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testbrowser.Click(t, ctx, W("#refresh"))
+		testbrowser.WaitText(t, ctx, W(fmt.Sprintf("#r-%d", r3.ID)), "chiesta da Chiara "+xss)
+		if got := testbrowser.Text(t, ctx, W(fmt.Sprintf("#r-%d", r.ID))); strings.Contains(got, "chiesta da") {
+			t.Errorf("the operator's own request says who asked: %q", got)
+		}
+		testbrowser.Click(t, ctx, W("#mine"))
+		testbrowser.Wait(t, ctx, `!`+testbrowser.Query(W(fmt.Sprintf("#r-%d", r3.ID))))
+		testbrowser.WaitFor(t, ctx, st)
+		testbrowser.Axe(t, ctx, "mediation: mine only")
+		testbrowser.Click(t, ctx, W("#mine"))
+		testbrowser.WaitFor(t, ctx, W(fmt.Sprintf("#r-%d", r3.ID)))
 		noMarkup("list after cancelling")
 		testbrowser.Axe(t, ctx, "mediation: list after cancelling")
 		testbrowser.Screenshot(t, ctx, "mediation-list")
@@ -248,7 +267,7 @@ func TestBrowserMediation(t *testing.T) {
 		if got := testbrowser.Text(t, ctx, W("h2")); got != "Mediation requests" {
 			t.Errorf("English title %q", got)
 		}
-		if got := testbrowser.Text(t, ctx, st); got != fmt.Sprintf("Status: confirmed with mediator no. %d", medID) {
+		if got := testbrowser.Text(t, ctx, st); got != "Status: confirmed with Amina" {
 			t.Errorf("English status %q", got)
 		}
 		testbrowser.Axe(t, ctx, "mediation: English list")

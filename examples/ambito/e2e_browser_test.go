@@ -364,7 +364,8 @@ func testE2EHelpdesk(t *testing.T, browser context.Context, x *e2e) {
 
 	coTab := testbrowser.Tab(t, browser)
 	x.signIn(coTab, coord)
-	testbrowser.WaitFor(t, coTab, C("#tab-mediation"))
+	// The console opens on people and roles; once they are shown, Mediazione.
+	testbrowser.WaitFor(t, coTab, C("#people"))
 	testbrowser.Click(t, coTab, C("#tab-mediation"))
 	confirm := C(fmt.Sprintf("#md-confirm-%d", req.ID))
 	testbrowser.WaitFor(t, coTab, confirm)

@@ -39,7 +39,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     assignee: 'Assegnata a',
     nobody: 'nessuno',
     me: 'me',
-    person: 'consulente n. {id}',
+    person: 'persona n. {id}',
     late: 'in ritardo',
     answered: 'risposta data',
     prev: 'Precedente',
@@ -60,6 +60,11 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     dialogue: 'Dialogo',
     you: 'Tu',
     operator: 'Operatore',
+    consultant: 'Consulente',
+    files: 'File allegati',
+    download: 'Scarica',
+    downloaded: 'Scaricato: {name}',
+    history: 'Cronologia degli stati ({n})',
     note: 'Nota interna — non visibile all’operatore',
     reply: 'Rispondi o scrivi una nota',
     body: 'Testo',
@@ -187,7 +192,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     assignee: 'Assigned to',
     nobody: 'nobody',
     me: 'me',
-    person: 'consultant no. {id}',
+    person: 'person no. {id}',
     late: 'late',
     answered: 'answered',
     prev: 'Previous',
@@ -208,6 +213,11 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     dialogue: 'Dialogue',
     you: 'You',
     operator: 'Social worker',
+    consultant: 'Consultant',
+    files: 'Attached files',
+    download: 'Download',
+    downloaded: 'Downloaded: {name}',
+    history: 'Status history ({n})',
     note: 'Internal note — not visible to the social worker',
     reply: 'Reply or write a note',
     body: 'Text',
@@ -328,6 +338,7 @@ select:focus,textarea:focus{outline:3px solid var(--_o);outline-offset:1px}
 .m>li.int{background:#fff4d6;border:2px dashed #8a5a00}
 .who{font-size:.875em;margin:0 0 .25em}
 .body{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
+.files{list-style:none;margin:.5em 0 0;padding:0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.25em 1em;margin:0 0 1em}
 dt{font-weight:600}dd{margin:0}
 .ck{display:flex;align-items:center;font-weight:400}

@@ -8,7 +8,7 @@
 import { h } from './base';
 import { stream, uuid } from './api';
 import type { View } from './console';
-import { ck, errP, fld, pii, sel, style, tr, when } from './console-helpdesk-ui';
+import { ck, errP, fld, pii, save, sel, style, tr, when } from './console-helpdesk-ui';
 import { mediation, reports } from './console-helpdesk-more';
 import { instantOf } from './italy';
 
@@ -19,6 +19,7 @@ interface Sum {
   urgency: string;
   status: string;
   assignee_id: number | null;
+  assignee_name?: string;
   first_response_due: string;
   first_response_at: string | null;
   late: boolean;
@@ -29,9 +30,17 @@ interface Msg {
   id: number;
   client_id: string;
   author_id: number;
+  author_name?: string;
   kind: string;
   body: string;
   created_at: string;
+}
+
+interface Att {
+  id: number;
+  message_id: number | null;
+  name: string;
+  size: number;
 }
 
 interface Slot {
@@ -49,12 +58,15 @@ interface Slot {
 interface Det extends Sum {
   question: string;
   operator_id: number;
+  operator_name?: string;
   service: string;
   desk_name: string;
   created_at: string;
   topic: { label_it: string; label_en: string };
   beneficiary: { label: string; age_band: string; nationality: string; language: string };
   messages: Msg[];
+  attachments: Att[];
+  history: { id: number; from: string; to: string; actor_id: number | null; actor_name?: string; at: string }[];
   appointments: Slot[];
   last_read: number;
 }
@@ -75,12 +87,15 @@ const helpdesk: View = (w, box, me) => {
   style(w);
   const t = tr(w);
   const f = { status: '', desk: '', mine: false, late: false, q: '', page: 1 };
-  // The people seen assigned in the queue: the choices of the assignment (there is no list of a desk's consultants).
-  const staff = new Set<number>([me.id]);
+  // Names of the people met (queue, consultations, desks' consultants), and
+  // each desk's active consultants: the choices of the assignment.
+  const names = new Map<number, string>();
+  const learn = (id?: number | null, n?: string) => id && n && names.set(id, n);
+  const teams = new Map<number, number[]>();
   let desks: { id: number; name: string }[] | undefined;
   let seq = 0;
   let stop = () => {};
-  const who = (id: number | null) => (id == null ? t('nobody') : id == me.id ? t('me') : t('person', { id }));
+  const who = (id: number | null) => (id == null ? t('nobody') : id == me.id ? t('me') : names.get(id) || t('person', { id }));
   const badge = (s: string, cls = 'b') => h('span', { class: cls }, s);
 
   // ---- The queue.
@@ -127,7 +142,7 @@ const helpdesk: View = (w, box, me) => {
       const total = r.page?.total ?? rows.length;
       const pages = Math.max(1, Math.ceil(total / PER_PAGE));
       const dn = (id: number) => desks!.find((d) => d.id == id)?.name || '';
-      for (const c of rows) if (c.assignee_id) staff.add(c.assignee_id);
+      for (const c of rows) learn(c.assignee_id, c.assignee_name);
       const nav = (d: number, id: string) => h('button', { id: 'hd-' + id, type: 'button', class: 's', 'aria-disabled': String(d < 0 ? f.page <= 1 : f.page >= pages),
         onclick: (e: Event) => {
           if ((e.target as HTMLElement).getAttribute('aria-disabled') == 'true') return;
@@ -176,17 +191,38 @@ const helpdesk: View = (w, box, me) => {
     const appts = h('section', { id: 'hd-appts', 'aria-labelledby': 'hd-appts-t' });
     const live = h('p', { id: 'hd-live', class: 'note', role: 'status' });
     const seen = new Set<number>();
+    const atts: Att[] = c.attachments || [];
     const outs: Out[] = [];
+    learn(c.operator_id, c.operator_name);
+    learn(c.assignee_id, c.assignee_name);
     let last = 0;
     const li = (m: Msg, o?: Out, failed?: string) => {
       const note = m.kind == 'note';
+      const files = atts.filter((a) => m.id && a.message_id == m.id);
+      const dl = (a: Att): HTMLElement => {
+        const b: HTMLElement = h('button', { type: 'button', class: 'l', onclick: async () => {
+          if (!w.busy(b, true)) return;
+          try {
+            await save(w, `/helpdesk/consultations/${c.id}/attachments/${a.id}`, a.name);
+            w.say(t('downloaded', { name: a.name }));
+          } catch (e) {
+            w.say(w.msg(e));
+          } finally {
+            w.busy(b, false);
+          }
+        } }, t('download') + ' ', h('bdi', null, a.name), ` (${Math.max(1, Math.round(a.size / 1024))} KB)`);
+        return b;
+      };
+      learn(m.author_id, m.author_name);
+      const role = m.author_id == c.operator_id ? t('operator') : t('consultant');
       return h('li', { id: m.id ? 'hd-m-' + m.id : null, class: (note ? 'int ' : '') + (m.author_id == me.id ? 'me' : '') },
-        h('p', { class: 'who' }, h('strong', null, m.author_id == me.id ? t('you') : m.author_id == c.operator_id ? t('operator') : t('person', { id: m.author_id })),
+        h('p', { class: 'who' }, h('strong', null, m.author_id == me.id ? t('you') : names.get(m.author_id) || role), m.author_id != me.id && names.has(m.author_id) && ` (${role})`,
           note && ' · ', note && h('strong', { class: 'nl' }, t('note')),
           ' · ',
           o ? h('span', { class: failed ? 'fe' : null }, failed ? t('failed', { err: failed }) : t('sending')) : h('time', { datetime: m.created_at }, when(w, m.created_at)),
           failed && ' ', failed && h('button', { type: 'button', class: 'l retry', onclick: () => post(o!) }, t('retry'))),
-        h('p', { class: 'body' }, m.body));
+        h('p', { class: 'body' }, m.body),
+        files.length > 0 && h('ul', { class: 'files', 'aria-label': t('files') }, ...files.map((a) => h('li', null, dl(a)))));
     };
     const ol = h('ol', { id: 'hd-msgs', class: 'm', 'aria-labelledby': 'hd-dlg' },
       li({ id: 0, client_id: '', author_id: c.operator_id, kind: 'message', body: c.question, created_at: c.created_at }));
@@ -213,8 +249,8 @@ const helpdesk: View = (w, box, me) => {
       const fid = head.contains(w.shadowRoot!.activeElement) ? w.shadowRoot!.activeElement!.id : '';
       const b = c.beneficiary || ({} as Det['beneficiary']);
       const row = (k: string, ...v: (Node | string | false | null)[]) => [h('dt', null, t(k)), h('dd', null, ...v)];
-      if (c.assignee_id) staff.add(c.assignee_id);
-      const to = sel('hd-assignee', 'person_id', [...staff].map((id) => ['' + id, who(id)]), '' + (c.assignee_id ?? me.id));
+      const team = new Set([...(teams.get(c.desk_id) || [me.id]), ...(c.assignee_id ? [c.assignee_id] : [])]);
+      const to = sel('hd-assignee', 'person_id', [...team].map((id) => ['' + id, who(id)]), '' + (c.assignee_id ?? me.id));
       const act = (id: string, label: string, path: string, body: unknown, done: () => string) => {
         const btn: HTMLElement = h('button', { id, type: 'button', class: 's', onclick: async () => {
           if (!w.busy(btn, true)) return;
@@ -241,11 +277,17 @@ const helpdesk: View = (w, box, me) => {
           ...row('due', c.first_response_at ? t('answered') : when(w, c.first_response_due), c.late && ' ', c.late && h('span', { class: 'b late' }, t('late'))),
           ...row('ben', h('bdi', null, b.label), [b.age_band, b.nationality, b.language].filter((x) => x && x != 'unknown').map((x) => ' · ' + x).join('')),
           ...row('service', c.service || '—'),
+          ...row('operator', h('bdi', null, who(c.operator_id))),
           ...row('assignee', h('span', { id: 'hd-who' }, who(c.assignee_id)))),
         h('div', { class: 'row' }, fld(t('assign_to'), to),
           act('hd-assign', t('assign'), 'assign', () => ({ person_id: +to.value }), () => t('assigned', { who: who(c.assignee_id) })),
           c.assignee_id != me.id && act('hd-assign-me', t('assign_me'), 'assign', { person_id: me.id }, () => t('assigned', { who: t('me') })),
-          c.status != 'resolved' && c.status != 'closed' && act('hd-resolve', t('resolve'), 'status', { status: 'resolved' }, () => t('resolved'))));
+          c.status != 'resolved' && c.status != 'closed' && act('hd-resolve', t('resolve'), 'status', { status: 'resolved' }, () => t('resolved'))),
+        (c.history || []).length > 0 && h('details', { id: 'hd-history' }, h('summary', null, t('history', { n: c.history.length })),
+          h('ol', null, ...c.history.map((x) => {
+            learn(x.actor_id, x.actor_name);
+            return h('li', null, h('time', { datetime: x.at }, when(w, x.at)), ' · ', x.from ? t('s_' + x.from) + ' → ' : '', t('s_' + x.to), ' · ', who(x.actor_id));
+          }))));
       if (fid) (w.shadowRoot!.getElementById(fid) || head.querySelector('h2'))!.focus();
     };
 
@@ -379,8 +421,12 @@ const helpdesk: View = (w, box, me) => {
       }, 200);
     };
     const more = () => {
-      busy = busy.then(() => w.api<{ messages: Msg[] }>(`/helpdesk/consultations/${c.id}/messages?after=${last}`)
-        .then((r) => on && add(r.data.messages || [], true), () => {}));
+      busy = busy.then(() => w.api<{ messages: Msg[]; attachments: Att[] }>(`/helpdesk/consultations/${c.id}/messages?after=${last}`)
+        .then((r) => {
+          if (!on) return;
+          for (const a of r.data.attachments || []) if (!atts.some((x) => x.id == a.id)) atts.push(a);
+          add(r.data.messages || [], true);
+        }, () => {}));
     };
     let on = true;
     let downT = 0;
@@ -408,6 +454,12 @@ const helpdesk: View = (w, box, me) => {
     };
     drawHead();
     drawAppts();
+    if (!teams.has(c.desk_id))
+      w.api<{ person_id: number; name?: string; active: boolean }[]>(`/helpdesk/desks/${c.desk_id}/consultants`).then((r) => {
+        const ids = (r.data || []).filter((x) => x.active).map((x) => (learn(x.person_id, x.name), x.person_id));
+        teams.set(c.desk_id, ids.length ? ids : [me.id]);
+        if (on) drawHead();
+      }, () => {});
     box.replaceChildren(back, head, live, h('h3', { id: 'hd-dlg' }, t('dialogue')), ol, reply, appts);
     (head.firstChild as HTMLElement).focus();
   }

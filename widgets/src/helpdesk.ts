@@ -43,6 +43,7 @@ interface Msg {
   id: number;
   client_id: string;
   author_id: number;
+  author_name?: string;
   body: string;
   created_at: string;
 }
@@ -61,6 +62,7 @@ export interface Det {
   question: string;
   status: string;
   operator_id: number;
+  assignee_name?: string;
   desk_name: string;
   topic: Topic;
   deadline: string | null;
@@ -571,6 +573,7 @@ class Helpdesk extends Widget {
         ...row('number', '' + c.id),
         ...row('topic', this.topicName(c.topic)),
         ...row('desk', c.desk_name),
+        ...(c.assignee_name ? row('consultant', h('bdi', null, c.assignee_name)) : []),
         ...row('status', h('span', { class: 'b', id: 'c-status' }, t('s_' + c.status)), ' ', c.late && h('span', { class: 'b late' }, t('late'))),
         ...(c.first_response_at ? [] : row('due', this.when(c.first_response_due))),
         ...(c.deadline ? row('deadline_l', this.when(c.deadline, true)) : []),
@@ -672,7 +675,7 @@ class Helpdesk extends Widget {
     const mine = m.author_id == this.me.id;
     const files = o ? o.atts : this.atts.filter((a) => m.id && a.message_id == m.id);
     return h('li', { class: mine ? 'me' : null, id: m.id ? 'm-' + m.id : null },
-      h('p', { class: 'who' }, h('strong', null, t(mine ? 'you' : m.author_id == this.c!.operator_id ? 'operator' : 'consultant')), ' · ',
+      h('p', { class: 'who' }, h('strong', null, mine ? t('you') : m.author_name || t(m.author_id == this.c!.operator_id ? 'operator' : 'consultant')), ' · ',
         o ? h('span', { class: failed ? 'fe' : null }, failed ? t('failed', { err: failed }) : t('sending_m'))
           : h('time', { datetime: m.created_at }, this.when(m.created_at)),
         failed && ' ', failed && h('button', { type: 'button', class: 'l retry', onclick: () => this.post(o!) }, t('retry'))),

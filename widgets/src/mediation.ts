@@ -38,6 +38,9 @@ interface Req {
   note: string;
   status: string;
   mediator_id: number | null;
+  mediator_name?: string;
+  operator_id: number;
+  operator_name?: string;
   charged: boolean;
 }
 
@@ -53,6 +56,7 @@ display:block;width:100%;max-width:28em;padding:.5em .75em;min-height:2.75em;mar
 textarea{max-width:40em;min-height:5em;resize:vertical}
 select:focus,textarea:focus{outline:3px solid var(--_o);outline-offset:1px}
 .b{display:inline-block;border:1px solid var(--_l);border-radius:1em;padding:0 .6em;font-size:.875em}
+.ck{display:flex;align-items:center;font-weight:400;align-self:end;min-height:2.75em}
 .u{background:var(--_p);border-color:var(--_p);color:#fff}
 .late{color:var(--_d);border-color:var(--_d);font-weight:600}
 .c{list-style:none;margin:0 0 1em;padding:0}
@@ -72,6 +76,7 @@ class Mediation extends Widget {
   top!: HTMLElement;
   page = 1;
   st = '';
+  mine = false;
   seq = 0;
   pkgs: Pkg[] = [];
   /** focusOn is the id of the element that takes the focus after the next load. */
@@ -201,7 +206,12 @@ class Mediation extends Widget {
     this.put([title, h('div', { class: 'row' },
       h('button', { id: 'new', type: 'button', onclick: () => this.go('new') }, t('new')),
       h('button', { id: 'refresh', type: 'button', class: 's', onclick: () => this.load() }, t('refresh')),
-      h('div', null, h('label', { for: 'st' }, t('status')), st)), box], title);
+      h('div', null, h('label', { for: 'st' }, t('status')), st),
+      h('label', { class: 'ck', for: 'mine' }, h('input', { type: 'checkbox', id: 'mine', name: 'mine', checked: this.mine, onchange: (e: Event) => {
+        this.mine = (e.target as HTMLInputElement).checked;
+        this.page = 1;
+        this.load();
+      } }), t('mine'))), box], title);
     this.load(box);
   }
 
@@ -212,6 +222,7 @@ class Mediation extends Widget {
     box.setAttribute('aria-busy', 'true');
     const qs = new URLSearchParams({ ambito: this.ambito, page: '' + this.page, per_page: '' + PER_PAGE });
     if (this.st) qs.set('status', this.st);
+    if (this.mine) qs.set('mine', 'true');
     try {
       const [r, pkgs] = await Promise.all([this.api<Req[]>('/helpdesk/mediation/requests?' + qs), this.packages()]);
       if (my != this.seq) return;
@@ -260,9 +271,10 @@ class Mediation extends Widget {
       h('h3', { id: 'h-' + q.id, tabindex: -1 }, this.lang(q.language), ' · ', when),
       h('p', { class: 'row' },
         h('span', { id: 'st-' + q.id, class: q.status == 'confirmed' ? 'b u' : 'b' }, h('span', { class: 'sr' }, t('status') + ': '),
-          q.status == 'confirmed' && q.mediator_id ? t('with', { id: q.mediator_id }) : t('s_' + q.status)),
+          q.status == 'confirmed' && q.mediator_id ? t('with', { who: q.mediator_name || t('med_n', { id: q.mediator_id }) }) : t('s_' + q.status)),
         q.charged && h('span', { class: 'b late' }, t('charged')),
-        h('span', null, `${t('n', { id: q.id })} · ${t('hours', { h: this.hours(q.minutes) })}`)),
+        h('span', null, `${t('n', { id: q.id })} · ${t('hours', { h: this.hours(q.minutes) })}`),
+        q.operator_id != this.me.id && q.operator_name && h('span', null, t('by'), ' ', h('bdi', null, q.operator_name))),
       h('p', null, h('bdi', null, q.service), ' · ', t('m_' + q.mode), where && ': ', where, pkg && ' · ', pkg && h('bdi', null, this.pkgName(pkg))),
       q.note && h('p', { class: 'body' }, h('bdi', null, q.note)),
       acts);
