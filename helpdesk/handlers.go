@@ -82,6 +82,10 @@ func (h *Helpdesk) handleAddConsultant(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, dc)
 }
 
+func (h *Helpdesk) handleSettings(c *gin.Context) {
+	httpx.OK(c, http.StatusOK, h.Settings())
+}
+
 func (h *Helpdesk) handleDeskConsultants(c *gin.Context) {
 	id, ok := idParam(c, "id", ErrDeskNotFound)
 	if !ok {

@@ -182,7 +182,10 @@ type MediationRequest struct {
 	// MediatorID is the mediator booked, once confirmed.
 	MediatorID *int64 `gorm:"index" json:"mediator_id"`
 	// MediatorName and OperatorName are their names, when known.
-	MediatorName string     `gorm:"-" json:"mediator_name,omitempty"`
+	MediatorName string `gorm:"-" json:"mediator_name,omitempty"`
+	// ChargeFrom is, for a confirmed booking, when cancelling it starts to
+	// be charged (its start less the notice window).
+	ChargeFrom   *time.Time `gorm:"-" json:"charge_from,omitempty"`
 	OperatorName string     `gorm:"-" json:"operator_name,omitempty"`
 	ConfirmedBy  *int64     `json:"confirmed_by"`
 	ConfirmedAt  *time.Time `json:"confirmed_at"`
@@ -983,14 +986,18 @@ func (h *Helpdesk) RequestMediator(ctx context.Context, in MediationInput) (*Med
 		if err := tx.Create(&r).Error; err != nil {
 			return fmt.Errorf("helpdesk: request mediator: %w", err)
 		}
-		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: r.Ambito, Action: "helpdesk.mediation.request.create", ObjectType: "mediation_request", ObjectID: fmt.Sprint(r.ID)},
-			map[string]any{"package": r.PackageID, "language": r.Language, "mode": r.Mode, "start": r.Start, "end": r.End, "consultation": r.ConsultationID})
+		if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: r.Ambito, Action: "helpdesk.mediation.request.create", ObjectType: "mediation_request", ObjectID: fmt.Sprint(r.ID)},
+			map[string]any{"package": r.PackageID, "language": r.Language, "mode": r.Mode, "start": r.Start, "end": r.End, "consultation": r.ConsultationID}); err != nil {
+			return err
+		}
+		return h.mailNewRequest(ctx, tx, &r)
 	})
 	if err != nil {
 		return nil, err
 	}
+	h.p.WakeMail()
 	h.publishMediation(ctx, &r, "mediation.requested")
-	return &r, nil
+	return &r, h.nameRequests(ctx, h.db, []*MediationRequest{&r})
 }
 
 // access is what a caller may do with a request.

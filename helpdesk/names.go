@@ -54,7 +54,8 @@ func (h *Helpdesk) nameMessages(ctx context.Context, tx *gorm.DB, msgs []Message
 	return nil
 }
 
-// nameRequests fills the names of the operators and mediators of rs.
+// nameRequests fills the names of the operators and mediators of rs, and
+// when cancelling a confirmed one starts to be charged.
 func (h *Helpdesk) nameRequests(ctx context.Context, tx *gorm.DB, rs []*MediationRequest) error {
 	ids := make([]int64, 0, 2*len(rs))
 	for _, r := range rs {
@@ -66,6 +67,10 @@ func (h *Helpdesk) nameRequests(ctx context.Context, tx *gorm.DB, rs []*Mediatio
 	}
 	for _, r := range rs {
 		r.OperatorName, r.MediatorName = names[r.OperatorID], nameOf(names, r.MediatorID)
+		if r.Status == MediationConfirmed {
+			from := h.chargeFrom(r.Start)
+			r.ChargeFrom = &from
+		}
 	}
 	return nil
 }

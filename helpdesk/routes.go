@@ -11,6 +11,7 @@ import (
 func (h *Helpdesk) routes() []httpx.Route {
 	signedIn := h.p.RequireAuth()
 	return []httpx.Route{
+		{Method: "GET", Path: "/settings", Access: signedIn, Handler: h.handleSettings},
 		{Method: "GET", Path: "/desks", Access: signedIn, Handler: h.handleListDesks},
 		{Method: "POST", Path: "/desks", Access: signedIn, Handler: h.handleCreateDesk},
 		{Method: "GET", Path: "/desks/:id/consultants", Access: signedIn, Handler: h.handleDeskConsultants},

@@ -238,6 +238,11 @@ func (h *hub) prune(ctx context.Context) {
 			if _, err := h.hd.Remind(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("deadline reminders", "err", err)
 			}
+			if n, err := h.hd.ExpireMediation(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("expire mediation requests", "err", err)
+			} else if n > 0 {
+				h.log.Info("mediation requests expired unconfirmed", "count", n)
+			}
 		}
 	}
 }
