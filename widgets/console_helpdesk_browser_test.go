@@ -132,6 +132,9 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 		testbrowser.Click(t, ctx, C("#hd-internal"))
 		testbrowser.Click(t, ctx, C("#hd-send"))
 		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 2`)
+		if testbrowser.Eval[bool](t, ctx, testbrowser.Query(C("#hd-internal"))+`.checked`) {
+			t.Error("after a note, the next reply would be a note too: the box stays ticked")
+		}
 		last := C("#hd-msgs li[id^=hd-m-]:last-child")
 		if got := testbrowser.Attr(t, ctx, last, "class"); !strings.Contains(got, "int") {
 			t.Errorf("the note's class is %q", got)
@@ -313,6 +316,23 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 		testbrowser.WaitText(t, ctx, C(fmt.Sprintf("#md-left-%d", pkg.ID)), "4")
 		if got := testbrowser.Text(t, ctx, C("#md-requests tbody")); !strings.Contains(got, "Amina Mediatrice") || !strings.Contains(got, xss) {
 			t.Errorf("confirmed request: %q", got)
+		}
+		// Cancelling asks first; inside the notice window it warns the hours stay charged.
+		cancel := C(fmt.Sprintf("#md-cancel-%d", req.ID))
+		testbrowser.Click(t, ctx, cancel)
+		q := C(fmt.Sprintf("#md-cq-%d", req.ID))
+		testbrowser.WaitFor(t, ctx, q)
+		if got := testbrowser.Text(t, ctx, q); !strings.Contains(got, "Annullare la richiesta n.") {
+			t.Errorf("the question reads %q (the booking starts in days, outside the notice window)", got)
+		}
+		if f := testbrowser.Focused(t, ctx); f != console+fmt.Sprintf(" >>> p#md-cq-%d", req.ID) {
+			t.Errorf("the question opened with the focus on %s", f)
+		}
+		testbrowser.Axe(t, ctx, "console: cancel a booking?")
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#md-no-%d", req.ID)))
+		testbrowser.WaitFor(t, ctx, cancel)
+		if v, err := x.hd.MediationRequestByID(asCoord, req.ID); err != nil || v.Status != helpdesk.MediationConfirmed {
+			t.Errorf("after No: %+v %v", v, err)
 		}
 		testbrowser.Click(t, ctx, C(fmt.Sprintf("#md-ledger-%d", pkg.ID)))
 		testbrowser.WaitFor(t, ctx, C("#md-entries"))

@@ -741,6 +741,22 @@ func TestBrowserHelpdeskAppointment(t *testing.T) {
 		}
 		h.waitMail(op, fmt.Sprintf("appuntamento per la consulenza n. %d", d.ID), 0)
 		testbrowser.Axe(t, ctx, "helpdesk: appointment booked")
+
+		// Called off: the first press asks, the second cancels.
+		off := W(fmt.Sprintf("#calloff-%d", slots[1].ID))
+		testbrowser.Click(t, ctx, off)
+		testbrowser.WaitText(t, ctx, off, "Conferma la disdetta")
+		testbrowser.WaitText(t, ctx, W("#status"), "Premi di nuovo")
+		if got, err := x.hd.Appointments(x.asEmail(op), d.ID); err != nil || got[1].Status != helpdesk.SlotAccepted {
+			t.Fatalf("after one press: %+v %v", got, err)
+		}
+		testbrowser.Click(t, ctx, off)
+		testbrowser.WaitText(t, ctx, W("#status"), "Appuntamento disdetto.")
+		testbrowser.Wait(t, ctx, `!`+testbrowser.Query(second))
+		if got, err := x.hd.Appointments(x.asEmail(op), d.ID); err != nil || got[1].Status != helpdesk.SlotCancelled {
+			t.Errorf("after calling it off: %+v %v", got, err)
+		}
+		h.waitMail(x.consultant, "annullat", 0)
 		testbrowser.CheckErrors(t, ctx)
 	})
 }

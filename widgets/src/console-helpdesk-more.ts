@@ -18,6 +18,12 @@ interface Req {
   minutes: number;
   status: string;
   mediator_id: number | null;
+  mediator_name?: string;
+  operator_name?: string;
+  place: string;
+  video_url: string;
+  note: string;
+  charge_from?: string;
 }
 
 interface Pkg {
@@ -59,12 +65,15 @@ export const mediation: View = (w, box) => {
   const t = tr(w);
   let st = 'requested';
   let seq = 0;
+  let page = 1;
+  const PER = 20;
   const reqs = h('div', { id: 'md-list', 'aria-busy': 'true' });
   const pkgs = h('div', { id: 'md-packages', 'aria-busy': 'true' });
   const ledger = h('div', { id: 'md-ledger' });
   const filter = sel('md-st', 'status', ['requested', 'confirmed', 'done', 'cancelled'].map((s) => [s, t('m_' + s)]), st);
   filter.onchange = () => {
     st = filter.value;
+    page = 1;
     load();
   };
   const q = `ambito=${enc(w.ambito)}`;
@@ -75,18 +84,31 @@ export const mediation: View = (w, box) => {
     pkgs.setAttribute('aria-busy', 'true');
     try {
       const [r, p, m] = await Promise.all([
-        w.api<Req[]>(`/helpdesk/mediation/requests?status=${st}&${q}&per_page=50`),
+        w.api<Req[]>(`/helpdesk/mediation/requests?status=${st}&${q}&page=${page}&per_page=${PER}`),
         w.api<Pkg[]>('/helpdesk/mediation/packages?' + q),
         w.api<{ person_id: number; name: string; email: string }[]>('/helpdesk/mediation/mediators?' + q).catch(() => ({ data: [] })),
       ]);
       if (my != seq) return;
       const people = m.data || [];
-      reqs.replaceChildren(table('md-requests', t('mediation'), [t('request'), t('when'), t('service'), t('minutes'), t('status'), t('actions')],
+      const total = r.page?.total ?? (r.data || []).length;
+      const pages = Math.max(1, Math.ceil(total / PER));
+      const nav = (d: number, id: string) => h('button', { id: 'md-' + id, type: 'button', class: 's', 'aria-disabled': String(d < 0 ? page <= 1 : page >= pages),
+        onclick: (e: Event) => {
+          if ((e.target as HTMLElement).getAttribute('aria-disabled') == 'true') return;
+          page += d;
+          load().then(() => w.shadowRoot!.getElementById('md-' + id)?.focus());
+        } }, t(id));
+      reqs.replaceChildren(table('md-requests', t('m_count', { n: total }), [t('request'), t('when'), t('service'), t('minutes'), t('status'), t('actions')],
         (r.data || []).map((x) => [
           `n. ${x.id} · ${lang(w, x.language)} · ${t('m_' + x.mode)}`,
-          `${when(w, x.start)} – ${when(w, x.end)}`, x.service, '' + x.minutes,
-          t('m_' + x.status) + (x.mediator_id ? ' · ' + (people.find((p) => p.person_id == x.mediator_id)?.name || '#' + x.mediator_id) : ''),
-          actions(x, people)]), t('m_empty')));
+          `${when(w, x.start)} – ${when(w, x.end)}`,
+          h('div', null, h('bdi', null, x.service), x.operator_name && ' · ', x.operator_name && h('bdi', null, x.operator_name),
+            (x.place || x.video_url) && h('br'), h('bdi', null, x.place || x.video_url),
+            x.note && h('p', { class: 'body' }, h('bdi', null, x.note))),
+          '' + x.minutes,
+          h('span', null, t('m_' + x.status), x.mediator_id && ' · ', x.mediator_id && h('bdi', null, x.mediator_name || '#' + x.mediator_id)),
+          actions(x, people)]), t('m_empty')),
+        h('nav', { class: 'row', 'aria-label': t('m_pages') }, nav(-1, 'prev'), t('page', { p: page, n: pages }), nav(1, 'next')));
       pkgs.replaceChildren(table('md-pkgs', null, [t('pk_name'), t('pk_valid'), t('pk_left'), t('ledger')],
         (p.data || []).map((k) => [`${k.name} · ${k.body}`, `${when(w, k.valid_from, true)} – ${when(w, k.valid_to, true)}`,
           h('span', { id: 'md-left-' + k.id }, hrs(w, k.remaining_hours)),
@@ -122,7 +144,23 @@ export const mediation: View = (w, box) => {
       if (people.length) box.append(fld(t('mediator', { id: x.id }), who), go('with', t('confirm_with'), 'confirm', () => (who.value ? { mediator_id: +who.value } : {}), 'confirmed'));
     }
     if (x.status == 'confirmed') box.append(go('done', t('done'), 'done', () => ({}), 'marked_done'));
-    if (x.status == 'requested' || x.status == 'confirmed') box.append(go('cancel', t('cancel'), 'cancel', () => ({}), 'm_cancelled_n'));
+    if (x.status == 'requested' || x.status == 'confirmed') {
+      // Cancelling asks first, and says when the hours stay charged.
+      const ask: HTMLElement = h('button', { id: `md-cancel-${x.id}`, type: 'button', class: 's', onclick: () => {
+        const late = x.status == 'confirmed' && Date.now() >= Date.parse(x.charge_from || '');
+        const q = h('p', { id: `md-cq-${x.id}`, class: late ? 'err' : 'note', tabindex: -1 }, t(late ? 'm_cancel_late' : 'm_cancel_q', { id: x.id }));
+        const yes = go('yes', t('m_cancel_yes'), 'cancel', () => ({}), 'm_cancelled_n');
+        const no = h('button', { id: `md-no-${x.id}`, type: 'button', class: 's', onclick: () => {
+          q.remove();
+          row.replaceWith(ask);
+          ask.focus();
+        } }, t('m_cancel_no'));
+        const row = h('div', { class: 'row' }, yes, no);
+        ask.replaceWith(q, row);
+        q.focus();
+      } }, t('cancel'));
+      box.append(ask);
+    }
     return box;
   }
 

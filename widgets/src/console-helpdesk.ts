@@ -370,7 +370,9 @@ const helpdesk: View = (w, box, me) => {
         if (body == null) return;
         const box = reply.elements.namedItem('internal') as HTMLInputElement;
         const o: Out = { cid: uuid(), body, internal: box.checked, li: h('li') };
+        // A note is one message: the next reply goes to the operator unless ticked again.
         ta.value = '';
+        box.checked = false;
         outs.push(o);
         ol.append(o.li);
         post(o);

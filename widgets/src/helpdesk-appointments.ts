@@ -45,6 +45,25 @@ function fill(w: Helpdesk, c: Det, box: HTMLElement, all: Slot[]) {
         w.busy(b, false);
       }
     } }, t('accept'));
+    // Calling off an agreed appointment takes two presses: the first asks.
+    let sure = false;
+    const off: HTMLElement = h('button', { id: 'calloff-' + s.id, type: 'button', class: 's', onclick: async () => {
+      if (!sure) {
+        sure = true;
+        off.textContent = t('calloff_sure');
+        return w.say(t('calloff_q'));
+      }
+      if (!w.busy(off, true)) return;
+      try {
+        await w.api(`/helpdesk/consultations/${c.id}/appointments/${s.id}/cancel`, { method: 'POST' });
+        w.say(t('called_off'));
+        w.soon();
+      } catch (e) {
+        err.textContent = w.msg(e);
+        err.hidden = false;
+        w.busy(off, false);
+      }
+    } }, t('calloff'));
     const lang = s.interpreter && w.names('language', s.interpreter_language);
     return h('li', { id: 'slot-' + s.id },
       h('p', null, h('strong', null, new Date(s.start).toLocaleString(w.ui, { dateStyle: 'full', timeStyle: 'short', timeZone: TZ }), '–',
@@ -54,7 +73,7 @@ function fill(w: Helpdesk, c: Det, box: HTMLElement, all: Slot[]) {
         ? /^https:\/\//.test(s.video_url) && h('a', { href: s.video_url, target: '_blank', rel: 'noopener noreferrer' }, s.video_url)
         : h('bdi', null, s.place),
         lang && ' · ' + t('interpreter', { lang })),
-      s.status == 'proposed' && h('p', null, b));
+      h('p', null, s.status == 'proposed' ? b : off));
   })));
   if (focus) setTimeout(() => title.focus());
   focus = false;

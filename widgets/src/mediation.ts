@@ -41,6 +41,8 @@ interface Req {
   mediator_name?: string;
   operator_id: number;
   operator_name?: string;
+  cancelled_by: number | null;
+  charge_from?: string;
   charged: boolean;
 }
 
@@ -105,10 +107,6 @@ class Mediation extends Widget {
     document.removeEventListener('visibilitychange', this.wake);
   }
 
-  /** notice is the notice window in hours (the hub's default unless the notice-hours attribute says otherwise). */
-  get notice(): number {
-    return +(this.getAttribute('notice-hours') || 24) || 24;
-  }
 
   start(): void {
     this.tok = '';
@@ -271,7 +269,8 @@ class Mediation extends Widget {
       h('h3', { id: 'h-' + q.id, tabindex: -1 }, this.lang(q.language), ' · ', when),
       h('p', { class: 'row' },
         h('span', { id: 'st-' + q.id, class: q.status == 'confirmed' ? 'b u' : 'b' }, h('span', { class: 'sr' }, t('status') + ': '),
-          q.status == 'confirmed' && q.mediator_id ? t('with', { who: q.mediator_name || t('med_n', { id: q.mediator_id }) }) : t('s_' + q.status)),
+          q.status == 'confirmed' && q.mediator_id ? t('with', { who: q.mediator_name || t('med_n', { id: q.mediator_id }) })
+            : t(q.status == 'cancelled' && !q.cancelled_by ? 's_expired' : 's_' + q.status)),
         q.charged && h('span', { class: 'b late' }, t('charged')),
         h('span', null, `${t('n', { id: q.id })} · ${t('hours', { h: this.hours(q.minutes) })}`),
         q.operator_id != this.me.id && q.operator_name && h('span', null, t('by'), ' ', h('bdi', null, q.operator_name))),
@@ -283,9 +282,11 @@ class Mediation extends Widget {
   /** ask asks before cancelling q, saying when its hours would stay charged. */
   ask(q: Req, acts: HTMLElement, ask: HTMLElement): void {
     const t = this.t.bind(this);
-    const late = q.status == 'confirmed' && Date.parse(q.start) - Date.now() < this.notice * 36e5;
+    // The hub says from when cancelling a confirmed booking is charged.
+    const from = Date.parse(q.charge_from || '');
+    const late = q.status == 'confirmed' && Date.now() >= from;
     const msg = h('p', { id: 'cq-' + q.id, class: late ? 'err' : 'note' },
-      late ? t('cancel_late', { h: this.notice, n: this.hours(q.minutes) }) : t('cancel_q', { id: q.id }));
+      late ? t('cancel_late', { h: Math.round((Date.parse(q.start) - from) / 36e5), n: this.hours(q.minutes) }) : t('cancel_q', { id: q.id }));
     const err = h('p', { id: 'ce-' + q.id, class: 'err', role: 'alert', hidden: true });
     const yes: HTMLElement = h('button', { id: 'yes-' + q.id, type: 'button', 'aria-describedby': msg.id, onclick: async () => {
       if (!this.busy(yes, true)) return;
