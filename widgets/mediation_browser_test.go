@@ -272,5 +272,50 @@ func TestBrowserMediation(t *testing.T) {
 		}
 		testbrowser.Axe(t, ctx, "mediation: English list")
 		testbrowser.CheckErrors(t, ctx)
+
+		// Inside <incroci-helpdesk>, on a page with a strict CSP and no
+		// mediation.js: from a consultation, "Chiedi un mediatore" loads the
+		// mediation widget once and opens its form for that consultation.
+		cd, err := x.hd.Open(asOp, helpdesk.OpenInput{DeskID: x.desk.ID, Topic: "ricongiungimento", Ambito: "lodi", Subject: "Ricongiungimento",
+			Question: "Quali redditi servono per il ricongiungimento del coniuge?", Beneficiary: helpdesk.Beneficiary{Label: "K.S.", Language: "ar"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		H := func(sel string) string { return in(helpdeskW, sel) }
+		E := func(sel string) string { return H("incroci-mediation >>> " + sel) }
+		testbrowser.Navigate(t, ctx, h.page("w=helpdesk&csp=strict"))
+		testbrowser.WaitFor(t, ctx, H(fmt.Sprintf("#c-%d", cd.ID)))
+		testbrowser.Click(t, ctx, H(fmt.Sprintf("#c-%d", cd.ID)))
+		testbrowser.WaitFor(t, ctx, H("#ask-med"))
+		testbrowser.Click(t, ctx, H("#ask-med"))
+		testbrowser.WaitFor(t, ctx, E("#pkg option"))
+		loads := `performance.getEntriesByType('resource').filter((e) => /\/mediation(\.[0-9a-f]+)?\.js$/.test(new URL(e.name).pathname)).length`
+		if n := testbrowser.Eval[int](t, ctx, loads); n != 1 {
+			t.Errorf("mediation.js loaded %d times, want 1", n)
+		}
+		if got := testbrowser.Value(t, ctx, E("#cons")); got != fmt.Sprint(cd.ID) {
+			t.Errorf("the form is for consultation %q, want %d", got, cd.ID)
+		}
+		if testbrowser.Exists(t, ctx, E("#signed-in")) {
+			t.Error("embedded, the mediation widget repeats who is signed in")
+		}
+		testbrowser.Axe(t, ctx, "helpdesk: mediation form for a consultation")
+		setValue(t, ctx, E("#lang"), "ar")
+		testbrowser.Type(t, ctx, E("#service"), "Segretariato sociale")
+		setValue(t, ctx, E("#mode"), "video")
+		later := now.AddDate(0, 0, 4)
+		setValue(t, ctx, E("#date"), later.Format(time.DateOnly))
+		setValue(t, ctx, E("#from"), "15:00")
+		setValue(t, ctx, E("#to"), "16:00")
+		testbrowser.Click(t, ctx, E("#send"))
+		testbrowser.WaitFor(t, ctx, E("#count"))
+		mine, _, err := x.hd.MediationRequests(asOp, helpdesk.MediationQuery{Mine: true, Status: helpdesk.MediationRequested})
+		if err != nil || len(mine) != 1 || mine[0].ConsultationID == nil || *mine[0].ConsultationID != cd.ID || mine[0].Mode != helpdesk.MediationVideo {
+			t.Errorf("the request from the consultation: %+v %v", mine, err)
+		}
+		// Back to the consultation.
+		testbrowser.Click(t, ctx, H("#back"))
+		testbrowser.WaitText(t, ctx, H("#c-title"), "Ricongiungimento")
+		testbrowser.CheckErrors(t, ctx)
 	})
 }

@@ -410,6 +410,7 @@ const helpdesk: View = (w, box, me) => {
 
     const refresh = (d: Det) => {
       Object.assign(c, { ...d, last_read: c.last_read });
+      for (const a of d.attachments || []) if (!atts.some((x) => x.id == a.id)) atts.push(a);
       add(d.messages || [], true);
       drawHead();
       drawAppts();

@@ -105,6 +105,9 @@ const LANGS = 'it en fr es ar sq ro uk ru zh ur pa bn hi wo ti am so fa tl'.spli
 const NATS = 'RO MA AL EG CN UA PH IN PE PK LK SN EC BD MD TN NG GH BR SV BO CI ML GM ER'.split(' ');
 const INTAKE: Record<string, string> = { permit_type: 'text', permit_expiry: 'date', appeal_deadline: 'date' };
 const PER_PAGE = 20;
+/** medJS is mediation.js beside this script (by its plain name), captured while this script runs. */
+const medJS = ((document.currentScript as HTMLScriptElement | null)?.src || '').replace(/\/[^/?#]*(?:[?#].*)?$/, '/mediation.js');
+let MED: Promise<unknown> | undefined;
 const MAX_FILE = 10 << 20;
 const DAY = 864e5;
 
@@ -143,7 +146,7 @@ const size = (n: number) => (n < 1 << 20 ? Math.ceil(n / 1024) + ' KB' : (n / (1
 class Helpdesk extends Widget {
   dict = D;
   flow = new SignIn(this);
-  view: 'list' | 'new' | 'one' = 'list';
+  view: 'list' | 'new' | 'one' | 'med' = 'list';
   /** want is the consultation to open once signed in (from the e-mail link). */
   want = 0;
   tok = '';
@@ -233,6 +236,7 @@ class Helpdesk extends Widget {
       this.view = 'one';
     }
     if (this.view == 'one') this.open(this.cid);
+    else if (this.view == 'med') this.med();
     else if (this.view == 'new') this.form();
     else this.list();
   }
@@ -256,7 +260,7 @@ class Helpdesk extends Widget {
   }
 
   /** go switches view after a click. */
-  go(v: 'list' | 'new' | 'one', id = 0): void {
+  go(v: Helpdesk['view'], id = 0): void {
     this.acted = true;
     this.say('');
     this.view = v;
@@ -328,7 +332,8 @@ class Helpdesk extends Widget {
       h('div', null, h('label', { for: 'st' }, t('status')), st),
       h('button', { type: 'submit', class: 's' }, t('search')));
     const box = h('div', { id: 'list', 'aria-busy': 'true' }, h('p', null, t('loading')));
-    this.put([title, h('p', null, h('button', { id: 'new', type: 'button', onclick: () => this.go('new') }, t('new'))), search, box], title);
+    this.put([title, h('p', null, h('button', { id: 'new', type: 'button', onclick: () => this.go('new') }, t('new')), ' ',
+      h('button', { id: 'med', type: 'button', class: 's', onclick: () => this.go('med', -1) }, t('med'))), search, box], title);
     this.load(box);
   }
 
@@ -535,8 +540,26 @@ class Helpdesk extends Widget {
     }
   }
 
-  backBtn(): HTMLElement {
-    return h('button', { id: 'back', type: 'button', class: 'l', onclick: () => this.go('list') }, this.t('back'));
+  /**
+   * med shows the mediator requests: <incroci-mediation>, embedded, from
+   * mediation.js beside this script (loaded once, when first needed), for
+   * the consultation cid when it is one (cid > 0).
+   */
+  med(): void {
+    const t = this.t.bind(this);
+    const back = this.backBtn(this.cid > 0 ? 'one' : 'list');
+    const box = h('div', { id: 'med-box', 'aria-busy': 'true' }, h('p', null, t('loading')));
+    this.put([back, box], back);
+    (MED ||= customElements.get('incroci-mediation') ? Promise.resolve() : import(medJS || this.hub + '/widgets/mediation.js')).then(
+      () => box.replaceChildren(h('incroci-mediation', { ambito: this.ambito, hub: this.hub, embedded: '', consultation: this.cid > 0 ? this.cid : null })),
+      () => {
+        MED = undefined;
+        box.replaceChildren(h('p', { id: 'error', class: 'err', role: 'alert' }, t('med_err')));
+      }).finally(() => box.setAttribute('aria-busy', 'false'));
+  }
+
+  backBtn(to: Helpdesk['view'] = 'list'): HTMLElement {
+    return h('button', { id: 'back', type: 'button', class: 'l', onclick: () => this.go(to) }, this.t(to == 'one' ? 'back_c' : 'back'));
   }
 
   /** draw shows consultation c with its dialogue and starts following it live. */
@@ -579,7 +602,8 @@ class Helpdesk extends Widget {
         ...(c.deadline ? row('deadline_l', this.when(c.deadline, true)) : []),
         ...row('ben_l', h('bdi', null, b.label), [b.age_band == 'unknown' ? '' : b.age_band, b.nationality == 'XX' ? '' : this.names('region', b.nationality),
           b.language && this.names('language', b.language)].filter((x) => x).map((x) => ' · ' + x).join(''))),
-      ...(c.status == 'resolved' ? [h('p', { class: 'note' }, t('resolved_n'))] : []));
+      ...(c.status == 'resolved' ? [h('p', { class: 'note' }, t('resolved_n'))] : []),
+      c.status != 'closed' && h('p', null, h('button', { id: 'ask-med', type: 'button', class: 's', onclick: () => this.go('med') }, t('ask_med'))));
     if (focused) (this.head.firstChild as HTMLElement).focus();
     for (const p of parts) {
       const el = p.draw(this, c);

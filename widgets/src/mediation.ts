@@ -131,7 +131,8 @@ class Mediation extends Widget {
       this.tok = s.token;
       this.page = 1;
       this.st = '';
-      this.view = 'list';
+      // Opened for a consultation (by <incroci-helpdesk>): the form, for it.
+      this.view = this.hasAttribute('consultation') ? 'new' : 'list';
     }
     if (this.view == 'new') this.form();
     else this.list();
@@ -155,7 +156,8 @@ class Mediation extends Widget {
 
   put(kids: Node[], target: HTMLElement): void {
     const f = this.acted || !!this.shadowRoot!.activeElement;
-    this.show([this.top, ...kids], false);
+    // Embedded in <incroci-helpdesk>, which shows who is signed in.
+    this.show(this.hasAttribute('embedded') ? kids : [this.top, ...kids], false);
     if (f) target.focus();
   }
 
@@ -417,7 +419,8 @@ class Mediation extends Widget {
           field(t('from'), { id: 'from', type: 'time', step: 300 }),
           field(t('to'), { id: 'to', name: 'end', type: 'time', step: 300 }))),
       placeF, videoF,
-      field(t('cons'), { id: 'cons', name: 'consultation_id', type: 'text', inputmode: 'numeric', pattern: '[0-9]*', maxlength: 12, autocomplete: 'off' }),
+      field(t('cons'), { id: 'cons', name: 'consultation_id', type: 'text', inputmode: 'numeric', pattern: '[0-9]*', maxlength: 12, autocomplete: 'off',
+        value: this.getAttribute('consultation') || '' }),
       this.fld(t('note'), note, t('note_hint')), h('p', null, maskB),
       err,
       h('p', { class: 'row' }, send, h('button', { type: 'button', class: 's', onclick: () => this.go('list') }, t('cancel'))));
