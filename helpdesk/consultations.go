@@ -103,9 +103,11 @@ func checkBeneficiary(b *Beneficiary) error {
 }
 
 // looksLikeName refuses labels that spell a name: a word of four or more
-// letters with lowercase in it ("Mario", "rossi"). Initials ("M.R."),
-// service codes ("TM-2025-014") and uppercase codes pass.
+// letters with lowercase in it ("Mario", "rossi"), or all in capitals
+// ("ROSSI") when the label has no digit. Initials ("M.R."), service codes
+// ("TM-2025-014") and uppercase codes with digits pass.
 func looksLikeName(label string) bool {
+	hasDigit := strings.IndexFunc(label, unicode.IsDigit) >= 0
 	for _, w := range strings.FieldsFunc(label, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		letters, lower := 0, false
 		for _, r := range w {
@@ -116,7 +118,7 @@ func looksLikeName(label string) bool {
 			letters++
 			lower = lower || unicode.IsLower(r)
 		}
-		if letters >= 4 && lower {
+		if letters >= 4 && (lower || !hasDigit) {
 			return true
 		}
 	}
