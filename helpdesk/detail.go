@@ -76,8 +76,10 @@ func (h *Helpdesk) detail(ctx context.Context, tx *gorm.DB, c *Consultation, v v
 	msgs := tx.Where("consultation_id = ?", c.ID).Order("id")
 	atts := tx.Where("consultation_id = ?", c.ID).Order("id")
 	if v != viewStaff {
+		// Operators see the files sent with a message, and their own not
+		// yet sent: never what someone else is about to send.
 		msgs = msgs.Where("kind <> ?", KindNote)
-		atts = atts.Where("internal = ?", false)
+		atts = atts.Where("internal = ? AND (message_id IS NOT NULL OR uploaded_by = ?)", false, pr.PersonID)
 	}
 	if err := msgs.Find(&out.Messages).Error; err != nil {
 		return nil, fmt.Errorf("helpdesk: messages: %w", err)
