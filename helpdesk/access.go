@@ -7,6 +7,7 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // view is what a caller may see of a consultation.
@@ -87,15 +88,34 @@ type loaded struct {
 // not said). The consultation and the caller's desk membership are read in
 // one query.
 func (h *Helpdesk) load(ctx context.Context, db *gorm.DB, id int64) (*Consultation, view, *incroci.Principal, error) {
+	return h.loadRow(ctx, db, id, false)
+}
+
+// loadForWrite is load inside a transaction that changes the consultation
+// (its status, assignee or appointments): on PostgreSQL it also locks the
+// row (FOR UPDATE, in the same query) until the transaction ends, so that
+// such transactions on one consultation run one after the other, each
+// seeing the status the previous one left, and every one of them takes
+// the consultation row before any other row of it (appointment slots), so
+// they cannot deadlock. SQLite's single writer already serialises them.
+func (h *Helpdesk) loadForWrite(ctx context.Context, tx *gorm.DB, id int64) (*Consultation, view, *incroci.Principal, error) {
+	return h.loadRow(ctx, tx, id, tx.Dialector.Name() == "postgres")
+}
+
+func (h *Helpdesk) loadRow(ctx context.Context, db *gorm.DB, id int64, lock bool) (*Consultation, view, *incroci.Principal, error) {
 	pr, err := caller(ctx)
 	if err != nil {
 		return nil, viewNone, nil, err
 	}
 	var row loaded
-	err = db.WithContext(ctx).Model(&Consultation{}).
+	q := db.WithContext(ctx).Model(&Consultation{}).
 		Select(`incroci_helpdesk_consultations.*, EXISTS (SELECT 1 FROM incroci_helpdesk_desk_consultants dc
 			WHERE dc.desk_id = incroci_helpdesk_consultations.desk_id AND dc.person_id = ? AND dc.active = ?) AS desk_member`, pr.PersonID, true).
-		Where("incroci_helpdesk_consultations.id = ?", id).Take(&row).Error
+		Where("incroci_helpdesk_consultations.id = ?", id)
+	if lock {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: Consultation{}.TableName()}})
+	}
+	err = q.Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, viewNone, nil, ErrConsultationNotFound
 	}

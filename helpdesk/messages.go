@@ -47,7 +47,7 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		var v view
 		var pr *incroci.Principal
 		var err error
-		c, v, pr, err = h.load(ctx, tx, id)
+		c, v, pr, err = h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}
