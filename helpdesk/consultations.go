@@ -300,12 +300,14 @@ func (h *Helpdesk) mailTo(ctx context.Context, tx *gorm.DB, to mail.Address, sub
 }
 
 // pickConsultant chooses who answers a new consultation on a topic: among
-// the desk's active consultants for the topic with room left, the one with
-// the fewest open consultations, then the one assigned longest ago. It
-// returns nil when nobody fits: the consultation waits in the desk's queue.
+// the desk's active consultants who hold the consultant role, for the topic
+// with room left, the one with the fewest open consultations, then the one
+// assigned longest ago. It returns nil when nobody fits: the consultation
+// waits in the desk's queue.
 func (h *Helpdesk) pickConsultant(ctx context.Context, tx *gorm.DB, deskID int64, topic string) (*int64, error) {
 	var members []DeskConsultant
-	if err := tx.WithContext(ctx).Where("desk_id = ? AND active = ?", deskID, true).Order("id").Find(&members).Error; err != nil {
+	if err := tx.WithContext(ctx).Where("desk_id = ? AND active = ?", deskID, true).
+		Where(consultantGrant(DeskConsultant{}.TableName()), incroci.RoleConsultant).Order("id").Find(&members).Error; err != nil {
 		return nil, fmt.Errorf("helpdesk: consultants: %w", err)
 	}
 	type load struct {

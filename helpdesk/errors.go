@@ -17,6 +17,8 @@ var (
 	ErrConsultationNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "helpdesk.consultation_not_found")
 	// ErrAttachmentNotFound: no such attachment in the consultation.
 	ErrAttachmentNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "helpdesk.attachment_not_found")
+	// ErrConsultantNotFound: the person is not a consultant of the desk.
+	ErrConsultantNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "helpdesk.consultant_not_found")
 	// ErrClientIDReused: a message's client id was already used for a
 	// different message.
 	ErrClientIDReused error = httpx.NewProblem(http.StatusConflict, "conflict", "helpdesk.client_id_reused")
@@ -38,6 +40,7 @@ func init() {
 		"helpdesk.desk_not_found":         {IT: "Sportello non trovato.", EN: "Desk not found."},
 		"helpdesk.consultation_not_found": {IT: "Consulenza non trovata.", EN: "Consultation not found."},
 		"helpdesk.attachment_not_found":   {IT: "Allegato non trovato.", EN: "Attachment not found."},
+		"helpdesk.consultant_not_found":   {IT: "Questa persona non è un consulente dello sportello.", EN: "This person is not a consultant of the desk."},
 		"helpdesk.client_id_reused":       {IT: "Questo identificativo è già stato usato per un altro messaggio.", EN: "This id was already used for another message."},
 		"helpdesk.transition":             {IT: "La consulenza non può passare a questo stato da quello attuale.", EN: "The consultation cannot move to this status from the current one."},
 		"helpdesk.status_changed":         {IT: "Qualcun altro ha appena cambiato lo stato della consulenza: ricaricala e riprova.", EN: "Someone else has just changed the consultation's status: reload it and try again."},

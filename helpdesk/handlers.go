@@ -82,6 +82,23 @@ func (h *Helpdesk) handleAddConsultant(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, dc)
 }
 
+func (h *Helpdesk) handleRemoveConsultant(c *gin.Context) {
+	id, ok := idParam(c, "id", ErrDeskNotFound)
+	if !ok {
+		return
+	}
+	person, ok := idParam(c, "person", ErrConsultantNotFound)
+	if !ok {
+		return
+	}
+	dc, err := h.RemoveConsultant(c.Request.Context(), id, person)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, dc)
+}
+
 func (h *Helpdesk) handleDeskConsultants(c *gin.Context) {
 	id, ok := idParam(c, "id", ErrDeskNotFound)
 	if !ok {
