@@ -228,7 +228,7 @@ func (h *Helpdesk) ProposeAppointments(ctx context.Context, id int64, in Propose
 	}
 	var out []AppointmentSlot
 	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, v, pr, err := h.load(ctx, tx, id)
+		c, v, pr, err := h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -327,7 +327,7 @@ func (h *Helpdesk) slot(ctx context.Context, tx *gorm.DB, consultationID, slotID
 func (h *Helpdesk) AcceptAppointment(ctx context.Context, id, slotID int64) (*AppointmentSlot, error) {
 	var out *AppointmentSlot
 	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, _, pr, err := h.load(ctx, tx, id)
+		c, _, pr, err := h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -395,7 +395,7 @@ func (h *Helpdesk) CancelAppointment(ctx context.Context, id, slotID int64) (*Ap
 	var out *AppointmentSlot
 	event := "appointment.cancelled"
 	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, v, pr, err := h.load(ctx, tx, id)
+		c, v, pr, err := h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -390,3 +390,50 @@ func TestAppointmentRules(t *testing.T) {
 		bkWant(t, err, 409, "", "propose on a closed consultation")
 	})
 }
+
+// TestReplyAfterTheMeeting: a consultant's answer while an appointment is
+// to come leaves the consultation in "appointment"; after the meeting has
+// ended it makes the consultation wait for the operator again.
+func TestReplyAfterTheMeeting(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		id := e.open("operator")
+		d, err := e.hd.Get(e.as("operator"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		who := map[int64]string{e.id["consultant"]: "consultant", e.id["consultant2"]: "consultant2"}[*d.AssigneeID]
+		start := e.clock.Now().Add(24 * time.Hour)
+		slots, err := e.hd.ProposeAppointments(e.as(who), id, helpdesk.ProposeInput{Slots: []helpdesk.SlotInput{
+			{Start: start, End: start.Add(time.Hour), Mode: helpdesk.AppointmentInPerson, Place: "Sede dello sportello, via Roma 1, Lodi"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hd.AcceptAppointment(e.as("operator"), id, slots[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		status := func() helpdesk.Status {
+			t.Helper()
+			d, err := e.hd.Get(e.as("operator"), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d.Status
+		}
+		post := func(clientID string) {
+			t.Helper()
+			if _, _, err := e.hd.Post(e.as(who), id, helpdesk.MessageInput{ClientID: clientID, Body: "Porti il contratto di lavoro all'appuntamento."}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		post("before-meeting")
+		if s := status(); s != helpdesk.StatusAppointment {
+			t.Fatalf("after a reply before the meeting: %s", s)
+		}
+		e.clock.Add(26 * time.Hour)
+		e.signInAgain()
+		post("after-meeting")
+		if s := status(); s != helpdesk.StatusWaitingOperator {
+			t.Fatalf("after a reply once the meeting is over: %s, want waiting_operator", s)
+		}
+	})
+}

@@ -103,3 +103,49 @@ func TestUnsentUploads(t *testing.T) {
 		}
 	})
 }
+
+// TestUnsentFilesStayWithTheirUploader: a file uploaded but not yet sent
+// with a message is listed, with its name, size and checksum, only to who
+// uploaded it among operators, and nobody else downloads it.
+func TestUnsentFilesStayWithTheirUploader(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		id := e.open("operator")
+		c := fmt.Sprint("/consultations/", id)
+		draft := e.upload("consultant", id, "bozza-parere.pdf", pdf)
+		expect(t, draft, 201, "consultant's draft")
+		mine := e.upload("operator", id, "mio-allegato.pdf", pdf)
+		expect(t, mine, 201, "operator's draft")
+		draftID, mineID := int64(draft.data()["id"].(float64)), int64(mine.data()["id"].(float64))
+		names := func(who string) string {
+			t.Helper()
+			r := e.req(who, "GET", c, nil)
+			expect(t, r, 200, "detail as "+who)
+			var out []string
+			for _, a := range r.data()["attachments"].([]any) {
+				out = append(out, a.(map[string]any)["name"].(string))
+			}
+			return strings.Join(out, ",")
+		}
+		if got := names("operator"); got != "mio-allegato.pdf" {
+			t.Fatalf("the operator sees %q", got)
+		}
+		if got := names("operator2"); got != "" {
+			t.Fatalf("another operator of the ambito sees %q", got)
+		}
+		for _, who := range []string{"operator", "operator2"} {
+			expect(t, e.req(who, "GET", fmt.Sprintf("%s/attachments/%d", c, draftID), nil), 404, who+" downloads the consultant's draft")
+		}
+		expect(t, e.req("operator2", "GET", fmt.Sprintf("%s/attachments/%d", c, mineID), nil), 404, "operator2 downloads the operator's draft")
+		// Once sent with a message, everybody who sees the dialogue sees it.
+		expect(t, e.req("consultant", "POST", c+"/messages", map[string]any{"client_id": "answer-with-file", "body": "Ecco il parere.", "attachments": []int64{draftID}}), 201, "answer with file")
+		if got := names("operator2"); got != "bozza-parere.pdf" {
+			t.Fatalf("after sending, operator2 sees %q", got)
+		}
+		msgs := e.req("operator2", "GET", c+"/messages", nil)
+		expect(t, msgs, 200, "messages")
+		if atts := msgs.data()["attachments"].([]any); len(atts) != 1 || atts[0].(map[string]any)["name"] != "bozza-parere.pdf" {
+			t.Fatalf("messages list %v", atts)
+		}
+		expect(t, e.req("operator2", "GET", fmt.Sprintf("%s/attachments/%d", c, draftID), nil), 200, "operator2 downloads the sent file")
+	})
+}

@@ -103,9 +103,11 @@ func checkBeneficiary(b *Beneficiary) error {
 }
 
 // looksLikeName refuses labels that spell a name: a word of four or more
-// letters with lowercase in it ("Mario", "rossi"). Initials ("M.R."),
-// service codes ("TM-2025-014") and uppercase codes pass.
+// letters with lowercase in it ("Mario", "rossi"), or all in capitals
+// ("ROSSI") when the label has no digit. Initials ("M.R."), service codes
+// ("TM-2025-014") and uppercase codes with digits pass.
 func looksLikeName(label string) bool {
+	hasDigit := strings.IndexFunc(label, unicode.IsDigit) >= 0
 	for _, w := range strings.FieldsFunc(label, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		letters, lower := 0, false
 		for _, r := range w {
@@ -116,7 +118,7 @@ func looksLikeName(label string) bool {
 			letters++
 			lower = lower || unicode.IsLower(r)
 		}
-		if letters >= 4 && lower {
+		if letters >= 4 && (lower || !hasDigit) {
 			return true
 		}
 	}
@@ -298,12 +300,14 @@ func (h *Helpdesk) mailTo(ctx context.Context, tx *gorm.DB, to mail.Address, sub
 }
 
 // pickConsultant chooses who answers a new consultation on a topic: among
-// the desk's active consultants for the topic with room left, the one with
-// the fewest open consultations, then the one assigned longest ago. It
-// returns nil when nobody fits: the consultation waits in the desk's queue.
+// the desk's active consultants who hold the consultant role, for the topic
+// with room left, the one with the fewest open consultations, then the one
+// assigned longest ago. It returns nil when nobody fits: the consultation
+// waits in the desk's queue.
 func (h *Helpdesk) pickConsultant(ctx context.Context, tx *gorm.DB, deskID int64, topic string) (*int64, error) {
 	var members []DeskConsultant
-	if err := tx.WithContext(ctx).Where("desk_id = ? AND active = ?", deskID, true).Order("id").Find(&members).Error; err != nil {
+	if err := tx.WithContext(ctx).Where("desk_id = ? AND active = ?", deskID, true).
+		Where(consultantGrant(DeskConsultant{}.TableName()), incroci.RoleConsultant).Order("id").Find(&members).Error; err != nil {
 		return nil, fmt.Errorf("helpdesk: consultants: %w", err)
 	}
 	type load struct {

@@ -224,3 +224,33 @@ func TestQueueShowsLateConsultations(t *testing.T) {
 		_ = fresh
 	})
 }
+
+// TestBeneficiaryLabelRefusesNames refuses labels that spell a name, in
+// capitals too, with the message in Italian or English, and lets initials
+// and service codes through.
+func TestBeneficiaryLabelRefusesNames(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		for _, c := range []struct {
+			label, lang, message string
+		}{
+			{"ROSSI MARIO", "it", "solo iniziali o un codice: non il nome della persona"},
+			{"MARIO R.", "en", "initials or a code only: not the person's name"},
+			{"M. ROSSI", "it", "solo iniziali o un codice: non il nome della persona"},
+			{"Rossi", "en", "initials or a code only: not the person's name"},
+		} {
+			in := e.openInput()
+			in["beneficiary"].(map[string]any)["label"] = c.label
+			r := e.req("operator", "POST", "/consultations", in, "Accept-Language", c.lang)
+			expect(t, r, 422, c.label)
+			f := r.Body["error"].(map[string]any)["fields"].([]any)[0].(map[string]any)
+			if f["field"] != "beneficiary.label" || f["rule"] != "pseudonym" || f["message"] != c.message {
+				t.Fatalf("%q: %v", c.label, f)
+			}
+		}
+		for _, label := range []string{"M.R.", "K.S.", "TM-2025-014", "AB", "SSB 2025/14", "MR 7"} {
+			in := e.openInput()
+			in["beneficiary"].(map[string]any)["label"] = label
+			expect(t, e.req("operator", "POST", "/consultations", in), 201, label)
+		}
+	})
+}

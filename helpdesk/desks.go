@@ -269,6 +269,104 @@ func (h *Helpdesk) AddConsultant(ctx context.Context, deskID int64, in Consultan
 	return h.deskRole(ctx, h.db, d.ID, in.PersonID)
 }
 
+// RemoveConsultant takes a person off a desk: their membership stays,
+// inactive (AddConsultant makes it active again), and they no longer see
+// the desk's consultations. Their open consultations go back to the
+// desk's routing: each to the consultant it picks, who gets a notice, or
+// unassigned in the desk's queue when nobody fits. Desk managers,
+// coordinators of the desk's ambito and admins only, as AddConsultant;
+// recorded in the audit log.
+func (h *Helpdesk) RemoveConsultant(ctx context.Context, deskID, personID int64) (*DeskConsultant, error) {
+	pr, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := h.desk(ctx, h.db, deskID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := h.canManageDesk(ctx, h.db, pr, d)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, incroci.ErrForbidden
+	}
+	var dc DeskConsultant
+	var moved []int64
+	err = h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Where("desk_id = ? AND person_id = ?", d.ID, personID).Take(&dc).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return ErrConsultantNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("helpdesk: desk consultant: %w", err)
+		}
+		if err := tx.Model(&DeskConsultant{}).Where("id = ?", dc.ID).Update("active", false).Error; err != nil {
+			return fmt.Errorf("helpdesk: remove consultant: %w", err)
+		}
+		dc.Active = false
+		type open struct {
+			ID    int64
+			Topic string
+		}
+		var cases []open
+		if err := tx.Table("incroci_helpdesk_consultations AS c").Select("c.id, t.code AS topic").
+			Joins("JOIN incroci_helpdesk_topics AS t ON t.id = c.topic_id").
+			Where("c.desk_id = ? AND c.assignee_id = ? AND c.status NOT IN ?", d.ID, personID, []Status{StatusResolved, StatusClosed}).
+			Order("c.id").Scan(&cases).Error; err != nil {
+			return fmt.Errorf("helpdesk: open consultations of %d: %w", personID, err)
+		}
+		now := h.p.Now()
+		for _, oc := range cases {
+			to, err := h.pickConsultant(ctx, tx, d.ID, oc.Topic)
+			if err != nil {
+				return err
+			}
+			res := tx.Model(&Consultation{}).Where("id = ? AND assignee_id = ?", oc.ID, personID).
+				Updates(map[string]any{"assignee_id": to, "updated_at": now})
+			if res.Error != nil {
+				return fmt.Errorf("helpdesk: reassign %d: %w", oc.ID, res.Error)
+			}
+			if res.RowsAffected == 0 {
+				continue // reassigned meanwhile
+			}
+			var c Consultation
+			if err := tx.Where("id = ?", oc.ID).Take(&c).Error; err != nil {
+				return fmt.Errorf("helpdesk: consultation %d: %w", oc.ID, err)
+			}
+			if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.assign", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
+				map[string]any{"from": personID, "to": to, "reason": "consultant_removed"}); err != nil {
+				return err
+			}
+			if to != nil {
+				if err := h.notify(ctx, tx, *to, &c, fmt.Sprintf("incroci: consulenza n. %d assegnata / consultation assigned", c.ID),
+					fmt.Sprintf("La consulenza n. %d ti è stata assegnata.\n\nConsultation no. %d was assigned to you.\n", c.ID, c.ID)); err != nil {
+					return err
+				}
+			}
+			moved = append(moved, c.ID)
+		}
+		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: d.Ambito, Action: "helpdesk.desk.consultant.remove", ObjectType: "desk", ObjectID: fmt.Sprint(d.ID)},
+			map[string]any{"person": personID, "reassigned": moved})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(moved) > 0 {
+		h.p.WakeMail()
+	}
+	for _, id := range moved {
+		h.publishChange(ctx, id, "consultation.assigned")
+	}
+	names, err := h.names(ctx, h.db, dc.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	dc.Name = names[dc.PersonID]
+	return &dc, nil
+}
+
 // holdsRole reports whether the person holds role in some ambito.
 func (h *Helpdesk) holdsRole(ctx context.Context, personID int64, role incroci.Role) (bool, error) {
 	var n int64

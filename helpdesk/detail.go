@@ -76,8 +76,10 @@ func (h *Helpdesk) detail(ctx context.Context, tx *gorm.DB, c *Consultation, v v
 	msgs := tx.Where("consultation_id = ?", c.ID).Order("id")
 	atts := tx.Where("consultation_id = ?", c.ID).Order("id")
 	if v != viewStaff {
+		// Operators see the files sent with a message, and their own not
+		// yet sent: never what someone else is about to send.
 		msgs = msgs.Where("kind <> ?", KindNote)
-		atts = atts.Where("internal = ?", false)
+		atts = atts.Where("internal = ? AND (message_id IS NOT NULL OR uploaded_by = ?)", false, pr.PersonID)
 	}
 	if err := msgs.Find(&out.Messages).Error; err != nil {
 		return nil, fmt.Errorf("helpdesk: messages: %w", err)
@@ -265,7 +267,7 @@ func (h *Helpdesk) SetStatus(ctx context.Context, id int64, to Status) (*Consult
 		return nil, httpx.Invalid("status", "oneof", "helpdesk.status")
 	}
 	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, v, pr, err := h.load(ctx, tx, id)
+		c, v, pr, err := h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -309,8 +311,15 @@ func (h *Helpdesk) moveWith(ctx context.Context, tx *gorm.DB, c *Consultation, t
 	case StatusClosed:
 		updates["closed_at"] = now
 	}
-	if err := tx.Model(&Consultation{}).Where("id = ?", c.ID).Updates(updates).Error; err != nil {
-		return false, fmt.Errorf("helpdesk: status: %w", err)
+	// Only from the status read: callers load the consultation with
+	// loadForWrite, so nobody moved it meanwhile; if somebody did, say so
+	// rather than write over their change.
+	res := tx.Model(&Consultation{}).Where("id = ? AND status = ?", c.ID, c.Status).Updates(updates)
+	if res.Error != nil {
+		return false, fmt.Errorf("helpdesk: status: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return false, ErrStatusChanged
 	}
 	var by *int64
 	if actor != 0 {
@@ -331,7 +340,7 @@ func (h *Helpdesk) moveWith(ctx context.Context, tx *gorm.DB, c *Consultation, t
 // The desk's consultants may reassign.
 func (h *Helpdesk) Assign(ctx context.Context, id, personID int64) (*ConsultationDetail, error) {
 	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, v, _, err := h.load(ctx, tx, id)
+		c, v, _, err := h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -363,27 +372,43 @@ func (h *Helpdesk) Assign(ctx context.Context, id, personID int64) (*Consultatio
 	return h.Get(ctx, id)
 }
 
-// MarkRead records that the caller has read up to message upTo.
+// MarkRead records that the caller has read up to message upTo, a message
+// of the consultation they may see (else 422 on up_to). The mark only
+// moves forward: one INSERT … ON CONFLICT DO UPDATE that moves it only
+// when upTo is further, so concurrent first marks never collide.
 func (h *Helpdesk) MarkRead(ctx context.Context, id, upTo int64) error {
 	return h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, _, pr, err := h.load(ctx, tx, id)
+		c, v, pr, err := h.load(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		mark := ReadMark{ConsultationID: c.ID, PersonID: pr.PersonID, LastMessageID: upTo, At: h.p.Now()}
-		res := tx.Model(&ReadMark{}).Where("consultation_id = ? AND person_id = ? AND last_message_id < ?", c.ID, pr.PersonID, upTo).
-			Updates(map[string]any{"last_message_id": upTo, "at": mark.At})
+		visible := "m.id = ? AND m.consultation_id = ?"
+		args := []any{upTo, c.ID}
+		if v != viewStaff {
+			visible += " AND m.kind <> ?"
+			args = append(args, KindNote)
+		}
+		// The message is checked in the same statement: no row is
+		// inserted when it is not one the caller may see.
+		res := tx.Exec(`INSERT INTO incroci_helpdesk_reads (consultation_id, person_id, last_message_id, at)
+			SELECT ?, ?, m.id, ? FROM incroci_helpdesk_messages m WHERE `+visible+`
+			ON CONFLICT (consultation_id, person_id) DO UPDATE SET last_message_id = excluded.last_message_id, at = excluded.at
+			WHERE incroci_helpdesk_reads.last_message_id < excluded.last_message_id`,
+			append([]any{c.ID, pr.PersonID, h.p.Now()}, args...)...)
 		if res.Error != nil {
 			return fmt.Errorf("helpdesk: read mark: %w", res.Error)
 		}
-		if res.RowsAffected == 0 {
-			var n int64
-			tx.Model(&ReadMark{}).Where("consultation_id = ? AND person_id = ?", c.ID, pr.PersonID).Count(&n)
-			if n == 0 {
-				if err := tx.Create(&mark).Error; err != nil {
-					return fmt.Errorf("helpdesk: read mark: %w", err)
-				}
-			}
+		if res.RowsAffected > 0 {
+			return nil
+		}
+		// Nothing moved: the mark is already there or further, or upTo is
+		// not a message the caller may see.
+		var n int64
+		if err := tx.Table("incroci_helpdesk_messages AS m").Where(visible, args...).Count(&n).Error; err != nil {
+			return fmt.Errorf("helpdesk: read mark: %w", err)
+		}
+		if n == 0 {
+			return httpx.Invalid("up_to", "exists", "helpdesk.up_to")
 		}
 		return nil
 	})

@@ -17,11 +17,16 @@ var (
 	ErrConsultationNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "helpdesk.consultation_not_found")
 	// ErrAttachmentNotFound: no such attachment in the consultation.
 	ErrAttachmentNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "helpdesk.attachment_not_found")
+	// ErrConsultantNotFound: the person is not a consultant of the desk.
+	ErrConsultantNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "helpdesk.consultant_not_found")
 	// ErrClientIDReused: a message's client id was already used for a
 	// different message.
 	ErrClientIDReused error = httpx.NewProblem(http.StatusConflict, "conflict", "helpdesk.client_id_reused")
 	// ErrTransition: the consultation cannot move to that status from where it is.
 	ErrTransition error = httpx.NewProblem(http.StatusConflict, "conflict", "helpdesk.transition")
+	// ErrStatusChanged: someone else changed the consultation's status
+	// while the request was being answered; read it again and retry.
+	ErrStatusChanged error = httpx.NewProblem(http.StatusConflict, "conflict", "helpdesk.status_changed")
 	// ErrClosed: the consultation is closed and takes no more messages.
 	ErrClosed error = httpx.NewProblem(http.StatusConflict, "conflict", "helpdesk.closed")
 	// ErrFileType: the file's content is not of an accepted type.
@@ -35,8 +40,10 @@ func init() {
 		"helpdesk.desk_not_found":         {IT: "Sportello non trovato.", EN: "Desk not found."},
 		"helpdesk.consultation_not_found": {IT: "Consulenza non trovata.", EN: "Consultation not found."},
 		"helpdesk.attachment_not_found":   {IT: "Allegato non trovato.", EN: "Attachment not found."},
+		"helpdesk.consultant_not_found":   {IT: "Questa persona non è un consulente dello sportello.", EN: "This person is not a consultant of the desk."},
 		"helpdesk.client_id_reused":       {IT: "Questo identificativo è già stato usato per un altro messaggio.", EN: "This id was already used for another message."},
 		"helpdesk.transition":             {IT: "La consulenza non può passare a questo stato da quello attuale.", EN: "The consultation cannot move to this status from the current one."},
+		"helpdesk.status_changed":         {IT: "Qualcun altro ha appena cambiato lo stato della consulenza: ricaricala e riprova.", EN: "Someone else has just changed the consultation's status: reload it and try again."},
 		"helpdesk.closed":                 {IT: "La consulenza è chiusa.", EN: "The consultation is closed."},
 		"helpdesk.file_type":              {IT: "Tipo di file non ammesso: sono ammessi PDF, immagini JPEG e PNG, testo, documenti Word e OpenDocument.", EN: "File type not allowed: PDF, JPEG and PNG images, text, Word and OpenDocument files are."},
 		"helpdesk.no_consultant":          {IT: "Lo sportello non ha consulenti disponibili.", EN: "The desk has no consultant available."},
@@ -56,6 +63,7 @@ func init() {
 		"helpdesk.file_empty":             {IT: "il file è vuoto o manca", EN: "the file is empty or missing"},
 		"helpdesk.report_range":           {IT: "l'inizio deve precedere la fine", EN: "the start must come before the end"},
 		"helpdesk.slug_taken":             {IT: "esiste già uno sportello con questo identificativo", EN: "a desk with this identifier already exists"},
+		"helpdesk.up_to":                  {IT: "deve essere un messaggio di questa consulenza che puoi vedere", EN: "must be a message of this consultation that you may see"},
 		"helpdesk.attachment_ids":         {IT: "allegato sconosciuto o già usato", EN: "unknown or already used attachment"},
 	})
 }

@@ -86,6 +86,23 @@ func (h *Helpdesk) handleSettings(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, h.Settings())
 }
 
+func (h *Helpdesk) handleRemoveConsultant(c *gin.Context) {
+	id, ok := idParam(c, "id", ErrDeskNotFound)
+	if !ok {
+		return
+	}
+	person, ok := idParam(c, "person", ErrConsultantNotFound)
+	if !ok {
+		return
+	}
+	dc, err := h.RemoveConsultant(c.Request.Context(), id, person)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, dc)
+}
+
 func (h *Helpdesk) handleDeskConsultants(c *gin.Context) {
 	id, ok := idParam(c, "id", ErrDeskNotFound)
 	if !ok {

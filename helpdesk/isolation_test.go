@@ -38,6 +38,7 @@ func TestIsolation(t *testing.T) {
 			{"POST", "/desks", map[string]any{"slug": "x", "name": "Desk X", "ambito": "lodi", "first_response_hours": 8}},
 			{"POST", fmt.Sprintf("/desks/%d/consultants", e.desk.ID), map[string]any{"person_id": e.id["outsiderConsultant"]}},
 			{"GET", fmt.Sprintf("/desks/%d/consultants", e.desk.ID), nil},
+			{"DELETE", fmt.Sprintf("/desks/%d/consultants/%d", e.desk.ID, e.id["consultant"]), nil},
 		}
 		for _, who := range []string{"", "cremaOperator", "outsiderConsultant", "mediator", "admin", "coordinator"} {
 			for _, rt := range routes {

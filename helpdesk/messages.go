@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/httpx"
@@ -46,7 +47,7 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		var v view
 		var pr *incroci.Principal
 		var err error
-		c, v, pr, err = h.load(ctx, tx, id)
+		c, v, pr, err = h.loadForWrite(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -102,7 +103,16 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 					updates["first_response_at"] = now
 				}
 				if c.Status == StatusAppointment {
-					to = c.Status
+					// Before or during the meeting the consultation stays
+					// in "appointment"; once it is over, an answer makes it
+					// wait for the operator.
+					ahead, err := h.appointmentAhead(ctx, tx, c.ID, now)
+					if err != nil {
+						return err
+					}
+					if ahead {
+						to = c.Status
+					}
 				}
 			}
 			// A change of status touches the consultation in its own UPDATE.
@@ -136,6 +146,17 @@ func (h *Helpdesk) Post(ctx context.Context, id int64, in MessageInput) (*Messag
 		h.p.WakeMail()
 	}
 	return &msg, created, nil
+}
+
+// appointmentAhead reports whether consultation id has an accepted
+// appointment that has not ended by now.
+func (h *Helpdesk) appointmentAhead(ctx context.Context, tx *gorm.DB, id int64, now time.Time) (bool, error) {
+	var n int64
+	if err := tx.WithContext(ctx).Model(&AppointmentSlot{}).Where("consultation_id = ? AND status = ? AND ends_at > ?", id, SlotAccepted, now.UTC()).
+		Limit(1).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("helpdesk: appointment ahead: %w", err)
+	}
+	return n > 0, nil
 }
 
 // attach links uploaded files to the message: only files of the same

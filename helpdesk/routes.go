@@ -16,6 +16,7 @@ func (h *Helpdesk) routes() []httpx.Route {
 		{Method: "POST", Path: "/desks", Access: signedIn, Handler: h.handleCreateDesk},
 		{Method: "GET", Path: "/desks/:id/consultants", Access: signedIn, Handler: h.handleDeskConsultants},
 		{Method: "POST", Path: "/desks/:id/consultants", Access: signedIn, Handler: h.handleAddConsultant},
+		{Method: "DELETE", Path: "/desks/:id/consultants/:person", Access: signedIn, Handler: h.handleRemoveConsultant},
 
 		{Method: "GET", Path: "/consultations", Access: signedIn, Handler: h.handleList},
 		{Method: "POST", Path: "/consultations", Access: signedIn, Handler: h.handleOpen},
