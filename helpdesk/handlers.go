@@ -374,6 +374,26 @@ func (h *Helpdesk) handleEvents(c *gin.Context) {
 	}
 }
 
+// handleMediationEvents streams the events of an ambito's mediation
+// requests (request ids only) until the stream's lifetime ends.
+func (h *Helpdesk) handleMediationEvents(c *gin.Context) {
+	ctx := c.Request.Context()
+	ambito := c.Query("ambito")
+	if err := h.FollowMediation(ctx, ambito); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	if _, _, err := sse.LastEventID(c.Request); err != nil {
+		httpx.Fail(c, httpx.ErrMalformed)
+		return
+	}
+	sctx, cancel := context.WithTimeout(ctx, streamLifetime)
+	defer cancel()
+	if err := sse.Serve(sctx, c.Writer, c.Request, h.p.Events(), MediationTopic(ambito), sse.Options{}); err != nil {
+		httpx.Logger(c).DebugContext(ctx, "helpdesk: mediation stream ended", "err", err)
+	}
+}
+
 func (h *Helpdesk) handleExport(c *gin.Context) {
 	id, ok := idParam(c, "id", ErrConsultationNotFound)
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/httpx"
 	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 )
@@ -119,4 +120,23 @@ func (h *Helpdesk) ExpireMediation(ctx context.Context) (int, error) {
 		h.p.WakeMail()
 	}
 	return n, nil
+}
+
+// FollowMediation checks that the caller may follow the mediation requests
+// of ambito live (GET /mediation/events): its coordinators and operators,
+// and the mediators who hold the role there. The stream carries request ids
+// only; each is then read through MediationRequestByID, which applies the
+// finer rights.
+func (h *Helpdesk) FollowMediation(ctx context.Context, ambito string) error {
+	pr, err := caller(ctx)
+	if err != nil {
+		return err
+	}
+	if ambito == "" {
+		return httpx.Invalid("ambito", "required", "helpdesk.mediation.ambito")
+	}
+	if !canSeePackages(pr, ambito) && !pr.Has(incroci.RoleMediator, ambito) {
+		return incroci.ErrForbidden
+	}
+	return nil
 }

@@ -1,12 +1,16 @@
 package helpdesk_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/incrocicomuni/incroci/helpdesk"
+	"github.com/incrocicomuni/incroci/internal/sse"
 )
 
 // TestMediationNotices: a new request is e-mailed to the ambito's
@@ -87,5 +91,44 @@ func TestMediationNotices(t *testing.T) {
 			t.Errorf("settings: %s", s.Raw)
 		}
 		expect(t, e.req("", "GET", "/settings", nil), 401, "settings, anonymous")
+	})
+}
+
+// TestMediationEvents: an ambito's coordinators, operators and mediators
+// follow its mediation requests live (ids only); other ambiti and people
+// without a role there cannot.
+func TestMediationEvents(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		pkg := bkMediationSetup(t, e, 600)
+		expect(t, e.req("cremaOperator", "GET", "/mediation/events?ambito=lodi", nil), 403, "crema follows lodi")
+		expect(t, e.req("consultant", "GET", "/mediation/events?ambito=lodi", nil), 403, "a consultant follows mediation")
+		expect(t, e.req("operator", "GET", "/mediation/events", nil), 422, "no ambito")
+		expect(t, e.req("", "GET", "/mediation/events?ambito=lodi", nil), 401, "anonymous")
+		ctx, cancel := context.WithCancel(e.ctx)
+		defer cancel()
+		readers := map[string]*sse.Reader{}
+		for _, who := range []string{"operator2", "coordinator", "mediator"} {
+			req, _ := http.NewRequestWithContext(ctx, "GET", e.srv.URL+"/incroci/helpdesk/mediation/events?ambito=lodi", nil)
+			req.Header.Set("Authorization", "Bearer "+e.tok[who])
+			res, err := http.DefaultClient.Do(req)
+			if err != nil || res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+				t.Fatalf("stream as %s: %v %v", who, err, res)
+			}
+			defer res.Body.Close()
+			readers[who] = sse.NewReader(res.Body)
+		}
+		r, err := e.hd.RequestMediator(e.as("operator"), bkRequest(pkg, romeAt(t, 2026, 11, 10, 10, 0), time.Hour, helpdesk.MediationPhone))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for who, rd := range readers {
+			f := nextEvent(t, rd)
+			var data struct {
+				RequestID int64 `json:"request_id"`
+			}
+			if err := json.Unmarshal([]byte(f.Data), &data); err != nil || f.Event != "mediation.requested" || data.RequestID != r.ID {
+				t.Errorf("%s got %+v", who, f)
+			}
+		}
 	})
 }

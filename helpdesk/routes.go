@@ -47,6 +47,7 @@ func (h *Helpdesk) routes() []httpx.Route {
 		{Method: "PUT", Path: "/mediation/profile", Access: signedIn, Handler: h.handleUpdateProfile},
 		{Method: "GET", Path: "/mediation/mediators", Access: signedIn, Handler: h.handleListMediators},
 		{Method: "GET", Path: "/mediation/requests", Access: signedIn, Handler: h.handleListMediation},
+		{Method: "GET", Path: "/mediation/events", Access: signedIn, Handler: h.handleMediationEvents},
 		{Method: "POST", Path: "/mediation/requests", Access: signedIn, Handler: h.handleRequestMediator},
 		{Method: "GET", Path: "/mediation/requests/:id", Access: signedIn, Handler: h.handleGetMediation},
 		{Method: "POST", Path: "/mediation/requests/:id/confirm", Access: signedIn, Handler: h.handleConfirmMediation},

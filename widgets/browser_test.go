@@ -65,6 +65,7 @@ type streams struct {
 	mu     sync.Mutex
 	asked  []streamReq    // every GET of an event stream, in order
 	open   map[string]int // streams under way by Authorization header, counted from their first byte
+	paths  map[string]int // the same by path
 	opened int            // streams that sent their first byte
 	hold   chan struct{}  // when not nil, new stream requests wait until it is closed
 	held   int            // requests waiting on hold
@@ -121,6 +122,7 @@ func (h *hub) watchStreams(c *gin.Context) {
 		defer e.mu.Unlock()
 		started = true
 		e.open[auth]++
+		e.paths[c.Request.URL.Path]++
 		e.opened++
 	}}
 	c.Next()
@@ -128,6 +130,7 @@ func (h *hub) watchStreams(c *gin.Context) {
 	defer e.mu.Unlock()
 	if started {
 		e.open[auth]--
+		e.paths[c.Request.URL.Path]--
 	}
 }
 
@@ -151,7 +154,7 @@ func (h *hub) waitStreams(what string, cond func(e *streams) bool) {
 func newHub(t *testing.T, db *gorm.DB) *hub {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
-	h := &hub{t: t, smtp: testsmtp.Start(t), sys: incroci.AsSystem(context.Background()), ev: streams{open: map[string]int{}}}
+	h := &hub{t: t, smtp: testsmtp.Start(t), sys: incroci.AsSystem(context.Background()), ev: streams{open: map[string]int{}, paths: map[string]int{}}}
 	mailer, err := mail.NewSMTP(mail.SMTPConfig{Host: h.smtp.Host(), Port: h.smtp.Port(), From: "incroci <noreply@incroci.example.it>", TLS: mail.TLSNone})
 	if err != nil {
 		t.Fatal(err)

@@ -317,6 +317,20 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 		if got := testbrowser.Text(t, ctx, C("#md-requests tbody")); !strings.Contains(got, "Amina Mediatrice") || !strings.Contains(got, xss) {
 			t.Errorf("confirmed request: %q", got)
 		}
+		// A request asked meanwhile appears live, with no click.
+		setValue(t, ctx, C("#md-st"), "requested")
+		testbrowser.WaitText(t, ctx, C("#md-requests tbody"), "Nessuna richiesta.")
+		h.waitStreams("the ambito's mediation followed", func(e *streams) bool { return e.paths["/incroci/helpdesk/mediation/events"] == 1 })
+		later := start.AddDate(0, 0, 1)
+		req2, err := x.hd.RequestMediator(asOp, helpdesk.MediationInput{PackageID: pkg.ID, Language: "ar", Service: "Consultorio",
+			Mode: helpdesk.MediationPhone, Start: later, End: later.Add(30 * time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#md-confirm-%d", req2.ID)))
+		setValue(t, ctx, C("#md-st"), "confirmed")
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#md-done-%d", req.ID)))
+
 		// Cancelling asks first; inside the notice window it warns the hours stay charged.
 		cancel := C(fmt.Sprintf("#md-cancel-%d", req.ID))
 		testbrowser.Click(t, ctx, cancel)

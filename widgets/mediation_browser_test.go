@@ -170,11 +170,13 @@ func TestBrowserMediation(t *testing.T) {
 		noMarkup("list")
 		testbrowser.Axe(t, ctx, "mediation: list")
 
-		// The coordinator confirms it: after a refresh it shows confirmed, the hours drawn.
+		// The coordinator confirms it: the list, following the ambito's
+		// mediation stream, shows it confirmed with no click, the hours drawn.
+		auth := "Bearer " + h.stored(t, ctx)
+		h.waitStreams("the ambito's mediation followed", func(e *streams) bool { return e.open[auth] == 1 })
 		if _, err := x.hd.ConfirmMediation(asCoord, r.ID, 0); err != nil {
 			t.Fatal(err)
 		}
-		testbrowser.Click(t, ctx, W("#refresh"))
 		testbrowser.WaitText(t, ctx, st, "confermata con Amina")
 		testbrowser.WaitText(t, ctx, item, "ore residue: 3,5")
 		if b := balance(); b != 210 {

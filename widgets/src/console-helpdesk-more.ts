@@ -5,6 +5,7 @@
 // data as a table) and the CSV download.
 
 import { h, Widget } from './base';
+import { stream } from './api';
 import type { View } from './console';
 import { errP, fld, save, sel, style, T, tr, when } from './console-helpdesk-ui';
 
@@ -179,7 +180,18 @@ export const mediation: View = (w, box) => {
 
   box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, h('h3', null, t('packages')), pkgs, ledger);
   load();
-  return () => seq++;
+  // Live: a request asked, confirmed or cancelled elsewhere reloads the list.
+  let tick = 0;
+  const again = () => {
+    clearTimeout(tick);
+    tick = setTimeout(load, 300);
+  };
+  const sub = stream(w.hub, w.ui, '/helpdesk/mediation/events?' + q, { onEvent: again, onState: (s) => s == 'resync' && again() });
+  return () => {
+    seq++;
+    sub.close();
+    clearTimeout(tick);
+  };
 };
 
 const NS = 'http://www.w3.org/2000/svg';

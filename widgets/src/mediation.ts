@@ -3,12 +3,12 @@
 // ambito's hour packages with their balance and the requests with their
 // status, each cancellable with a warning when the hours would stay
 // charged) and "Nuova richiesta" (package, language, service, mode, day and
-// time in Italy, place or link, note checked for personal data). There is
-// no mediation stream: the list reloads when the page gets the focus back,
-// and with "Aggiorna".
+// time in Italy, place or link, note checked for personal data). The list
+// follows the ambito's mediation stream (GET /helpdesk/mediation/events),
+// and reloads when the page gets the focus back and with "Aggiorna".
 
 import { define, field, h, Widget } from './base';
-import { ApiError } from './api';
+import { ApiError, stream } from './api';
 import { loadMe, SignIn, signOut, who } from './auth';
 import { getSession, Me } from './session';
 import { find, label, mask } from './pii';
@@ -103,6 +103,7 @@ class Mediation extends Widget {
 
   disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.unfollow();
     removeEventListener('focus', this.wake);
     document.removeEventListener('visibilitychange', this.wake);
   }
@@ -119,6 +120,7 @@ class Mediation extends Widget {
     if (!this.ambito) return;
     if (this.flow.view == 'wait' || !s) {
       this.tok = '';
+      this.unfollow();
       return this.flow.render();
     }
     if (!s.person) {
@@ -154,8 +156,32 @@ class Mediation extends Widget {
     return h('div', { id: 'signed-in', class: 'row', tabindex: -1 }, h('p', null, a, h('bdi', null, who(p)), b), out);
   }
 
+  /** sub is the ambito's mediation stream while the list is shown; tick debounces its reloads. */
+  sub?: { close(): void };
+  tick = 0;
+
+  /** follow reloads the list whenever a request of the ambito changes (ids only come through). */
+  follow(): void {
+    this.unfollow();
+    const again = () => {
+      clearTimeout(this.tick);
+      this.tick = setTimeout(() => this.load(), 300);
+    };
+    this.sub = stream(this.hub, this.ui, '/helpdesk/mediation/events?ambito=' + enc(this.ambito), {
+      onEvent: again,
+      onState: (s) => s == 'resync' && again(),
+    });
+  }
+
+  unfollow(): void {
+    this.sub?.close();
+    this.sub = undefined;
+    clearTimeout(this.tick);
+  }
+
   put(kids: Node[], target: HTMLElement): void {
     const f = this.acted || !!this.shadowRoot!.activeElement;
+    this.unfollow();
     // Embedded in <incroci-helpdesk>, which shows who is signed in.
     this.show(this.hasAttribute('embedded') ? kids : [this.top, ...kids], false);
     if (f) target.focus();
@@ -213,6 +239,7 @@ class Mediation extends Widget {
         this.load();
       } }), t('mine'))), box], title);
     this.load(box);
+    this.follow();
   }
 
   async load(box = this.shadowRoot!.getElementById('list')): Promise<void> {
