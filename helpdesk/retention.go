@@ -88,8 +88,11 @@ func (h *Helpdesk) anonymiseOne(ctx context.Context, id int64) error {
 // ExportedFile is an attachment with its content, in an export.
 type ExportedFile struct {
 	Attachment
-	// Content is the file, base64-encoded.
+	// Content is the file, base64-encoded; empty when Missing.
 	Content string `json:"content"`
+	// Missing is true when the store no longer holds the file: the export
+	// says so rather than failing.
+	Missing bool `json:"missing,omitempty"`
 }
 
 // Export is a whole consultation, to answer an access request.
@@ -97,18 +100,22 @@ type Export struct {
 	ExportedAt time.Time          `json:"exported_at"`
 	Detail     ConsultationDetail `json:"consultation"`
 	Files      []ExportedFile     `json:"files"`
+	// MediationRequests are the mediator bookings linked to the
+	// consultation, with their notes.
+	MediationRequests []MediationRequest `json:"mediation_requests"`
 }
 
 // Export returns a whole consultation with every message, note and file,
-// to answer a data subject's access request. The desk's consultants and the
-// coordinators of its ambito may export; the export is recorded in the
-// audit log.
+// and the mediation requests linked to it, to answer a data subject's
+// access request. A file missing from the store is listed as missing. The
+// desk's consultants and the coordinators of its ambito may export; the
+// export is recorded in the audit log.
 func (h *Helpdesk) Export(ctx context.Context, id int64) (*Export, error) {
 	pr, err := caller(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := &Export{ExportedAt: h.p.Now(), Files: []ExportedFile{}}
+	out := &Export{ExportedAt: h.p.Now(), Files: []ExportedFile{}, MediationRequests: []MediationRequest{}}
 	err = h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var c Consultation
 		if err := tx.Where("id = ?", id).Take(&c).Error; err != nil {
@@ -132,14 +139,32 @@ func (h *Helpdesk) Export(ctx context.Context, id int64) (*Export, error) {
 			return err
 		}
 		out.Detail = *d
+		missing := 0
 		for _, a := range d.Attachments {
 			f, err := h.readFile(ctx, a.StorageKey)
+			if errors.Is(err, ErrNoSuchFile) {
+				h.log.WarnContext(ctx, "helpdesk: export: file missing from the store", "consultation", c.ID, "attachment", a.ID)
+				out.Files = append(out.Files, ExportedFile{Attachment: a, Missing: true})
+				missing++
+				continue
+			}
 			if err != nil {
 				return err
 			}
 			out.Files = append(out.Files, ExportedFile{Attachment: a, Content: base64.StdEncoding.EncodeToString(f)})
 		}
-		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.export", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)}, nil)
+		if err := tx.Where("consultation_id = ?", c.ID).Order("id").Find(&out.MediationRequests).Error; err != nil {
+			return fmt.Errorf("helpdesk: export %d: mediation requests: %w", id, err)
+		}
+		rs := make([]*MediationRequest, len(out.MediationRequests))
+		for i := range out.MediationRequests {
+			rs[i] = &out.MediationRequests[i]
+		}
+		if err := h.nameRequests(ctx, tx, rs); err != nil {
+			return err
+		}
+		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.consultation.export", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
+			map[string]int{"files": len(out.Files), "missing_files": missing, "mediation_requests": len(out.MediationRequests)})
 	})
 	if err != nil {
 		return nil, err

@@ -73,3 +73,60 @@ func TestExportAndAnonymise(t *testing.T) {
 		}
 	})
 }
+
+// TestExportListsMediationAndMissingFiles exports a consultation with a
+// mediation request linked to it and a file the store lost: the request is
+// in the export, the file is listed as missing, and the export succeeds.
+func TestExportListsMediationAndMissingFiles(t *testing.T) {
+	var store *helpdesk.DiskStore
+	bothDBs(t, func(t *testing.T, e *env) {
+		id := e.open("operator")
+		var attIDs []int64
+		for _, name := range []string{"permesso.pdf", "contratto.pdf"} {
+			up := e.upload("operator", id, name, pdf)
+			attIDs = append(attIDs, int64(up.data()["id"].(float64)))
+		}
+		expect(t, e.req("operator", "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": "m-0000001", "body": "Allego i documenti", "attachments": attIDs}), 201, "message")
+		pkg := bkMediationSetup(t, e, 600)
+		in := bkRequest(pkg, e.clock.Now().Add(48*time.Hour), time.Hour, helpdesk.MediationVideo)
+		in.VideoURL = "https://meet.example.org/abc-defg"
+		in.ConsultationID = id
+		mr, err := e.hd.RequestMediator(e.as("operator"), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var key string
+		e.db.Model(&helpdesk.Attachment{}).Where("id = ?", attIDs[1]).Pluck("storage_key", &key)
+		if err := store.Delete(e.ctx, key); err != nil {
+			t.Fatal(err)
+		}
+
+		r := e.req("coordinator", "GET", fmt.Sprintf("/consultations/%d/export", id), nil)
+		expect(t, r, 200, "export with a missing file")
+		var x struct {
+			Data struct {
+				Files []struct {
+					ID      int64  `json:"id"`
+					Content string `json:"content"`
+					Missing bool   `json:"missing"`
+				} `json:"files"`
+				MediationRequests []helpdesk.MediationRequest `json:"mediation_requests"`
+			} `json:"data"`
+		}
+		jsonInto(r.Raw, &x)
+		if len(x.Data.Files) != 2 || x.Data.Files[0].Missing || x.Data.Files[0].Content == "" ||
+			x.Data.Files[1].ID != attIDs[1] || !x.Data.Files[1].Missing || x.Data.Files[1].Content != "" {
+			t.Fatalf("files: %s", r.Raw)
+		}
+		if len(x.Data.MediationRequests) != 1 || x.Data.MediationRequests[0].ID != mr.ID || x.Data.MediationRequests[0].Note != in.Note ||
+			x.Data.MediationRequests[0].VideoURL != in.VideoURL {
+			t.Fatalf("mediation requests: %s", r.Raw)
+		}
+	}, func(c *helpdesk.Config) {
+		s, err := helpdesk.NewDiskStore(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		store, c.Attachments = s, s
+	})
+}
