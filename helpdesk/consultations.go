@@ -259,12 +259,12 @@ func (h *Helpdesk) mailOpened(ctx context.Context, tx *gorm.DB, c *Consultation,
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Buongiorno,\n\nla consulenza n. %d «%s» (%s) è stata aperta presso lo sportello %s.\n", c.ID, c.Subject, t.LabelIT, d.Name)
+	fmt.Fprintf(&b, "Buongiorno,\n\nla consulenza n. %d (%s) è stata aperta presso lo sportello %s.\n", c.ID, t.LabelIT, d.Name)
 	fmt.Fprintf(&b, "Riceverai una prima risposta entro %d ore lavorative.\n", d.FirstResponseHours)
 	if link != "" {
 		fmt.Fprintf(&b, "Per seguirla e rispondere apri:\n%s\n", link)
 	}
-	fmt.Fprintf(&b, "\n---\n\nConsultation no. %d \"%s\" (%s) is open at the %s desk.\nA first answer will come within %d working hours.\n", c.ID, c.Subject, t.LabelEN, d.Name, d.FirstResponseHours)
+	fmt.Fprintf(&b, "\n---\n\nConsultation no. %d (%s) is open at the %s desk.\nA first answer will come within %d working hours.\n", c.ID, t.LabelEN, d.Name, d.FirstResponseHours)
 	if link != "" {
 		fmt.Fprintf(&b, "To follow it and reply, open:\n%s\n", link)
 	}
@@ -274,9 +274,10 @@ func (h *Helpdesk) mailOpened(ctx context.Context, tx *gorm.DB, c *Consultation,
 		return err
 	}
 	if c.AssigneeID != nil {
+		openIT, openEN := openLine(h.consultantLink(c), "rispondere", "answer it")
 		return h.notify(ctx, tx, *c.AssigneeID, c, fmt.Sprintf("incroci: nuova consulenza n. %d / new consultation", c.ID),
-			fmt.Sprintf("Una nuova consulenza (n. %d, %s, urgenza: %s) ti è stata assegnata presso lo sportello %s.\n\nA new consultation (no. %d, %s, urgency: %s) was assigned to you at the %s desk.\n",
-				c.ID, t.LabelIT, c.Urgency, d.Name, c.ID, t.LabelEN, c.Urgency, d.Name))
+			fmt.Sprintf("Una nuova consulenza (n. %d, %s, urgenza: %s) ti è stata assegnata presso lo sportello %s.\n%s\n\nA new consultation (no. %d, %s, urgency: %s) was assigned to you at the %s desk.\n%s\n",
+				c.ID, t.LabelIT, c.Urgency, d.Name, openIT, c.ID, t.LabelEN, c.Urgency, d.Name, openEN))
 	}
 	return nil
 }

@@ -214,7 +214,9 @@ func (h *Helpdesk) Messages(ctx context.Context, id, afterID int64) ([]Message, 
 }
 
 // notifyMessage e-mails the other side of the dialogue about a new message
-// when they are not following the consultation live.
+// when they are not following the consultation live: the consultation's
+// number, desk and topic, never its text, and a link that opens it (one
+// that signs an operator in; for consultants, when Config.LinkPage is set).
 func (h *Helpdesk) notifyMessage(ctx context.Context, tx *gorm.DB, c *Consultation, m *Message, v view) error {
 	if m.Kind == KindNote {
 		return nil
@@ -231,7 +233,18 @@ func (h *Helpdesk) notifyMessage(ctx context.Context, tx *gorm.DB, c *Consultati
 	if err != nil || r.Online {
 		return err
 	}
+	ref, err := h.refOf(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	link := h.consultantLink(c)
+	if v == viewStaff {
+		if link, err = h.operatorLink(ctx, tx, r.Email, c); err != nil {
+			return err
+		}
+	}
+	openIT, openEN := openLine(link, "leggerlo", "read it")
 	return h.mailTo(ctx, tx, mail.Address{Email: r.Email, Name: r.Name}, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
-		fmt.Sprintf("C'è un nuovo messaggio nella consulenza n. %d «%s». Aprila da incroci per leggerlo.\n\nThere is a new message in consultation no. %d \"%s\". Open it in incroci to read it.\n",
-			c.ID, c.Subject, c.ID, c.Subject))
+		fmt.Sprintf("C'è un nuovo messaggio nella consulenza %s.\n%s\n\nThere is a new message in consultation %s.\n%s\n",
+			ref.IT(), openIT, ref.EN(), openEN))
 }
