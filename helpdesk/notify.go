@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/incrocicomuni/incroci/mail"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 	"gorm.io/gorm"
@@ -104,4 +105,46 @@ func langNames(code string) (it, en string) {
 		en = code
 	}
 	return it, en
+}
+
+// deskWatchers returns who hears about a desk's unassigned consultations:
+// its active managers or, when it has none, all its active consultants.
+func (h *Helpdesk) deskWatchers(ctx context.Context, tx *gorm.DB, deskID int64) ([]int64, error) {
+	var members []DeskConsultant
+	if err := tx.WithContext(ctx).Where("desk_id = ? AND active = ?", deskID, true).Order("id").Find(&members).Error; err != nil {
+		return nil, fmt.Errorf("helpdesk: consultants of desk %d: %w", deskID, err)
+	}
+	var managers, all []int64
+	for _, m := range members {
+		all = append(all, m.PersonID)
+		if m.Manager {
+			managers = append(managers, m.PersonID)
+		}
+	}
+	if len(managers) > 0 {
+		return managers, nil
+	}
+	return all, nil
+}
+
+// notifyUnassigned e-mails the watchers of c's desk (see deskWatchers)
+// about an unassigned consultation, skipping those who follow it live.
+func (h *Helpdesk) notifyUnassigned(ctx context.Context, tx *gorm.DB, c *Consultation, subject, text string) error {
+	ids, err := h.deskWatchers(ctx, tx, c.DeskID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		r, err := h.reach(ctx, tx, id, c.ID)
+		if err != nil {
+			return err
+		}
+		if r.Online {
+			continue
+		}
+		if err := h.mailTo(ctx, tx, mail.Address{Email: r.Email, Name: r.Name}, subject, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
 	"github.com/incrocicomuni/incroci/internal/testsmtp"
 )
@@ -75,4 +76,53 @@ func TestMailsNameTheCaseAndLink(t *testing.T) {
 			t.Fatalf("mediation mail:\n%s", m.Text)
 		}
 	}, func(c *helpdesk.Config) { c.LinkPage = page })
+}
+
+// TestUnassignedConsultationsReachTheDesk opens consultations that routing
+// cannot assign (no consultant for the topic): the desk's managers hear of
+// the opening and of the operator's messages, or all its consultants when
+// it has no manager.
+func TestUnassignedConsultationsReachTheDesk(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		sys := incroci.AsSystem(e.ctx)
+		for i, managed := range []bool{true, false} {
+			d, err := e.hd.CreateDesk(sys, helpdesk.DeskInput{Slug: fmt.Sprint("cittadinanza-", i), Name: fmt.Sprint("Sportello cittadinanza ", i), Ambito: "lodi", FirstResponseHours: 16, ServesAll: true}, helpdesk.LegalTopics())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []string{"consultant", "consultant2"} {
+				if _, err := e.hd.AddConsultant(sys, d.ID, helpdesk.ConsultantInput{PersonID: e.id[c], Topics: []string{"cittadinanza"}, Manager: managed && c == "consultant2"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			in := e.openInput()
+			in["desk_id"] = d.ID
+			r := e.req("operator", "POST", "/consultations", in)
+			expect(t, r, 201, "open")
+			if r.data()["assignee_id"] != nil {
+				t.Fatalf("assigned: %s", r.Raw)
+			}
+			id := int64(r.data()["id"].(float64))
+			want := []string{"consultant2"}
+			if !managed {
+				want = []string{"consultant", "consultant2"}
+			}
+			for _, who := range want {
+				bkNoCase(t, e.waitMail(e.email[who], fmt.Sprintf("consulenza n. %d da assegnare", id)))
+			}
+			expect(t, e.req("operator", "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": "o-0000001", "body": "Aggiungo un dettaglio."}), 201, "follow-up")
+			for _, who := range want {
+				bkNoCase(t, e.waitMail(e.email[who], fmt.Sprintf("consulenza n. %d, da assegnare", id)))
+			}
+			if managed {
+				// The outbox sends in order: had the non-manager been
+				// told, it would have arrived before the follow-up.
+				for _, m := range e.smtp.Messages() {
+					if strings.Contains(m.Subject, fmt.Sprintf("n. %d", id)) && m.To[0] == e.email["consultant"] {
+						t.Fatalf("a consultant who is not a manager got %q", m.Subject)
+					}
+				}
+			}
+		}
+	})
 }
