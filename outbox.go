@@ -30,14 +30,22 @@ type outboxRow struct {
 
 func (outboxRow) TableName() string { return "incroci_mail_outbox" }
 
+// The outbox's schedule. A message that the mailer refuses is retried after
+// 15 s, 1 min, 4 min, 16 min, then every hour (see backoff), for as long as
+// it is younger than outboxGiveUp: three days, so that a relay down over a
+// weekend still delivers activation links and calendar invitations on
+// Monday. Then, or at once for a message the mailer calls invalid, it is
+// marked failed and logged; Prune deletes failed messages outboxKeepFailed
+// after they failed, since their sealed text is personal data.
 const (
-	outboxMaxAttempts = 8
-	outboxClaim       = 2 * time.Minute
-	outboxPoll        = 2 * time.Second
+	outboxGiveUp     = 72 * time.Hour
+	outboxKeepFailed = 7 * 24 * time.Hour
+	outboxClaim      = 2 * time.Minute
+	outboxPoll       = 2 * time.Second
 )
 
-// outbox delivers queued e-mails in order, retrying with backoff; several
-// hub instances share one table safely.
+// outbox delivers queued e-mails in order, retrying with backoff for up to
+// outboxGiveUp; several hub instances share one table safely.
 type outbox struct {
 	p    *Platform
 	log  *slog.Logger
@@ -54,7 +62,8 @@ func newOutbox(p *Platform) *outbox {
 }
 
 // QueueMail stores m in tx to be sent once tx commits (or at once, when tx
-// is nil), and the sender retries it with backoff until the mailer takes it.
+// is nil), and the sender retries it with backoff until the mailer takes it
+// or three days have passed (see outboxGiveUp).
 // Modules use it for every e-mail that announces a change, then call
 // WakeMail after the commit.
 func (p *Platform) QueueMail(ctx context.Context, tx *gorm.DB, m mail.Message) error {
@@ -146,7 +155,7 @@ func (o *outbox) deliverOne() bool {
 	attempts := row.Attempts + 1
 	updates := map[string]any{"attempts": attempts, "claimed_until": nil, "last_error": err.Error(),
 		"next_at": p.now().Add(backoff(attempts))}
-	if attempts >= outboxMaxAttempts || errors.Is(err, mail.ErrInvalidMessage) {
+	if !p.now().Before(row.CreatedAt.Add(outboxGiveUp)) || errors.Is(err, mail.ErrInvalidMessage) {
 		updates["failed_at"] = p.now()
 		o.log.Error("mail outbox: giving up", "id", row.ID, "attempts", attempts, "err", err)
 	} else {

@@ -181,3 +181,93 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestMailOutlivesAWeekendOutage keeps the relay down for 60 hours: the
+// outbox retries hourly and delivers when it is back. A message still
+// refused after three days is marked failed, and Prune deletes it a week
+// later (its sealed text is personal data).
+func TestMailOutlivesAWeekendOutage(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		real, err := mail.NewSMTP(mail.SMTPConfig{Host: e.smtp.Host(), Port: e.smtp.Port(), From: "incroci <noreply@incroci.example.it>", TLS: mail.TLSNone})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.p.Close(e.ctx); err != nil { // only p2 sends from now on
+			t.Fatal(err)
+		}
+		down := &downMailer{next: real}
+		p2, err := incroci.New(e.ctx, incroci.Config{DB: e.db, Secret: []byte("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"), Mailer: down, Now: e.clock.Now, Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p2.Close(e.ctx)
+		state := func() (attempts int, failed bool) {
+			var row struct {
+				Attempts int
+				FailedAt *time.Time
+			}
+			e.db.Table("incroci_mail_outbox").Select("attempts, failed_at").Order("id").Limit(1).Scan(&row)
+			return row.Attempts, row.FailedAt != nil
+		}
+		// advance moves the clock by d and waits for the next attempt.
+		advance := func(d time.Duration) {
+			t.Helper()
+			before, _ := state()
+			e.clock.Add(d)
+			p2.WakeMail()
+			waitUntil(t, func() bool { n, f := state(); return f || n > before })
+		}
+
+		if err := p2.QueueMail(e.ctx, nil, mail.Message{To: []mail.Address{{Email: "weekend@example.org"}}, Subject: "invito", Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, func() bool { n, _ := state(); return n == 1 })
+		for range 60 { // from Friday night to Monday morning
+			advance(time.Hour)
+		}
+		if n, failed := state(); failed || n < 60 {
+			t.Fatalf("after 60 hours: %d attempts, failed %v", n, failed)
+		}
+		down.up.Store(true)
+		e.clock.Add(time.Hour)
+		p2.WakeMail()
+		e.waitMail("weekend@example.org", 0)
+		var left int64
+		waitUntil(t, func() bool {
+			e.db.Table("incroci_mail_outbox").Count(&left)
+			return left == 0
+		})
+
+		// Three days down: given up, kept a week for the hub's operator to
+		// see, then deleted.
+		down.up.Store(false)
+		if err := p2.QueueMail(e.ctx, nil, mail.Message{To: []mail.Address{{Email: "lost@example.org"}}, Subject: "perso", Text: "x"}); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, func() bool { n, _ := state(); return n == 1 })
+		for i := 0; i < 80; i++ {
+			if _, failed := state(); failed {
+				break
+			}
+			advance(time.Hour)
+		}
+		if n, failed := state(); !failed || n < 70 {
+			t.Fatalf("after three days: %d attempts, failed %v", n, failed)
+		}
+		if err := p2.Prune(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.db.Table("incroci_mail_outbox").Count(&left)
+		if left != 1 {
+			t.Fatalf("%d rows right after failing, want 1", left)
+		}
+		e.clock.Add(8 * 24 * time.Hour)
+		if err := p2.Prune(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.db.Table("incroci_mail_outbox").Count(&left)
+		if left != 0 {
+			t.Fatalf("%d failed rows left after a week", left)
+		}
+	})
+}

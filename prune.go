@@ -7,7 +7,8 @@ import (
 )
 
 // Prune deletes what has expired: rate-limit hits, used and expired
-// activations, expired sessions, used host tokens and, when
+// activations, expired sessions, used host tokens, e-mails that the outbox
+// gave up on more than a week ago (outboxKeepFailed) and, when
 // Config.AuditRetention is set, older audit entries. The hub calls it
 // periodically; it is safe to call from several instances.
 func (p *Platform) Prune(ctx context.Context) error {
@@ -23,6 +24,9 @@ func (p *Platform) Prune(ctx context.Context) error {
 		{"host tokens", func() error { return db.Where("expires_at < ?", now).Delete(&usedAssertion{}).Error }},
 		{"idempotency keys", func() error {
 			return db.Where("created_at < ?", now.Add(-idempotencyTTL)).Delete(&idempotentRequest{}).Error
+		}},
+		{"failed mail", func() error {
+			return db.Where("failed_at IS NOT NULL AND failed_at < ?", now.Add(-outboxKeepFailed)).Delete(&outboxRow{}).Error
 		}},
 		{"audit entries", func() error {
 			if p.cfg.AuditRetention <= 0 {

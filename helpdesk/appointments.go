@@ -268,10 +268,7 @@ func (h *Helpdesk) ProposeAppointments(ctx context.Context, id int64, in Propose
 				return err
 			}
 		}
-		return h.notify(ctx, tx, c.OperatorID, c, fmt.Sprintf("incroci: orari proposti per la consulenza n. %d / appointment times proposed", c.ID),
-			fmt.Sprintf("Il consulente ha proposto %d orari per un appuntamento sulla consulenza n. %d. Aprila da incroci per sceglierne uno.\n\n"+
-				"The consultant proposed %d times for an appointment about consultation no. %d. Open it in incroci to pick one.\n",
-				len(in.Slots), c.ID, len(in.Slots), c.ID))
+		return h.mailProposed(ctx, tx, c, len(in.Slots))
 	})
 	if err != nil {
 		return nil, err
@@ -279,6 +276,28 @@ func (h *Helpdesk) ProposeAppointments(ctx context.Context, id int64, in Propose
 	h.p.WakeMail()
 	h.publishChange(ctx, id, "appointment.proposed")
 	return out, nil
+}
+
+// mailProposed tells the operator of c that n slots were proposed, with a
+// link that signs them in and opens the consultation.
+func (h *Helpdesk) mailProposed(ctx context.Context, tx *gorm.DB, c *Consultation, n int) error {
+	var op incroci.Person
+	if err := tx.WithContext(ctx).Where("id = ?", c.OperatorID).Take(&op).Error; err != nil {
+		return fmt.Errorf("helpdesk: operator of %d: %w", c.ID, err)
+	}
+	ref, err := h.refOf(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	link, err := h.operatorLink(ctx, tx, op.Email, c)
+	if err != nil {
+		return err
+	}
+	openIT, openEN := openLine(link, "sceglierne uno", "pick one")
+	return h.mailTo(ctx, tx, mail.Address{Email: op.Email, Name: op.Name}, fmt.Sprintf("incroci: orari proposti per la consulenza n. %d / appointment times proposed", c.ID),
+		fmt.Sprintf("Il consulente ha proposto %d orari per un appuntamento sulla consulenza %s.\n%s\n\n"+
+			"The consultant proposed %d times for an appointment about consultation %s.\n%s\n",
+			n, ref.IT(), openIT, n, ref.EN(), openEN))
 }
 
 // Appointments returns the slots of consultation id, proposed, picked and
@@ -498,8 +517,9 @@ func (h *Helpdesk) mailAppointment(ctx context.Context, tx *gorm.DB, c *Consulta
 	}
 	interp, interpEN := "", ""
 	if s.Interpreter {
-		interp = fmt.Sprintf("\nCon interprete (lingua: %s).", s.InterpreterLanguage)
-		interpEN = fmt.Sprintf("\nWith an interpreter (language: %s).", s.InterpreterLanguage)
+		langIT, langEN := langNames(s.InterpreterLanguage)
+		interp = fmt.Sprintf("\nCon interprete (lingua: %s).", langIT)
+		interpEN = fmt.Sprintf("\nWith an interpreter (language: %s).", langEN)
 	}
 	summary := fmt.Sprintf("Consulenza n. %d: %s", c.ID, topic.LabelIT)
 	desc := fmt.Sprintf("Appuntamento per la consulenza n. %d (%s) con lo sportello %s.%s\n\nAppointment about consultation no. %d (%s) with the %s desk.%s",

@@ -189,7 +189,7 @@ func TestAppointments(t *testing.T) {
 			if !strings.Contains(props["SUMMARY"][0], fmt.Sprintf("n. %d", id)) || !strings.Contains(props["SUMMARY"][0], "Permesso di soggiorno") {
 				t.Fatalf("summary %v", props["SUMMARY"])
 			}
-			if !strings.Contains(m.Text, "10/11/2026, 10:00–11:00") || !strings.Contains(m.Text, "interprete (lingua: ar)") {
+			if !strings.Contains(m.Text, "10/11/2026, 10:00–11:00") || !strings.Contains(m.Text, "interprete (lingua: arabo)") {
 				t.Fatalf("mail text:\n%s", m.Text)
 			}
 		}

@@ -251,7 +251,8 @@ func (h *Helpdesk) Open(ctx context.Context, in OpenInput) (*ConsultationDetail,
 }
 
 // mailOpened tells the operator the consultation is open, with a link that
-// signs them in and opens it, and its consultant that a case waits.
+// signs them in and opens it, and its consultant that a case waits (or,
+// when it has none, the desk's managers, see deskWatchers).
 func (h *Helpdesk) mailOpened(ctx context.Context, tx *gorm.DB, c *Consultation, d *Desk, t *Topic, pr *incroci.Principal, page string) error {
 	if page == "" {
 		page = h.cfg.LinkPage
@@ -261,12 +262,12 @@ func (h *Helpdesk) mailOpened(ctx context.Context, tx *gorm.DB, c *Consultation,
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Buongiorno,\n\nla consulenza n. %d «%s» (%s) è stata aperta presso lo sportello %s.\n", c.ID, c.Subject, t.LabelIT, d.Name)
+	fmt.Fprintf(&b, "Buongiorno,\n\nla consulenza n. %d (%s) è stata aperta presso lo sportello %s.\n", c.ID, t.LabelIT, d.Name)
 	fmt.Fprintf(&b, "Riceverai una prima risposta entro %d ore lavorative.\n", d.FirstResponseHours)
 	if link != "" {
 		fmt.Fprintf(&b, "Per seguirla e rispondere apri:\n%s\n", link)
 	}
-	fmt.Fprintf(&b, "\n---\n\nConsultation no. %d \"%s\" (%s) is open at the %s desk.\nA first answer will come within %d working hours.\n", c.ID, c.Subject, t.LabelEN, d.Name, d.FirstResponseHours)
+	fmt.Fprintf(&b, "\n---\n\nConsultation no. %d (%s) is open at the %s desk.\nA first answer will come within %d working hours.\n", c.ID, t.LabelEN, d.Name, d.FirstResponseHours)
 	if link != "" {
 		fmt.Fprintf(&b, "To follow it and reply, open:\n%s\n", link)
 	}
@@ -276,11 +277,18 @@ func (h *Helpdesk) mailOpened(ctx context.Context, tx *gorm.DB, c *Consultation,
 		return err
 	}
 	if c.AssigneeID != nil {
+		openIT, openEN := openLine(h.consultantLink(c), "rispondere", "answer it")
 		return h.notify(ctx, tx, *c.AssigneeID, c, fmt.Sprintf("incroci: nuova consulenza n. %d / new consultation", c.ID),
-			fmt.Sprintf("Una nuova consulenza (n. %d, %s, urgenza: %s) ti è stata assegnata presso lo sportello %s.\n\nA new consultation (no. %d, %s, urgency: %s) was assigned to you at the %s desk.\n",
-				c.ID, t.LabelIT, c.Urgency, d.Name, c.ID, t.LabelEN, c.Urgency, d.Name))
+			fmt.Sprintf("Una nuova consulenza (n. %d, %s, urgenza: %s) ti è stata assegnata presso lo sportello %s.\n%s\n\nA new consultation (no. %d, %s, urgency: %s) was assigned to you at the %s desk.\n%s\n",
+				c.ID, t.LabelIT, c.Urgency, d.Name, openIT, c.ID, t.LabelEN, c.Urgency, d.Name, openEN))
 	}
-	return nil
+	// Nobody fits (all full, no topic match): the desk's managers, or its
+	// consultants, hear of it so that someone takes it.
+	openIT, openEN := openLine(h.consultantLink(c), "assegnarla", "assign it")
+	return h.notifyUnassigned(ctx, tx, c, fmt.Sprintf("incroci: consulenza n. %d da assegnare / consultation to assign", c.ID),
+		fmt.Sprintf("Una nuova consulenza (n. %d, %s, urgenza: %s) presso lo sportello %s non ha un consulente: nessuno è disponibile per questo argomento.\n%s\n\n"+
+			"A new consultation (no. %d, %s, urgency: %s) at the %s desk has no consultant: nobody is available for this topic.\n%s\n",
+			c.ID, t.LabelIT, c.Urgency, d.Name, openIT, c.ID, t.LabelEN, c.Urgency, d.Name, openEN))
 }
 
 // notify queues an e-mail to a person about a consultation, with no case

@@ -1449,22 +1449,23 @@ func (h *Helpdesk) mailMediation(ctx context.Context, tx *gorm.DB, r *MediationR
 	if r.Mode == MediationVideo && r.VideoURL != "" {
 		where, location = "\n"+r.VideoURL, r.VideoURL
 	}
+	langIT, langEN := langNames(r.Language)
 	var subject, text string
 	if cancelled {
 		subject = fmt.Sprintf("incroci: mediazione n. %d annullata / mediation cancelled", r.ID)
 		text = fmt.Sprintf("La mediazione linguistica n. %d (lingua: %s, %s) del %s è stata annullata.\n\n"+
-			"Linguistic mediation no. %d (language: %s, %s) on %s was cancelled.\n", r.ID, r.Language, mode[0], when, r.ID, r.Language, mode[1], whenEN)
+			"Linguistic mediation no. %d (language: %s, %s) on %s was cancelled.\n", r.ID, langIT, mode[0], when, r.ID, langEN, mode[1], whenEN)
 	} else {
 		subject = fmt.Sprintf("incroci: mediazione n. %d confermata / mediation confirmed", r.ID)
 		text = fmt.Sprintf("È confermata la mediazione linguistica n. %d (lingua: %s) per il servizio %s:\n%s (ora italiana), %s.%s\nMediatore: %s. Operatore: %s.\n\n"+
 			"Linguistic mediation no. %d (language: %s) for the service %s is confirmed:\n%s (Italian time), %s.%s\nMediator: %s. Operator: %s.\n",
-			r.ID, r.Language, r.Service, when, mode[0], where, nameOr(mediator), nameOr(operator),
-			r.ID, r.Language, r.Service, whenEN, mode[1], where, nameOr(mediator), nameOr(operator))
+			r.ID, langIT, r.Service, when, mode[0], where, nameOr(mediator), nameOr(operator),
+			r.ID, langEN, r.Service, whenEN, mode[1], where, nameOr(mediator), nameOr(operator))
 	}
 	var att []mail.Attachment
 	if r.Mode != MediationPhone {
-		ev := ical.Event{UID: mediationUID(r.ID), Summary: fmt.Sprintf("Mediazione linguistica n. %d (%s)", r.ID, r.Language),
-			Description: fmt.Sprintf("Mediazione linguistica (%s) per il servizio %s, %s.\n\nLinguistic mediation (%s) for the service %s, %s.", r.Language, r.Service, mode[0], r.Language, r.Service, mode[1]),
+		ev := ical.Event{UID: mediationUID(r.ID), Summary: fmt.Sprintf("Mediazione linguistica n. %d (%s)", r.ID, langIT),
+			Description: fmt.Sprintf("Mediazione linguistica (%s) per il servizio %s, %s.\n\nLinguistic mediation (%s) for the service %s, %s.", langIT, r.Service, mode[0], langEN, r.Service, mode[1]),
 			Location:    location, Start: r.Start, End: r.End, Sequence: r.Sequence, Stamp: h.p.Now(),
 			Organizer: ical.Person{Name: operator.Name, Email: operator.Email},
 			Attendees: []ical.Person{{Name: operator.Name, Email: operator.Email}, {Name: mediator.Name, Email: mediator.Email}}}

@@ -235,24 +235,46 @@ func (h *Helpdesk) Messages(ctx context.Context, id, afterID int64) ([]Message, 
 }
 
 // notifyMessage e-mails the other side of the dialogue about a new message
-// when they are not following the consultation live.
+// when they are not following the consultation live: the consultation's
+// number, desk and topic, never its text, and a link that opens it (one
+// that signs an operator in; for consultants, when Config.LinkPage is set).
+// An operator's message on an unassigned consultation goes to the desk's
+// managers, or its consultants when it has none (see deskWatchers).
 func (h *Helpdesk) notifyMessage(ctx context.Context, tx *gorm.DB, c *Consultation, m *Message, v view) error {
 	if m.Kind == KindNote {
 		return nil
 	}
-	var to int64
-	if v == viewStaff {
-		to = c.OperatorID
-	} else if c.AssigneeID != nil {
+	if v != viewStaff && c.AssigneeID == nil {
+		// Unassigned: the desk's managers (or consultants) hear of it.
+		ref, err := h.refOf(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		openIT, openEN := openLine(h.consultantLink(c), "assegnarla", "assign it")
+		return h.notifyUnassigned(ctx, tx, c, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d, da assegnare / new message, unassigned", c.ID),
+			fmt.Sprintf("C'è un nuovo messaggio nella consulenza %s, che non ha ancora un consulente.\n%s\n\n"+
+				"There is a new message in consultation %s, which has no consultant yet.\n%s\n", ref.IT(), openIT, ref.EN(), openEN))
+	}
+	to := c.OperatorID
+	if v != viewStaff {
 		to = *c.AssigneeID
-	} else {
-		return nil
 	}
 	r, err := h.reach(ctx, tx, to, c.ID)
 	if err != nil || r.Online {
 		return err
 	}
+	ref, err := h.refOf(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	link := h.consultantLink(c)
+	if v == viewStaff {
+		if link, err = h.operatorLink(ctx, tx, r.Email, c); err != nil {
+			return err
+		}
+	}
+	openIT, openEN := openLine(link, "leggerlo", "read it")
 	return h.mailTo(ctx, tx, mail.Address{Email: r.Email, Name: r.Name}, fmt.Sprintf("incroci: nuovo messaggio nella consulenza n. %d / new message", c.ID),
-		fmt.Sprintf("C'è un nuovo messaggio nella consulenza n. %d «%s». Aprila da incroci per leggerlo.\n\nThere is a new message in consultation no. %d \"%s\". Open it in incroci to read it.\n",
-			c.ID, c.Subject, c.ID, c.Subject))
+		fmt.Sprintf("C'è un nuovo messaggio nella consulenza %s.\n%s\n\nThere is a new message in consultation %s.\n%s\n",
+			ref.IT(), openIT, ref.EN(), openEN))
 }

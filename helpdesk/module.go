@@ -41,6 +41,10 @@ type Config struct {
 	// before Anonymise removes them (keeping the figures for reports).
 	// Default: two years.
 	Retention time.Duration
+	// AutoClose is how long a consultation may stay resolved, or wait for
+	// its operator, with no activity before CloseIdle closes it (so that
+	// Retention then applies to it). Default: 30 days.
+	AutoClose time.Duration
 	// Mediation configures mediator bookings (the cancellation notice window).
 	Mediation MediationConfig
 	// LinkPage is the page with the <incroci-helpdesk> widget that the links
@@ -73,6 +77,9 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Helpdesk, error
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = 2 * 365 * 24 * time.Hour
+	}
+	if cfg.AutoClose <= 0 {
+		cfg.AutoClose = 30 * 24 * time.Hour
 	}
 	if cfg.Calendar == nil {
 		cal, err := defaultCalendar()

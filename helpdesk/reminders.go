@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/mail"
 	"gorm.io/gorm"
 )
 
@@ -27,7 +28,8 @@ func m4Up(tx *gorm.DB) error {
 
 // Remind e-mails the operator and the consultant of every open consultation
 // whose deadline comes within a reminder stage not yet sent (a week, then
-// a day before), with no case text in the e-mail. It returns how many
+// a day before), with no case text in the e-mail and a link that opens the
+// consultation (see notifyMessage). It returns how many
 // reminders it queued. The hub runs it periodically; a stage is sent once,
 // also with several instances.
 func (h *Helpdesk) Remind(ctx context.Context) (int, error) {
@@ -76,14 +78,29 @@ func (h *Helpdesk) remindOne(ctx context.Context, id int64, stage int) (bool, er
 		}
 		day := c.Deadline.Format("02/01/2006")
 		subject := fmt.Sprintf("incroci: scadenza il %s per la consulenza n. %d / deadline", day, c.ID)
-		text := fmt.Sprintf("La consulenza n. %d ha una scadenza il %s (permesso o termine di ricorso). Aprila da incroci per verificare.\n\n"+
-			"Consultation no. %d has a deadline on %s (permit expiry or appeal term). Open it in incroci to check.\n", c.ID, day, c.ID, day)
+		ref, err := h.refOf(ctx, tx, &c)
+		if err != nil {
+			return err
+		}
 		to := []int64{c.OperatorID}
 		if c.AssigneeID != nil {
 			to = append(to, *c.AssigneeID)
 		}
 		for _, person := range to {
-			if err := h.notify(ctx, tx, person, &c, subject, text); err != nil {
+			var p incroci.Person
+			if err := tx.Where("id = ?", person).Take(&p).Error; err != nil {
+				return fmt.Errorf("helpdesk: reminder to %d: %w", person, err)
+			}
+			link := h.consultantLink(&c)
+			if person == c.OperatorID {
+				if link, err = h.operatorLink(ctx, tx, p.Email, &c); err != nil {
+					return err
+				}
+			}
+			openIT, openEN := openLine(link, "verificare", "check")
+			text := fmt.Sprintf("La consulenza %s ha una scadenza il %s (permesso o termine di ricorso).\n%s\n\n"+
+				"Consultation %s has a deadline on %s (permit expiry or appeal term).\n%s\n", ref.IT(), day, openIT, ref.EN(), day, openEN)
+			if err := h.mailTo(ctx, tx, mail.Address{Email: p.Email, Name: p.Name}, subject, text); err != nil {
 				return err
 			}
 		}

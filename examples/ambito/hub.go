@@ -218,7 +218,9 @@ func (h *hub) serve(ctx context.Context) error {
 	return nil
 }
 
-// prune deletes expired data every pruneEvery until ctx is cancelled.
+// prune deletes expired data, closes idle consultations, anonymises old
+// ones and sends deadline reminders every pruneEvery until ctx is
+// cancelled.
 func (h *hub) prune(ctx context.Context) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
@@ -229,6 +231,11 @@ func (h *hub) prune(ctx context.Context) {
 		case <-t.C:
 			if err := h.p.Prune(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("prune expired data", "err", err)
+			}
+			if n, err := h.hd.CloseIdle(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("close idle consultations", "err", err)
+			} else if n > 0 {
+				h.log.Info("idle consultations closed", "count", n)
 			}
 			if n, err := h.hd.Anonymise(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("anonymise closed consultations", "err", err)
