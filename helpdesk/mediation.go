@@ -1438,9 +1438,7 @@ func (h *Helpdesk) mailMediation(ctx context.Context, tx *gorm.DB, r *MediationR
 			mediator = p
 		}
 	}
-	start, end := r.Start.In(bookingZone), r.End.In(bookingZone)
-	when := fmt.Sprintf("%s, %s–%s", start.Format("02/01/2006"), start.Format("15:04"), end.Format("15:04"))
-	whenEN := fmt.Sprintf("%s, %s–%s", start.Format("2006-01-02"), start.Format("15:04"), end.Format("15:04"))
+	when, whenEN := mediationWhen(r)
 	mode := modeNames[r.Mode]
 	where, location := "", r.Place
 	if r.Place != "" {

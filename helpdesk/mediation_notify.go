@@ -39,13 +39,14 @@ func (h *Helpdesk) mailNewRequest(ctx context.Context, tx *gorm.DB, r *Mediation
 		return fmt.Errorf("helpdesk: people to tell of mediation %d: %w", r.ID, err)
 	}
 	it, en := mediationWhen(r)
+	langIT, langEN := langNames(r.Language)
 	mode := modeNames[r.Mode]
 	subject := fmt.Sprintf("incroci: richiesta di mediazione n. %d da confermare / mediation request to confirm", r.ID)
 	text := fmt.Sprintf("C'è una richiesta di mediazione linguistica da confermare: n. %d, lingua %s, %s (ora italiana), %s, servizio %s.\n"+
 		"Confermala, o scegli il mediatore, nella console di incroci, sezione Mediazione.\n\n"+
 		"A linguistic mediation request is waiting to be confirmed: no. %d, language %s, %s (Italian time), %s, service %s.\n"+
 		"Confirm it, or choose the mediator, in the incroci console, Mediation section.\n",
-		r.ID, r.Language, it, mode[0], r.Service, r.ID, r.Language, en, mode[1], r.Service)
+		r.ID, langIT, it, mode[0], r.Service, r.ID, langEN, en, mode[1], r.Service)
 	for _, p := range people {
 		if err := h.p.QueueMail(ctx, tx, mail.Message{To: []mail.Address{{Email: p.Email, Name: p.Name}}, Subject: subject, Text: text,
 			Headers: map[string]string{"Auto-Submitted": "auto-generated"}}); err != nil {
@@ -102,10 +103,11 @@ func (h *Helpdesk) ExpireMediation(ctx context.Context) (int, error) {
 				return fmt.Errorf("helpdesk: operator of mediation %d: %w", r.ID, err)
 			}
 			it, en := mediationWhen(r)
+			langIT, langEN := langNames(r.Language)
 			return h.p.QueueMail(ctx, tx, mail.Message{To: []mail.Address{{Email: op.Email, Name: op.Name}},
 				Subject: fmt.Sprintf("incroci: mediazione n. %d non confermata / mediation not confirmed", r.ID),
 				Text: fmt.Sprintf("Nessuno ha confermato in tempo la richiesta di mediazione n. %d (lingua %s, %s): è scaduta e non è stata addebitata alcuna ora.\n\n"+
-					"Nobody confirmed mediation request no. %d (language %s, %s) in time: it has expired and no hours were charged.\n", r.ID, r.Language, it, r.ID, r.Language, en),
+					"Nobody confirmed mediation request no. %d (language %s, %s) in time: it has expired and no hours were charged.\n", r.ID, langIT, it, r.ID, langEN, en),
 				Headers: map[string]string{"Auto-Submitted": "auto-generated"}})
 		})
 		if err != nil {

@@ -33,7 +33,7 @@ func TestMediationNotices(t *testing.T) {
 		}
 		for _, who := range []string{"coordinator", "mediator"} {
 			m := e.waitMail(e.email[who], fmt.Sprintf("richiesta di mediazione n. %d da confermare", r.ID))
-			if !strings.Contains(m.Text, "lingua ar, 10/11/2026, 10:00–11:00 (ora italiana)") || strings.Contains(m.Text, in.Note) {
+			if !strings.Contains(m.Text, "lingua arabo, 10/11/2026, 10:00–11:00 (ora italiana)") || strings.Contains(m.Text, in.Note) {
 				t.Errorf("the notice to %s reads:\n%s", who, m.Text)
 			}
 		}
@@ -115,6 +115,7 @@ func TestMediationEvents(t *testing.T) {
 				t.Fatalf("stream as %s: %v %v", who, err, res)
 			}
 			defer res.Body.Close()
+			checkOpenAPI(t, "GET", "/mediation/events?ambito=lodi", resp{Status: res.StatusCode, Header: res.Header})
 			readers[who] = sse.NewReader(res.Body)
 		}
 		r, err := e.hd.RequestMediator(e.as("operator"), bkRequest(pkg, romeAt(t, 2026, 11, 10, 10, 0), time.Hour, helpdesk.MediationPhone))
