@@ -61,7 +61,7 @@ type ListQuery struct {
 	Status  Status // one status, or "" for all
 	DeskID  int64  // one desk, or 0
 	Mine    bool   // opened by me (operators) or assigned to me (consultants)
-	Late    bool   // only those past their first-response target
+	Late    bool   // only those still waiting for a first answer past their target
 	Q       string // in the subject
 	Page    int
 	PerPage int

@@ -221,6 +221,17 @@ func TestQueueShowsLateConsultations(t *testing.T) {
 		if all.Body["page"].(map[string]any)["total"].(float64) != 2 || len(all.list()) != 1 {
 			t.Fatalf("paged queue %s", all.Raw)
 		}
+		// Answered, late: it leaves the late queue (the summary still says it was late).
+		expect(t, e.req("consultant", "POST", fmt.Sprint("/consultations/", early, "/messages"), map[string]any{"client_id": "late-answer-1", "body": "Eccoci."}), 201, "late answer")
+		if r := e.req("consultant", "GET", "/consultations?late=true", nil); len(r.list()) != 0 {
+			t.Fatalf("late queue after the answer %s", r.Raw)
+		}
+		for _, c := range e.req("consultant", "GET", "/consultations", nil).list() {
+			c := c.(map[string]any)
+			if want := int64(c["id"].(float64)) == early; c["late"] != want {
+				t.Errorf("consultation %v late = %v, want %v", c["id"], c["late"], want)
+			}
+		}
 		_ = fresh
 	})
 }

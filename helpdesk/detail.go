@@ -160,8 +160,9 @@ func (h *Helpdesk) List(ctx context.Context, q ListQuery) ([]ConsultationSummary
 		base = base.Where("(operator_id = ? OR assignee_id = ?)", pr.PersonID, pr.PersonID)
 	}
 	if q.Late {
-		base = base.Where("((first_response_at IS NULL AND first_response_due < ? AND status NOT IN ?) OR first_response_at > first_response_due)",
-			h.p.Now(), []Status{StatusResolved, StatusClosed})
+		// What is late now: still waiting for a first answer past its target.
+		// Those answered late long ago count in the reports, not in the queue.
+		base = base.Where("first_response_at IS NULL AND first_response_due < ? AND status NOT IN ?", h.p.Now(), []Status{StatusResolved, StatusClosed})
 	}
 	if s := strings.TrimSpace(q.Q); s != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(s)) + "%"
@@ -210,6 +211,9 @@ func (h *Helpdesk) List(ctx context.Context, q ListQuery) ([]ConsultationSummary
 			out[i].Topic = code[rows[i].TopicID]
 			out[i].Unread = unread[rows[i].ID]
 			out[i].OperatorName, out[i].AssigneeName = names[rows[i].OperatorID], nameOf(names, rows[i].AssigneeID)
+		}
+		if err := h.auditList(ctx, "helpdesk.consultation.list", "consultation", func(i int) (string, int64) { return rows[i].Ambito, rows[i].ID }, len(rows)); err != nil {
+			return nil, 0, err
 		}
 	}
 	return out, total, nil

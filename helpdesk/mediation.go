@@ -1132,6 +1132,9 @@ func (h *Helpdesk) MediationRequests(ctx context.Context, q MediationQuery) ([]M
 	if err := h.nameRequests(ctx, h.db, rs); err != nil {
 		return nil, 0, err
 	}
+	if err := h.auditList(ctx, "helpdesk.mediation.request.list", "mediation_request", func(i int) (string, int64) { return out[i].Ambito, out[i].ID }, len(out)); err != nil {
+		return nil, 0, err
+	}
 	return out, total, nil
 }
 

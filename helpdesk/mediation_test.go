@@ -224,7 +224,7 @@ func TestMediation(t *testing.T) {
 			t.Fatalf("ledger: %s", got)
 		}
 		want := "helpdesk.mediation.package.create helpdesk.mediation.profile.update helpdesk.mediation.mediators.read " +
-			"helpdesk.mediation.request.create helpdesk.mediation.request.confirm helpdesk.mediation.request.cancel " +
+			"helpdesk.mediation.request.create helpdesk.mediation.request.list helpdesk.mediation.request.confirm helpdesk.mediation.request.cancel " +
 			"helpdesk.mediation.request.create helpdesk.mediation.request.confirm helpdesk.mediation.request.cancel " +
 			"helpdesk.mediation.request.create helpdesk.mediation.request.confirm helpdesk.mediation.request.done helpdesk.mediation.package.ledger"
 		if got := strings.Join(bkAudit(t, e, "helpdesk.mediation."), " "); got != want {

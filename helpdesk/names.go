@@ -93,3 +93,29 @@ func ptrs(ps ...*int64) []int64 {
 	}
 	return out
 }
+
+// auditList records that the caller was shown a list: one entry per ambito
+// of the rows, naming their ids, so that an ambito's audit log says who saw
+// which of its consultations (or requests) even when only listed.
+func (h *Helpdesk) auditList(ctx context.Context, action, objectType string, ambitoOf func(i int) (string, int64), n int) error {
+	if n == 0 {
+		return nil
+	}
+	ids := map[string][]int64{}
+	order := []string{}
+	for i := 0; i < n; i++ {
+		a, id := ambitoOf(i)
+		if _, ok := ids[a]; !ok {
+			order = append(order, a)
+		}
+		ids[a] = append(ids[a], id)
+	}
+	return h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, a := range order {
+			if err := h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: a, Action: action, ObjectType: objectType, ObjectID: ""}, map[string]any{"ids": ids[a]}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

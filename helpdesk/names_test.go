@@ -39,5 +39,11 @@ func TestNames(t *testing.T) {
 		if len(list) != 1 || list[0].(map[string]any)["assignee_name"] != "consultant2" || list[0].(map[string]any)["operator_name"] != "operator" {
 			t.Errorf("the queue: %v", list)
 		}
+		// Being shown in a list is a reading too: audited in the ambito, with the ids.
+		var details []string
+		e.db.Table("incroci_audit").Where("action = ? AND ambito = ? AND actor_id = ?", "helpdesk.consultation.list", "lodi", e.id["consultant"]).Pluck("detail", &details)
+		if len(details) != 1 || details[0] != fmt.Sprintf(`{"ids":[%d]}`, id) {
+			t.Errorf("the list's audit entries: %q", details)
+		}
 	})
 }
