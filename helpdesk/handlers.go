@@ -409,8 +409,8 @@ func (h *Helpdesk) handleExport(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, out)
 }
 
-// reportQuery reads ?ambito=&desk=&from=&to= (dates YYYY-MM-DD, to
-// exclusive).
+// reportQuery reads ?ambito=&desk=&from=&to= (days YYYY-MM-DD in Italian
+// time, to exclusive).
 func reportQuery(c *gin.Context) (ReportQuery, error) {
 	q := ReportQuery{Ambito: c.Query("ambito")}
 	var issues []httpx.FieldIssue
@@ -426,7 +426,7 @@ func reportQuery(c *gin.Context) (ReportQuery, error) {
 		dst  *time.Time
 	}{{"from", &q.From}, {"to", &q.To}} {
 		if s := c.Query(f.name); s != "" {
-			t, err := time.Parse(time.DateOnly, s)
+			t, err := time.ParseInLocation(time.DateOnly, s, bookingZone)
 			if err != nil {
 				issues = append(issues, httpx.FieldIssue{Field: f.name, Rule: "date", Key: "helpdesk.date"})
 			}

@@ -68,6 +68,15 @@ type MediatorHours struct {
 	Hours    float64 `json:"hours"`
 }
 
+// zone is the time zone of the reports' days and months: the calendar's,
+// Italian time by default.
+func (h *Helpdesk) zone() *time.Location {
+	if c, ok := h.cfg.Calendar.(interface{ Location() *time.Location }); ok {
+		return c.Location()
+	}
+	return bookingZone
+}
+
 // reportRow is a consultation as reports see it: no text, no label.
 type reportRow struct {
 	ID              int64
@@ -121,7 +130,7 @@ func (h *Helpdesk) reportScope(ctx context.Context, q *ReportQuery) error {
 func (h *Helpdesk) reportRows(ctx context.Context, q ReportQuery) ([]reportRow, error) {
 	db := h.db.WithContext(ctx).Model(&Consultation{}).
 		Select("id, desk_id, topic_id, ambito, urgency, status, beneficiary_age_band AS age_band, beneficiary_nationality AS nationality, beneficiary_language AS language, created_at, first_response_at, resolved_at").
-		Where("created_at >= ? AND created_at < ?", q.From, q.To)
+		Where("created_at >= ? AND created_at < ?", q.From.UTC(), q.To.UTC()) // UTC: SQLite compares times as text
 	if q.Ambito != "" {
 		db = db.Where("ambito = ?", q.Ambito)
 	}
@@ -174,10 +183,7 @@ func (h *Helpdesk) Report(ctx context.Context, q ReportQuery) (*Report, error) {
 		})
 		return list
 	}
-	loc := time.UTC
-	if c, ok := h.cfg.Calendar.(interface{ Location() *time.Location }); ok {
-		loc = c.Location()
-	}
+	loc := h.zone()
 	out.ByAmbito = count(func(r reportRow) string { return r.Ambito }, nil)
 	out.ByDesk = count(func(r reportRow) string { return strconv.FormatInt(r.DeskID, 10) }, func(k string) string { return labels.desk[k] })
 	out.ByTopic = count(func(r reportRow) string { return labels.topicCode[r.TopicID] }, func(k string) string { return labels.topic(k, lang) })
@@ -221,6 +227,7 @@ func (h *Helpdesk) ReportCSV(ctx context.Context, q ReportQuery) ([]byte, error)
 	if err != nil {
 		return nil, err
 	}
+	loc := h.zone()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"id", "ambito", "desk", "topic", "month", "urgency", "status", "age_band", "nationality", "language", "first_response_hours", "resolution_hours"})
@@ -232,7 +239,7 @@ func (h *Helpdesk) ReportCSV(ctx context.Context, q ReportQuery) ([]byte, error)
 	}
 	for _, r := range rows {
 		w.Write([]string{strconv.FormatInt(r.ID, 10), r.Ambito, labels.desk[strconv.FormatInt(r.DeskID, 10)], labels.topicCode[r.TopicID],
-			r.CreatedAt.Format("2006-01"), string(r.Urgency), string(r.Status), r.AgeBand, r.Nationality, r.Language,
+			r.CreatedAt.In(loc).Format("2006-01"), string(r.Urgency), string(r.Status), r.AgeBand, r.Nationality, r.Language,
 			hours(r.CreatedAt, r.FirstResponseAt), hours(r.CreatedAt, r.ResolvedAt)})
 	}
 	w.Flush()
@@ -308,7 +315,7 @@ func (h *Helpdesk) mediatorHours(ctx context.Context, q ReportQuery) ([]Mediator
 	db := h.db.WithContext(ctx).Table("incroci_helpdesk_mediation_ledger AS l").
 		Select("r.ambito, r.language, -SUM(l.minutes) AS minutes").
 		Joins("JOIN incroci_helpdesk_mediation_requests AS r ON r.id = l.booking_id").
-		Where("l.reason IN ? AND r.starts_at >= ? AND r.starts_at < ?", []LedgerReason{LedgerBooking, LedgerRefund}, q.From, q.To)
+		Where("l.reason IN ? AND r.starts_at >= ? AND r.starts_at < ?", []LedgerReason{LedgerBooking, LedgerRefund}, q.From.UTC(), q.To.UTC())
 	if q.Ambito != "" {
 		db = db.Where("r.ambito = ?", q.Ambito)
 	}

@@ -90,3 +90,28 @@ func TestCheckPersonalData(t *testing.T) {
 		t.Fatalf("check %+v", c)
 	}
 }
+
+// TestReportMonthsInItalianTime: a consultation opened at 00:30 on 1
+// December in Italy (23:30 UTC on 30 November) counts in December in the
+// report and in its CSV alike, and the days of from/to are Italian days.
+func TestReportMonthsInItalianTime(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		e.clock.Add(time.Date(2026, 11, 30, 23, 30, 0, 0, time.UTC).Sub(e.clock.Now()))
+		e.signInAgain()
+		id := e.open("operator")
+		r := e.req("coordinator", "GET", "/reports?ambito=lodi&from=2026-12-01&to=2026-12-02", nil)
+		expect(t, r, 200, "report of 1 December")
+		months := r.data()["by_month"].([]any)
+		if r.data()["total"] != 1.0 || len(months) != 1 || months[0].(map[string]any)["key"] != "2026-12" {
+			t.Errorf("report of 1 December: %s", r.Raw)
+		}
+		if r := e.req("coordinator", "GET", "/reports?ambito=lodi&from=2026-11-01&to=2026-12-01", nil); r.data()["total"] != 0.0 {
+			t.Errorf("report of November: %s", r.Raw)
+		}
+		csv := e.req("coordinator", "GET", "/reports/consultations.csv?ambito=lodi&from=2026-12-01&to=2026-12-02", nil)
+		expect(t, csv, 200, "csv")
+		if !strings.Contains(string(csv.Raw), fmt.Sprintf("\n%d,lodi,", id)) || !strings.Contains(string(csv.Raw), ",2026-12,") {
+			t.Errorf("csv:\n%s", csv.Raw)
+		}
+	})
+}
