@@ -378,6 +378,38 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 			t.Errorf("CSV %q: %q", name, data)
 		}
 		testbrowser.WaitText(t, ctx, C("#status"), "Scaricato il file incroci-consulenze-lodi.csv.")
+		if testbrowser.Exists(t, ctx, C("#rp-scope")) {
+			t.Error("a coordinator is offered the whole network's figures")
+		}
 		testbrowser.CheckErrors(t, ctx)
+
+		// A network administrator also sees the whole network: a consultation
+		// of crema counts there, not in lodi.
+		const admin = "rete@example.org"
+		if _, err := h.p.GrantAdmin(h.sys, admin, "Amministratrice di rete"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.p.CreateAmbito(h.sys, incroci.AmbitoInput{Slug: "crema", Name: "Ambito distrettuale di Crema", Comuni: []string{"Crema"}, EmailDomains: []string{"comune.crema.cr.it"}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.p.Invite(h.sys, "crema", incroci.InviteInput{Email: "operatore@comune.crema.cr.it", Name: "Operatore Crema", Roles: []incroci.Role{incroci.RoleOperator}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.hd.Open(x.asEmail("operatore@comune.crema.cr.it"), helpdesk.OpenInput{DeskID: x.desk.ID, Topic: "cittadinanza", Ambito: "crema", Subject: "Cittadinanza",
+			Question: "Quali anni di residenza servono per la cittadinanza?", Beneficiary: helpdesk.Beneficiary{Label: "A.B."}}); err != nil {
+			t.Fatal(err)
+		}
+		adm := testbrowser.Tab(t, browser)
+		A := func(sel string) string { return in(console, sel) }
+		testbrowser.Navigate(t, adm, h.page("w=console&csp=strict"))
+		h.signIn(adm, console, admin)
+		testbrowser.WaitFor(t, adm, A("#tab-reports"))
+		testbrowser.Click(t, adm, A("#tab-reports"))
+		testbrowser.WaitText(t, adm, A("#rp-sum"), "Consulenze nel periodo1")
+		setValue(t, adm, A("#rp-scope"), "")
+		testbrowser.Click(t, adm, A("#rp-show"))
+		testbrowser.WaitText(t, adm, A("#rp-sum"), "Consulenze nel periodo2")
+		testbrowser.Axe(t, adm, "console: the network's reports")
+		testbrowser.CheckErrors(t, adm)
 	})
 }

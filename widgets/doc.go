@@ -17,9 +17,22 @@
 // The widgets available are listed by [Names]:
 //
 //   - signin: <incroci-signin>, sign-in with an institutional e-mail address
-//     and a one-time code, "signed in as", sign-out.
-//   - console: <incroci-console>, the coordinators' console: people and
-//     roles of an ambito, invitations.
+//     and a one-time code, "signed in as", sign-out, the person's profile
+//     and data.
+//   - helpdesk: <incroci-helpdesk>, the operators' help desk: their
+//     consultations, opening one (topic picker, intake, personal-data
+//     check), the live dialogue with attachments, appointments to accept or
+//     call off, and their mediator requests — the mediation widget loaded
+//     from mediation.js beside it the first time they are opened.
+//   - mediation: <incroci-mediation>, an ambito's mediator requests and hour
+//     packages, live. Attributes of its own: consultation (an id: open the
+//     request form for that consultation) and embedded (no signed-in line:
+//     set by <incroci-helpdesk>, which shows one).
+//   - console: <incroci-console>, the console of coordinators, consultants
+//     and mediators: people and roles of an ambito; the help desk's queue,
+//     dialogue with internal notes, assignment and appointment slots;
+//     mediation confirmations; reports with charts (the help-desk views in
+//     console-helpdesk.js, loaded the first time one of them opens).
 //
 // Every widget reads the attributes hub (the API base URL; by default the
 // script's own URL minus /widgets/<file>.js), ambito (the ambito's slug),

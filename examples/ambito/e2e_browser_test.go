@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -237,6 +238,17 @@ func testE2EHelpdesk(t *testing.T, browser context.Context, x *e2e) {
 	if got := testbrowser.Text(t, opTab, H("#desk")); !strings.Contains(got, "Sportello giuridico sull'immigrazione") {
 		t.Errorf("the desks offered: %q", got)
 	}
+	// Two desks: the legal one, then its topic.
+	desks, err := x.h.hd.ListDesks(asCons)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legal := slices.IndexFunc(desks, func(d helpdesk.DeskDetail) bool { return d.Slug == "legale" })
+	if legal < 0 || !strings.Contains(testbrowser.Text(t, opTab, H("#desk")), "Équipe etnoclinica") {
+		t.Fatalf("the desks: %+v; the picker offers %q", desks, testbrowser.Text(t, opTab, H("#desk")))
+	}
+	setValue(t, opTab, H("#desk"), fmt.Sprint(desks[legal].ID))
+	testbrowser.WaitFor(t, opTab, H(`#topic option[value="ricongiungimento"]`))
 	setValue(t, opTab, H("#topic"), "ricongiungimento")
 	testbrowser.Type(t, opTab, H("#subject"), subject)
 	testbrowser.Type(t, opTab, H("#question"), question)

@@ -174,8 +174,8 @@ func testHub(t *testing.T, cfg config) {
 	t.Run("demo people", func(t *testing.T) {
 		ctx := incroci.AsSystem(t.Context())
 		people, total, err := h.p.ListPeople(ctx, demoAmbito, incroci.PeopleQuery{PerPage: 100})
-		if err != nil || total != 7 {
-			t.Fatalf("ListPeople(lodi) = %d, %v; want 7", total, err)
+		if err != nil || total != 8 {
+			t.Fatalf("ListPeople(lodi) = %d, %v; want 8", total, err)
 		}
 		for _, p := range people {
 			if p.Email == "coordinatore@lodi.demo.incroci.it" && (len(p.Roles) != 1 || p.Roles[0] != incroci.RoleCoordinator) {
@@ -213,8 +213,8 @@ func counts(t *testing.T, h *hub) tableCounts {
 			t.Fatalf("count %T: %v", q.model, err)
 		}
 	}
-	if c.ambiti != 20 || c.people != 9 || c.grants != 9 {
-		t.Errorf("counts = %+v; want 20 ambiti, 9 people, 9 grants", c)
+	if c.ambiti != 20 || c.people != 10 || c.grants != 10 {
+		t.Errorf("counts = %+v; want 20 ambiti, 10 people, 10 grants", c)
 	}
 	return c
 }

@@ -45,6 +45,7 @@ var demoPeople = []demoPerson{
 	{demoAmbito, "operatore1", "Marco Bianchi", []incroci.Role{incroci.RoleOperator}},
 	{demoAmbito, "operatore2", "Chiara Colombo", []incroci.Role{incroci.RoleOperator}},
 	{demoAmbito, "consulente", "Paolo Rinaldi", []incroci.Role{incroci.RoleConsultant}},
+	{demoAmbito, "etnoclinica", "Sara Fontana", []incroci.Role{incroci.RoleConsultant}},
 	{demoAmbito, "mediatrice", "Amina El Idrissi", []incroci.Role{incroci.RoleMediator}},
 	{demoAmbito, "formatore", "Luca Moretti", []incroci.Role{incroci.RoleTrainer}},
 	{demoAmbito, "redattrice", "Francesca Galli", []incroci.Role{incroci.RoleEditor}},
@@ -145,29 +146,55 @@ func hasRoles(ctx context.Context, p *incroci.Platform, d demoPerson) (bool, err
 	return false, nil
 }
 
-// seedHelpdesk makes the network's legal desk, run by the demo ambito for
-// every ambito, with the topics of ../shared/domain/topics.csv and the demo
-// consultant answering; it changes nothing that exists.
+// ethnoclinicalTopics are the topics of the demo ethnoclinical desk.
+var ethnoclinicalTopics = []helpdesk.TopicInput{
+	{Code: "disagio-psichico", LabelIT: "Disagio psichico e salute mentale", LabelEN: "Mental distress and mental health"},
+	{Code: "trauma-migrazione", LabelIT: "Trauma e percorso migratorio", LabelEN: "Trauma and the migration journey"},
+	{Code: "genitorialita", LabelIT: "Genitorialità tra culture", LabelEN: "Parenting across cultures"},
+}
+
+// seedHelpdesk makes the network's two desks, run by the demo ambito for
+// every ambito: the legal desk, with the topics of
+// ../shared/domain/topics.csv and the demo legal consultant answering, and
+// an ethnoclinical team with the demo psychologist. It changes nothing that
+// exists.
 func seedHelpdesk(ctx context.Context, p *incroci.Platform, hd *helpdesk.Helpdesk) error {
 	ctx = incroci.AsSystem(ctx)
-	desk, err := hd.EnsureDesk(ctx, helpdesk.DeskInput{
-		Slug: "legale", Name: "Sportello giuridico sull'immigrazione", Ambito: demoAmbito, FirstResponseHours: 16, ServesAll: true,
-		Description: "Consulenza giuridica agli operatori dei servizi su permessi, ricongiungimenti, cittadinanza e protezione.",
-	}, helpdesk.LegalTopics())
-	if err != nil {
-		return err
-	}
-	members, err := hd.DeskConsultants(ctx, desk.ID)
-	if err != nil || len(members) > 0 {
-		return err
-	}
-	people, _, err := p.ListPeople(ctx, demoAmbito, incroci.PeopleQuery{Role: incroci.RoleConsultant, PerPage: 100})
-	if err != nil {
-		return err
-	}
-	for _, person := range people {
-		if _, err := hd.AddConsultant(ctx, desk.ID, helpdesk.ConsultantInput{PersonID: person.ID, Manager: true}); err != nil {
-			return fmt.Errorf("desk consultant %s: %w", person.Email, err)
+	for _, d := range []struct {
+		in        helpdesk.DeskInput
+		topics    []helpdesk.TopicInput
+		answering string // the local part of the demo consultant's address
+	}{
+		{helpdesk.DeskInput{Slug: "legale", Name: "Sportello giuridico sull'immigrazione", Ambito: demoAmbito, FirstResponseHours: 16, ServesAll: true,
+			Description: "Consulenza giuridica agli operatori dei servizi su permessi, ricongiungimenti, cittadinanza e protezione."},
+			helpdesk.LegalTopics(), "consulente"},
+		{helpdesk.DeskInput{Slug: "etnoclinica", Name: "Équipe etnoclinica", Ambito: demoAmbito, FirstResponseHours: 24, ServesAll: true,
+			Description: "Consulenza agli operatori su disagio psichico, traumi e relazioni familiari letti alla luce delle culture d'origine."},
+			ethnoclinicalTopics, "etnoclinica"},
+	} {
+		desk, err := hd.EnsureDesk(ctx, d.in, d.topics)
+		if err != nil {
+			return err
+		}
+		members, err := hd.DeskConsultants(ctx, desk.ID)
+		if err != nil {
+			return err
+		}
+		if len(members) > 0 {
+			continue
+		}
+		email := d.answering + "@" + demoDomain(demoAmbito)
+		people, _, err := p.ListPeople(ctx, demoAmbito, incroci.PeopleQuery{Q: email, PerPage: 10})
+		if err != nil {
+			return err
+		}
+		for _, person := range people {
+			if person.Email != email {
+				continue
+			}
+			if _, err := hd.AddConsultant(ctx, desk.ID, helpdesk.ConsultantInput{PersonID: person.ID, Manager: true}); err != nil {
+				return fmt.Errorf("desk consultant %s: %w", person.Email, err)
+			}
 		}
 	}
 	return nil

@@ -222,15 +222,17 @@ function chart(w: Widget, t: T, id: string, title: string, rows: Count[], fmt = 
 }
 
 /** reports is the "Report" tab. */
-export const reports: View = (w, box) => {
+export const reports: View = (w, box, me) => {
   style(w);
   const t = tr(w);
   let seq = 0;
   const out = h('div', { id: 'rp-out', 'aria-busy': 'true' });
   const from = h('input', { id: 'rp-from', name: 'from', type: 'date' });
   const to = h('input', { id: 'rp-to', name: 'to', type: 'date' });
+  // Network administrators may see the whole network's figures.
+  const scope = sel('rp-scope', 'ambito', [[w.ambito, t('this_ambito')], ['', t('network')]], w.ambito);
   const qs = () => {
-    const p = new URLSearchParams({ ambito: w.ambito });
+    const p = new URLSearchParams({ ambito: scope.value });
     if (from.value) p.set('from', from.value);
     if (to.value) p.set('to', to.value);
     return p;
@@ -239,10 +241,10 @@ export const reports: View = (w, box) => {
   const form: HTMLFormElement = h('form', { id: 'rp-form', novalidate: true, 'aria-labelledby': 'rp-t', onsubmit: (e: Event) => {
     e.preventDefault();
     load();
-  } }, h('div', { class: 'row' }, fld(t('from'), from), fld(t('to'), to), h('button', { id: 'rp-show', type: 'submit', class: 's' }, t('show'))), err);
+  } }, h('div', { class: 'row' }, me.admin && fld(t('scope'), scope), fld(t('from'), from), fld(t('to'), to), h('button', { id: 'rp-show', type: 'submit', class: 's' }, t('show'))), err);
   const csv: HTMLElement = h('button', { id: 'rp-csv', type: 'button', class: 's', onclick: async () => {
     if (!w.busy(csv, true)) return;
-    const file = `incroci-consulenze-${w.ambito}.csv`;
+    const file = `incroci-consulenze-${scope.value || 'rete'}.csv`;
     try {
       await save(w, '/helpdesk/reports/consultations.csv?' + qs(), file);
       w.say(t('csv_done', { file }));
