@@ -152,6 +152,26 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 			t.Errorf("the operator sees %+v, want the masked answer and no note", got.Messages)
 		}
 
+		// A reply with a file: a page passed off as a PDF is refused beside
+		// the field; a real PDF goes with the message, and the operator gets it.
+		pickFile(t, ctx, C("#hd-file"), "pagina.pdf", "<html><body><script>alert(1)</script></body></html>", 0)
+		testbrowser.WaitText(t, ctx, C("#hd-file-err"), "Tipo di file non ammesso")
+		testbrowser.Axe(t, ctx, "console helpdesk: a file refused")
+		pickFile(t, ctx, C("#hd-file"), "modulo "+xss+".pdf", pdf, 0)
+		testbrowser.WaitText(t, ctx, C("#hd-picked"), "modulo "+xss+".pdf")
+		testbrowser.Type(t, ctx, C("#hd-body"), "Ecco il modulo da compilare.")
+		testbrowser.Click(t, ctx, C("#hd-send"))
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 3`)
+		testbrowser.WaitFor(t, ctx, C("#hd-msgs li[id^=hd-m-]:last-child .files button"))
+		if got := testbrowser.Text(t, ctx, C("#hd-picked")); got != "" {
+			t.Errorf("the sent file is still offered: %q", got)
+		}
+		ms, files, err := x.hd.Messages(asOp, d.ID, 0)
+		if err != nil || len(files) != 1 || files[0].Name != "modulo "+xss+".pdf" || files[0].MessageID == nil || *files[0].MessageID != ms[len(ms)-1].ID || files[0].Internal {
+			t.Errorf("the operator's files: %+v %v", files, err)
+		}
+		consoleNoMarkup(t, ctx, "reply with a file")
+
 		// The operator's answer arrives live, with a file whose name is a
 		// script payload; the consultant downloads it.
 		att, err := x.hd.Upload(asOp, d.ID, xss+".pdf", strings.NewReader(pdf))
@@ -161,7 +181,7 @@ func TestBrowserConsoleHelpdesk(t *testing.T) {
 		if _, _, err := x.hd.Post(asOp, d.ID, helpdesk.MessageInput{ClientID: "0c6f4e2a-7d0b-4c51-9a0e-2f1f7b7c1a01", Body: back, Attachments: []int64{att.ID}}); err != nil {
 			t.Fatal(err)
 		}
-		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 3`)
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(msgs)+`.length == 4`)
 		if got := testbrowser.Text(t, ctx, C("#hd-msgs li[id^=hd-m-]:last-child .body")); got != back {
 			t.Errorf("the live message reads %q", got)
 		}

@@ -46,7 +46,7 @@ export class ApiError extends Error {
 export interface Req {
   /** method defaults to GET. */
   method?: string;
-  /** body is sent as JSON when defined. */
+  /** body is sent as JSON when defined, as it is when FormData (files). */
   body?: unknown;
   /** timeout of each attempt in milliseconds, default 15000. */
   timeout?: number;
@@ -95,7 +95,8 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang };
   const s = getSession(hub);
   if (s) headers.Authorization = 'Bearer ' + s.token;
-  if (o.body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = o.body instanceof FormData;
+  if (o.body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (!get && retry) headers['Idempotency-Key'] = uuid();
   for (let n = 0; ; n++) {
     let err: ApiError;
@@ -108,7 +109,7 @@ export async function request<T>(hub: string, lang: string, path: string, o: Req
       const res = await fetch(hub + path, {
         method,
         headers,
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.body === undefined ? undefined : form ? (o.body as FormData) : JSON.stringify(o.body),
         signal: ac.signal,
         credentials: 'omit',
       });

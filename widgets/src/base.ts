@@ -219,12 +219,14 @@ export abstract class Widget extends HTMLElement {
 
   /** msg turns an error into a message for people. */
   msg(e: unknown): string {
-    if (!(e instanceof ApiError)) return this.t('generic');
-    if (e.status == 429) {
-      const n = Math.max(1, Math.ceil((e.retryAfter || 60) / 60));
+    // Duck-typed: an ApiError of another bundle (the console's chunk) is not this bundle's class.
+    const a = e as ApiError;
+    if (!(e instanceof Error) || typeof a.status != 'number') return this.t('generic');
+    if (a.status == 429) {
+      const n = Math.max(1, Math.ceil((a.retryAfter || 60) / 60));
       return this.t(n == 1 ? 'rate1' : 'rate', { n });
     }
-    return e.message || this.t(e.status ? 'generic' : 'network');
+    return a.message || this.t(a.status ? 'generic' : 'network');
   }
 
   /** failView shows an error with a retry button. */

@@ -76,6 +76,7 @@ interface Out {
   cid: string;
   body: string;
   internal: boolean;
+  atts: Att[];
   li: HTMLElement;
 }
 
@@ -198,7 +199,7 @@ const helpdesk: View = (w, box, me) => {
     let last = 0;
     const li = (m: Msg, o?: Out, failed?: string) => {
       const note = m.kind == 'note';
-      const files = atts.filter((a) => m.id && a.message_id == m.id);
+      const files = o ? o.atts : atts.filter((a) => m.id && a.message_id == m.id);
       const dl = (a: Att): HTMLElement => {
         const b: HTMLElement = h('button', { type: 'button', class: 'l', onclick: async () => {
           if (!w.busy(b, true)) return;
@@ -356,9 +357,38 @@ const helpdesk: View = (w, box, me) => {
       return (pform = form);
     };
 
-    // The reply form: a message to the operator, or an internal note.
+    // The reply form: a message to the operator, or an internal note, with files.
     const ta = h('textarea', { id: 'hd-body', name: 'body', rows: 5, maxlength: 20000 });
     const err = h('p', { id: 'hd-r-error', class: 'err', role: 'alert', hidden: true });
+    let picked: Att[] = [];
+    const hint = h('p', { id: 'hd-file-hint', class: 'hint' }, t('file_hint', { mb: 10 }));
+    const ups = new Set<Promise<unknown>>();
+    const pl = h('ul', { id: 'hd-picked', class: 'files', 'aria-label': t('files') });
+    const drawPicked = () => pl.replaceChildren(...pl.querySelectorAll('.up'), ...picked.map((a) => h('li', null, h('bdi', null, a.name), ' ',
+      h('button', { type: 'button', class: 'l', onclick: () => {
+        picked = picked.filter((x) => x != a);
+        drawPicked();
+        file.focus();
+      } }, t('remove', { name: a.name })))));
+    const file: HTMLInputElement = h('input', { id: 'hd-file', name: 'file', type: 'file', multiple: true, onchange: () => {
+      w.clear(reply, err);
+      for (const f of file.files || []) {
+        const li = h('li', { class: 'up' }, t('uploading', { name: f.name }));
+        pl.append(li);
+        const fd = new FormData();
+        fd.append('file', f, f.name);
+        const p = w.api<Att>(`/helpdesk/consultations/${c.id}/attachments`, { method: 'POST', body: fd }).then((r) => {
+          picked.push(r.data);
+          w.say(t('uploaded', { name: f.name }));
+        }, (e) => w.bad(file, w.msg(e) + ' ' + f.name)).finally(() => {
+          li.remove();
+          ups.delete(p);
+          drawPicked();
+        });
+        ups.add(p);
+      }
+      file.value = '';
+    } });
     const send = h('button', { id: 'hd-send', type: 'submit' }, t('send'));
     const reply: HTMLFormElement = h('form', { id: 'hd-reply', novalidate: true, 'aria-labelledby': 'hd-reply-t', onsubmit: async (e: Event) => {
       e.preventDefault();
@@ -366,10 +396,13 @@ const helpdesk: View = (w, box, me) => {
       if (!ta.value.trim()) return w.bad(ta, t('body_empty')).focus();
       if (!w.busy(send, true)) return;
       try {
+        await Promise.all(ups);
         const body = await pii(w, t('body'), ta);
         if (body == null) return;
         const box = reply.elements.namedItem('internal') as HTMLInputElement;
-        const o: Out = { cid: uuid(), body, internal: box.checked, li: h('li') };
+        const o: Out = { cid: uuid(), body, internal: box.checked, atts: picked, li: h('li') };
+        picked = [];
+        drawPicked();
         // A note is one message: the next reply goes to the operator unless ticked again.
         ta.value = '';
         box.checked = false;
@@ -383,7 +416,13 @@ const helpdesk: View = (w, box, me) => {
       h('h3', { id: 'hd-reply-t' }, t('reply')),
       fld(t('body'), ta),
       ck('hd-internal', 'internal', t('internal')),
+      fld(t('file'), file),
+      hint,
+      pl,
       err, send);
+    file.setAttribute('aria-describedby', 'hd-file-hint hd-file-err');
+    // The hub's own upload limit, when it answers.
+    w.api<{ max_attachment_bytes: number }>('/helpdesk/settings').then((r) => (hint.textContent = t('file_hint', { mb: Math.round(r.data.max_attachment_bytes / 1048576) })), () => {});
 
     async function post(o: Out) {
       const m = { id: 0, client_id: o.cid, author_id: me.id, kind: o.internal ? 'note' : 'message', body: o.body, created_at: '' };
@@ -397,7 +436,8 @@ const helpdesk: View = (w, box, me) => {
       mark();
       w.say(t('sending'));
       try {
-        const r = await w.api<Msg>(`/helpdesk/consultations/${c.id}/messages`, { method: 'POST', body: { client_id: o.cid, body: o.body, internal: o.internal } });
+        const r = await w.api<Msg>(`/helpdesk/consultations/${c.id}/messages`, { method: 'POST', body: { client_id: o.cid, body: o.body, internal: o.internal, attachments: o.atts.map((a) => a.id) } });
+        for (const a of o.atts) if (!atts.some((x) => x.id == a.id)) atts.push({ ...a, message_id: r.data.id });
         add([r.data]);
         w.say(t('sent'));
         reload();
