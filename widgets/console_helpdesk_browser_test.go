@@ -433,3 +433,77 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 		testbrowser.CheckErrors(t, adm)
 	})
 }
+
+// TestBrowserConsoleMediator runs the console as a mediator: the only view
+// is Mediazione, with the requests in their languages; they confirm one
+// for themselves and its hours are drawn; a request in a language they do
+// not speak is not shown.
+func TestBrowserConsoleMediator(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		x := newHelpdeskHub(t, db)
+		h := x.hub
+		ctx := testbrowser.Tab(t, browser)
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			op    = "operatore@comune.lodi.it"
+			coord = "coordinatrice@comune.lodi.it"
+			med   = "mediatrice@example.org"
+		)
+		h.invite(op, "Operatore", incroci.RoleOperator)
+		h.invite(coord, "Coordinatrice", incroci.RoleCoordinator)
+		h.invite(med, "Amina Mediatrice", incroci.RoleMediator)
+		asOp, asCoord := x.asEmail(op), x.asEmail(coord)
+		now := time.Now()
+		pkg, err := x.hd.CreatePackage(asCoord, helpdesk.PackageInput{Ambito: "lodi", Name: "Mediazione", ValidFrom: now.AddDate(0, 0, -1).Format(time.DateOnly),
+			ValidTo: now.AddDate(1, 0, 0).Format(time.DateOnly), Minutes: 120})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prof := helpdesk.MediatorProfileInput{Languages: []string{"ar"}, Modes: []string{"phone", "video", "in_person"}, Ambiti: []string{"lodi"}}
+		for wd := 1; wd <= 7; wd++ {
+			prof.Availability = append(prof.Availability, helpdesk.WeeklyInterval{Weekday: wd, Start: "00:00", End: "24:00"})
+		}
+		if _, err := x.hd.UpdateMediatorProfile(x.asEmail(med), prof); err != nil {
+			t.Fatal(err)
+		}
+		start := now.Add(72 * time.Hour).Truncate(time.Hour)
+		ar, err := x.hd.RequestMediator(asOp, helpdesk.MediationInput{PackageID: pkg.ID, Language: "ar", Service: "Consultorio", Mode: helpdesk.MediationPhone,
+			Start: start, End: start.Add(time.Hour), Note: "Colloquio di accoglienza"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zh, err := x.hd.RequestMediator(asOp, helpdesk.MediationInput{PackageID: pkg.ID, Language: "zh", Service: "Consultorio", Mode: helpdesk.MediationPhone,
+			Start: start, End: start.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
+		h.signIn(ctx, console, med)
+		confirm := C(fmt.Sprintf("#md-confirm-%d", ar.ID))
+		testbrowser.WaitFor(t, ctx, confirm)
+		if testbrowser.Exists(t, ctx, C("[role=tablist]")) {
+			t.Error("a mediator has one view, yet the console shows tabs")
+		}
+		if testbrowser.Exists(t, ctx, C(fmt.Sprintf("#md-confirm-%d", zh.ID))) {
+			t.Error("a request in a language the mediator does not speak is shown")
+		}
+		if got := testbrowser.Text(t, ctx, C("#md-requests tbody")); !strings.Contains(got, "Colloquio di accoglienza") || !strings.Contains(got, "Operatore") {
+			t.Errorf("the request as the mediator sees it: %q", got)
+		}
+		testbrowser.Axe(t, ctx, "console: a mediator's requests")
+		testbrowser.Click(t, ctx, confirm)
+		testbrowser.WaitText(t, ctx, C("#status"), fmt.Sprintf("Richiesta n. %d confermata.", ar.ID))
+		r, err := x.hd.MediationRequestByID(asOp, ar.ID)
+		if err != nil || r.Status != helpdesk.MediationConfirmed || r.MediatorID == nil || *r.MediatorID != h.person(med).ID {
+			t.Fatalf("after the mediator's confirmation: %+v %v", r, err)
+		}
+		if v, err := x.hd.Package(asCoord, pkg.ID); err != nil || v.BalanceMinutes != 60 {
+			t.Errorf("package after confirming: %+v %v", v, err)
+		}
+		setValue(t, ctx, C("#md-st"), "confirmed")
+		testbrowser.WaitText(t, ctx, C("#md-requests tbody"), "Amina Mediatrice")
+		testbrowser.CheckErrors(t, ctx)
+	})
+}

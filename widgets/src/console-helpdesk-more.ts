@@ -61,9 +61,11 @@ const table = (id: string, cap: string | null, cols: string[], rows: (Node | str
       : [h('tr', null, h('td', { colspan: cols.length }, empty))]))));
 
 /** mediation is the "Mediazione" tab. */
-export const mediation: View = (w, box) => {
+export const mediation: View = (w, box, me) => {
   style(w);
   const t = tr(w);
+  // Mediators see the requests they may take, not the ambito's packages.
+  const coord = me.admin || (me.roles || []).some((r) => r.ambito == w.ambito && r.role == 'coordinator');
   let st = 'requested';
   let seq = 0;
   let page = 1;
@@ -86,8 +88,8 @@ export const mediation: View = (w, box) => {
     try {
       const [r, p, m] = await Promise.all([
         w.api<Req[]>(`/helpdesk/mediation/requests?status=${st}&${q}&page=${page}&per_page=${PER}`),
-        w.api<Pkg[]>('/helpdesk/mediation/packages?' + q),
-        w.api<{ person_id: number; name: string; email: string }[]>('/helpdesk/mediation/mediators?' + q).catch(() => ({ data: [] })),
+        coord ? w.api<Pkg[]>('/helpdesk/mediation/packages?' + q) : { data: [] as Pkg[] },
+        coord ? w.api<{ person_id: number; name: string; email: string }[]>('/helpdesk/mediation/mediators?' + q).catch(() => ({ data: [] })) : { data: [] },
       ]);
       if (my != seq) return;
       const people = m.data || [];
@@ -178,7 +180,7 @@ export const mediation: View = (w, box) => {
     }
   }
 
-  box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, h('h3', null, t('packages')), pkgs, ledger);
+  box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, ...(coord ? [h('h3', null, t('packages')), pkgs, ledger] : []));
   load();
   // Live: a request asked, confirmed or cancelled elsewhere reloads the list.
   let tick = 0;
