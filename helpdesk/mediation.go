@@ -237,6 +237,7 @@ func init() {
 		"helpdesk.mediation.minutes":           {IT: "deve essere un numero di minuti diverso da zero (positivo per un acquisto)", EN: "must be a non-zero number of minutes (positive for a purchase)"},
 		"helpdesk.mediation.duration":          {IT: "la mediazione dura da %d minuti a %d ore", EN: "a mediation lasts from %d minutes to %d hours"},
 		"helpdesk.mediation.clock":             {IT: "deve essere un orario OO:MM", EN: "must be a time HH:MM"},
+		"helpdesk.mediation.languages":         {IT: "indica almeno una lingua in cui fai mediazione", EN: "name at least one language you mediate in"},
 		"helpdesk.mediation.mediator_ambito":   {IT: "non sei mediatore in questo ambito", EN: "you are not a mediator in this ambito"},
 		"helpdesk.mediation.presence_ambito":   {IT: "deve essere uno degli ambiti che servi", EN: "must be one of the ambiti you serve"},
 		"helpdesk.mediation.package_dates":     {IT: "il pacchetto non copre la data richiesta", EN: "the package does not cover the date asked"},
@@ -622,7 +623,7 @@ func (h *Helpdesk) Ledger(ctx context.Context, id int64, page, perPage int) ([]L
 
 // MediatorProfileInput is what a mediator says of themself.
 type MediatorProfileInput struct {
-	Languages    []string            `json:"languages" validate:"required,min=1,max=20"`
+	Languages    []string            `json:"languages" validate:"max=20"` // at least one: checked with its own message
 	Modes        []string            `json:"modes" validate:"max=3,dive,oneof=phone video in_person"`
 	Ambiti       []string            `json:"ambiti" validate:"required,min=1,max=50,dive,slug"`
 	Availability []WeeklyInterval    `json:"availability" validate:"max=70,dive"`
@@ -692,6 +693,9 @@ func (h *Helpdesk) UpdateMediatorProfile(ctx context.Context, in MediatorProfile
 	mine := pr.Ambiti(incroci.RoleMediator)
 	if len(mine) == 0 {
 		return nil, incroci.ErrForbidden
+	}
+	if len(in.Languages) == 0 {
+		return nil, httpx.Invalid("languages", "required", "helpdesk.mediation.languages")
 	}
 	if err := httpx.Validate(incroci.LangFrom(ctx), &in); err != nil {
 		return nil, err

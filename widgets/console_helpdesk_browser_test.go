@@ -505,5 +505,46 @@ func TestBrowserConsoleMediator(t *testing.T) {
 		setValue(t, ctx, C("#md-st"), "confirmed")
 		testbrowser.WaitText(t, ctx, C("#md-requests tbody"), "Amina Mediatrice")
 		testbrowser.CheckErrors(t, ctx)
+
+		// A new mediator, with no profile yet, is offered nothing; they fill
+		// in their profile in the console (Chinese, by phone, Monday
+		// mornings, a set day on Tuesdays) and the Chinese request appears.
+		const nuovo = "mediatore.zh@example.org"
+		h.invite(nuovo, "Li Wei", incroci.RoleMediator)
+		tab := testbrowser.Tab(t, browser)
+		testbrowser.Navigate(t, tab, h.page("w=console&csp=strict"))
+		h.signIn(tab, console, nuovo)
+		testbrowser.WaitFor(t, tab, C("#mp-form"))
+		testbrowser.WaitText(t, tab, C("#md-requests tbody"), "Nessuna richiesta.")
+		testbrowser.Axe(t, tab, "console: an empty mediator profile")
+		testbrowser.Click(t, tab, C("#mp-save"))
+		testbrowser.Wait(t, tab, `!(`+testbrowser.Query(C("#mp-langs-err"))+`).hidden`)
+		if got := testbrowser.Text(t, tab, C("#mp-langs-err")); got != "indica almeno una lingua in cui fai mediazione" {
+			t.Errorf("a profile with no language: %q", got)
+		}
+		if got := testbrowser.Attr(t, tab, C("#mp-langs"), "aria-invalid"); got != "true" {
+			t.Errorf("a profile with no language: the languages are not marked (%q)", got)
+		}
+		testbrowser.Click(t, tab, C("#mp-l-zh"))
+		testbrowser.Click(t, tab, C("#mp-m-phone"))
+		setValue(t, tab, C("#mp-from-1"), "09:00")
+		setValue(t, tab, C("#mp-to-1"), "13:00")
+		testbrowser.Click(t, tab, C("#mp-add"))
+		setValue(t, tab, C("#mp-sd-1"), "2")
+		setValue(t, tab, C("#mp-ss-1"), "09:00")
+		setValue(t, tab, C("#mp-se-1"), "12:00")
+		testbrowser.Type(t, tab, C("#mp-sp-1"), "Consultorio, via Cavour 10, Lodi")
+		testbrowser.Axe(t, tab, "console: a mediator profile filled in")
+		testbrowser.Screenshot(t, tab, "console-mediator-profile")
+		testbrowser.Click(t, tab, C("#mp-save"))
+		testbrowser.WaitText(t, tab, C("#status"), "Profilo salvato.")
+		got, err := x.hd.MyMediatorProfile(x.asEmail(nuovo))
+		if err != nil || strings.Join(got.Languages, ",") != "zh" || strings.Join(got.Modes, ",") != "phone" || strings.Join(got.Ambiti, ",") != "lodi" ||
+			len(got.Availability) != 1 || got.Availability[0] != (helpdesk.WeeklyInterval{Weekday: 1, Start: "09:00", End: "13:00"}) ||
+			len(got.Presences) != 1 || got.Presences[0] != (helpdesk.ScheduledPresence{Weekday: 2, Start: "09:00", End: "12:00", Ambito: "lodi", Place: "Consultorio, via Cavour 10, Lodi"}) {
+			t.Errorf("the saved profile: %+v %v", got, err)
+		}
+		testbrowser.WaitFor(t, tab, C(fmt.Sprintf("#md-confirm-%d", zh.ID)))
+		testbrowser.CheckErrors(t, tab)
 	})
 }

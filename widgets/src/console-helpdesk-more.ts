@@ -6,6 +6,7 @@
 
 import { h, Widget } from './base';
 import { stream } from './api';
+import { profile } from './console-mediator';
 import type { View } from './console';
 import { errP, fld, save, sel, style, T, tr, when } from './console-helpdesk-ui';
 
@@ -180,7 +181,10 @@ export const mediation: View = (w, box, me) => {
     }
   }
 
-  box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, ...(coord ? [h('h3', null, t('packages')), pkgs, ledger] : []));
+  const mp = h('section', { id: 'mp', 'aria-labelledby': 'mp-t' });
+  const mediator = (me.roles || []).some((r) => r.role == 'mediator');
+  box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, ...(coord ? [h('h3', null, t('packages')), pkgs, ledger] : []), mediator && mp);
+  if (mediator) profile(w, mp, me, t, load);
   load();
   // Live: a request asked, confirmed or cancelled elsewhere reloads the list.
   let tick = 0;
