@@ -376,6 +376,50 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 		consoleNoMarkup(t, ctx, "ledger")
 		testbrowser.Axe(t, ctx, "console: mediation confirmed, ledger")
 
+		// A new package of 12.5 hours, then a correction that would go below
+		// zero (refused) and one that does not.
+		testbrowser.Click(t, ctx, C("#pk-new-box summary"))
+		testbrowser.Type(t, ctx, C("#pk-name"), "Progetto FAMI 2027 "+xss)
+		setValue(t, ctx, C("#pk-from"), now.Format(time.DateOnly))
+		setValue(t, ctx, C("#pk-to"), now.AddDate(0, 0, -1).Format(time.DateOnly))
+		testbrowser.Type(t, ctx, C("#pk-hours"), "12,5")
+		testbrowser.Click(t, ctx, C("#pk-new-send"))
+		testbrowser.Wait(t, ctx, `!(`+testbrowser.Query(C("#pk-to-err"))+`).hidden`)
+		testbrowser.Axe(t, ctx, "console: a package with its dates the wrong way round")
+		setValue(t, ctx, C("#pk-to"), now.AddDate(1, 0, 0).Format(time.DateOnly))
+		testbrowser.Click(t, ctx, C("#pk-new-send"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Pacchetto creato: Progetto FAMI 2027 "+xss)
+		pkgs, err := x.hd.Packages(asCoord, "lodi")
+		if err != nil || len(pkgs) != 2 {
+			t.Fatalf("packages: %+v %v", pkgs, err)
+		}
+		var fami helpdesk.PackageView
+		for _, p := range pkgs {
+			if p.ID != pkg.ID {
+				fami = p
+			}
+		}
+		if fami.BalanceMinutes != 750 {
+			t.Errorf("the new package holds %d minutes, want 750", fami.BalanceMinutes)
+		}
+		testbrowser.WaitText(t, ctx, C(fmt.Sprintf("#md-left-%d", fami.ID)), "12,5")
+		testbrowser.Click(t, ctx, C("#ph-box summary"))
+		setValue(t, ctx, C("#ph-pkg"), fmt.Sprint(fami.ID))
+		setValue(t, ctx, C("#ph-reason"), "adjustment")
+		testbrowser.Type(t, ctx, C("#ph-hours"), "-20")
+		testbrowser.Click(t, ctx, C("#ph-send"))
+		testbrowser.Wait(t, ctx, `!(`+testbrowser.Query(C("#ph-error"))+`).hidden`)
+		if v, err := x.hd.Package(asCoord, fami.ID); err != nil || v.BalanceMinutes != 750 {
+			t.Errorf("a refused correction changed the package: %+v %v", v, err)
+		}
+		testbrowser.Clear(t, ctx, C("#ph-hours"))
+		testbrowser.Type(t, ctx, C("#ph-hours"), "-2,5")
+		testbrowser.Click(t, ctx, C("#ph-send"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Ore registrate nel pacchetto.")
+		testbrowser.WaitText(t, ctx, C(fmt.Sprintf("#md-left-%d", fami.ID)), "10")
+		consoleNoMarkup(t, ctx, "packages")
+		testbrowser.Axe(t, ctx, "console: packages managed")
+
 		// Report: charts with their tables, and the CSV.
 		testbrowser.Click(t, ctx, C("#tab-reports"))
 		testbrowser.WaitFor(t, ctx, C("#rp-month svg rect"))

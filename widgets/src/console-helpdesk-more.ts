@@ -7,6 +7,7 @@
 import { h, Widget } from './base';
 import { stream } from './api';
 import { profile } from './console-mediator';
+import { packageForms } from './console-packages';
 import type { View } from './console';
 import { errP, fld, save, sel, style, T, tr, when } from './console-helpdesk-ui';
 
@@ -118,6 +119,7 @@ export const mediation: View = (w, box, me) => {
           h('span', { id: 'md-left-' + k.id }, hrs(w, k.remaining_hours)),
           h('button', { id: 'md-ledger-' + k.id, type: 'button', class: 'l', 'aria-label': t('ledger_of', { name: k.name }), onclick: () => showLedger(k) }, t('ledger'))]),
         t('pk_empty')));
+      forms?.update(p.data || []);
     } catch (e) {
       if (my == seq) reqs.replaceChildren(errP(w, e, load));
     }
@@ -181,9 +183,10 @@ export const mediation: View = (w, box, me) => {
     }
   }
 
+  const forms = coord ? packageForms(w, t, load) : undefined;
   const mp = h('section', { id: 'mp', 'aria-labelledby': 'mp-t' });
   const mediator = (me.roles || []).some((r) => r.role == 'mediator');
-  box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, ...(coord ? [h('h3', null, t('packages')), pkgs, ledger] : []), mediator && mp);
+  box.replaceChildren(h('h2', null, t('mediation')), fld(t('m_st'), filter), reqs, ...(coord ? [h('h3', null, t('packages')), pkgs, forms!.el, ledger] : []), mediator && mp);
   if (mediator) profile(w, mp, me, t, load);
   load();
   // Live: a request asked, confirmed or cancelled elsewhere reloads the list.
