@@ -302,7 +302,7 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
 		h.signIn(ctx, console, coord)
 		testbrowser.WaitFor(t, ctx, C("#people"))
-		if got := testbrowser.Text(t, ctx, C("[role=tablist]")); got != "Persone e ruoliMediazioneReport" {
+		if got := testbrowser.Text(t, ctx, C("[role=tablist]")); got != "Persone e ruoliMediazioneSportelliReport" {
 			t.Errorf("tabs %q", got)
 		}
 		testbrowser.Axe(t, ctx, "console: people with tabs")
@@ -590,5 +590,76 @@ func TestBrowserConsoleMediator(t *testing.T) {
 		}
 		testbrowser.WaitFor(t, tab, C(fmt.Sprintf("#md-confirm-%d", zh.ID)))
 		testbrowser.CheckErrors(t, tab)
+	})
+}
+
+// TestBrowserConsoleDesks runs the "Sportelli" tab as a coordinator: the
+// legal desk with its consultant, a new consultant added as manager, and
+// the first taken off after a second press — their open consultation goes
+// to the one who stays.
+func TestBrowserConsoleDesks(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		x := newHelpdeskHub(t, db)
+		h := x.hub
+		ctx := testbrowser.Tab(t, browser)
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			op     = "operatore@comune.lodi.it"
+			coord  = "coordinatrice@comune.lodi.it"
+			second = "avv.verdi@example.org"
+			xss    = `<img src=x onerror="window.__xss=1">`
+		)
+		h.invite(op, "Operatore", incroci.RoleOperator)
+		h.invite(coord, "Coordinatrice", incroci.RoleCoordinator)
+		h.invite(second, "Avv. Verdi "+xss, incroci.RoleConsultant)
+		d, err := x.hd.Open(x.asEmail(op), helpdesk.OpenInput{DeskID: x.desk.ID, Topic: "cittadinanza", Ambito: "lodi", Subject: "Cittadinanza",
+			Question: "Quanti anni di residenza servono?", Beneficiary: helpdesk.Beneficiary{Label: "A.B."}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, other := h.person(x.consultant).ID, h.person(second).ID
+		if d.AssigneeID == nil || *d.AssigneeID != first {
+			t.Fatalf("the consultation went to %v", d.AssigneeID)
+		}
+
+		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
+		h.signIn(ctx, console, coord)
+		testbrowser.WaitFor(t, ctx, C("#people"))
+		testbrowser.Click(t, ctx, C("#tab-desks"))
+		row := C(fmt.Sprintf("#dk-m-%d-%d", x.desk.ID, first))
+		testbrowser.WaitText(t, ctx, row, "Avv. Bianchi")
+		testbrowser.Axe(t, ctx, "console: desks")
+
+		// Avv. Verdi joins as manager.
+		setValue(t, ctx, C(fmt.Sprintf("#dk-who-%d", x.desk.ID)), fmt.Sprint(other))
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#dk-mgr-%d", x.desk.ID)))
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#dk-add-%d", x.desk.ID)))
+		testbrowser.WaitText(t, ctx, C(fmt.Sprintf("#dk-m-%d-%d", x.desk.ID, other)), "responsabile")
+		testbrowser.WaitText(t, ctx, C("#status"), "Avv. Verdi "+xss+" ora risponde su questo sportello.")
+		consoleNoMarkup(t, ctx, "desks")
+
+		// Avv. Bianchi leaves: one press asks, the second takes them off.
+		off := C(fmt.Sprintf("#dk-off-%d-%d", x.desk.ID, first))
+		testbrowser.Click(t, ctx, off)
+		testbrowser.WaitText(t, ctx, off, "Conferma")
+		testbrowser.Click(t, ctx, off)
+		testbrowser.WaitText(t, ctx, C("#status"), "Avv. Bianchi non risponde più su questo sportello.")
+		testbrowser.Wait(t, ctx, `!`+testbrowser.Query(row))
+		members, err := x.hd.DeskConsultants(h.sys, x.desk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range members {
+			if want := m.PersonID == other; m.Active != want || (m.PersonID == other && !m.Manager) {
+				t.Errorf("desk member %+v", m)
+			}
+		}
+		got, err := x.hd.Get(x.asEmail(op), d.ID)
+		if err != nil || got.AssigneeID == nil || *got.AssigneeID != other {
+			t.Errorf("the open consultation now goes to %v (%v), want Avv. Verdi", got.AssigneeID, err)
+		}
+		testbrowser.Axe(t, ctx, "console: desks after the changes")
+		testbrowser.CheckErrors(t, ctx)
 	})
 }

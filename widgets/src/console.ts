@@ -51,6 +51,7 @@ const D = {
     people: 'Persone e ruoli',
     helpdesk: 'Sportello',
     mediation: 'Mediazione',
+    desks: 'Sportelli',
     reports: 'Report',
     chunk_err: 'Non è stato possibile caricare questa sezione.',
   },
@@ -90,6 +91,7 @@ const D = {
     people: 'People and roles',
     helpdesk: 'Help desk',
     mediation: 'Mediation',
+    desks: 'Desks',
     reports: 'Reports',
     chunk_err: 'This section could not be loaded.',
   },
@@ -127,7 +129,7 @@ const views = (hub: string): Promise<Reg> =>
 const tabs = (p: Me, a: string) => {
   const has = (role: string, here = true) => (p.roles || []).some((r) => r.role == role && (!here || r.ambito == a));
   const c = p.admin || has('coordinator');
-  return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'reports'].filter((x) => x) as string[];
+  return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports'].filter((x) => x) as string[];
 };
 
 class IncrociConsole extends Widget {
