@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
 )
 
@@ -501,6 +502,39 @@ func TestIsolationEveryRoute(t *testing.T) {
 				if s := leaks(who, r, true); s != "" {
 					t.Errorf("%s (%s) as %q holds %q: %s", rt.route, rt.path, who, s, r.Raw)
 				}
+			}
+		}
+	})
+}
+
+// TestReportMediationStaysWithAmbiti: a desk's manager reads the desk's
+// report, of one ambito too, but never an ambito's mediation hours, which
+// belong to its coordinators (and the admins).
+func TestReportMediationStaysWithAmbiti(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		pkg := bkMediationSetup(t, e, 600)
+		r, err := e.hd.RequestMediator(e.as("operator"), bkRequest(pkg, romeAt(t, 2026, 11, 12, 11, 0), time.Hour, helpdesk.MediationPhone))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hd.ConfirmMediation(e.as("coordinator"), r.ID, e.id["mediator"]); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hd.AddConsultant(incroci.AsSystem(e.ctx), e.desk.ID, helpdesk.ConsultantInput{PersonID: e.id["consultant2"], Manager: true}); err != nil {
+			t.Fatal(err)
+		}
+		hours := func(who, query string) []any {
+			t.Helper()
+			rep := e.req(who, "GET", "/reports?to=2026-12-31&"+query, nil)
+			expect(t, rep, 200, "report as "+who+" for "+query)
+			return rep.data()["mediator_hours"].([]any)
+		}
+		if h := hours("coordinator", "ambito=lodi"); len(h) != 1 {
+			t.Fatalf("lodi's coordinator sees mediator hours %v", h)
+		}
+		for _, q := range []string{fmt.Sprint("desk=", e.desk.ID), fmt.Sprintf("desk=%d&ambito=lodi", e.desk.ID), fmt.Sprintf("desk=%d&ambito=crema", e.desk.ID)} {
+			if h := hours("consultant2", q); len(h) != 0 {
+				t.Errorf("the desk's manager sees lodi's mediator hours with %s: %v", q, h)
 			}
 		}
 	})
