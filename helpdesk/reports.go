@@ -57,7 +57,8 @@ type Report struct {
 	Resolution    Timing    `json:"resolution"`
 	// MediatorHours are the hours drawn from mediation packages for
 	// bookings starting in the period (refunds deducted), by ambito and
-	// language.
+	// language: for admins and the ambito's coordinators, never for a
+	// desk's manager.
 	MediatorHours []MediatorHours `json:"mediator_hours"`
 }
 
@@ -94,11 +95,15 @@ type reportRow struct {
 }
 
 // reportScope checks who may see a report: admins any; coordinators their
-// ambito's; the managers of a desk that desk's.
-func (h *Helpdesk) reportScope(ctx context.Context, q *ReportQuery) error {
+// ambito's; the managers of a desk that desk's. It reports whether the
+// caller may also see the ambiti's mediation figures (admins, and
+// coordinators of the ambito asked for): a desk's manager may not, even
+// when the query names an ambito, for mediation belongs to ambiti, not
+// desks.
+func (h *Helpdesk) reportScope(ctx context.Context, q *ReportQuery) (mediation bool, err error) {
 	pr := incroci.PrincipalFrom(ctx)
 	if pr == nil {
-		return incroci.ErrUnauthorized
+		return false, incroci.ErrUnauthorized
 	}
 	if q.To.IsZero() {
 		q.To = h.p.Now()
@@ -107,24 +112,24 @@ func (h *Helpdesk) reportScope(ctx context.Context, q *ReportQuery) error {
 		q.From = q.To.AddDate(-1, 0, 0)
 	}
 	if !q.From.Before(q.To) {
-		return httpx.Invalid("from", "before", "helpdesk.report_range")
+		return false, httpx.Invalid("from", "before", "helpdesk.report_range")
 	}
 	if pr.Admin {
-		return nil
+		return true, nil
 	}
 	if q.Ambito != "" && pr.Has(incroci.RoleCoordinator, q.Ambito) {
-		return nil
+		return true, nil
 	}
 	if q.DeskID != 0 {
 		dc, err := h.deskRole(ctx, h.db, q.DeskID, pr.PersonID)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if dc != nil && dc.Manager {
-			return nil
+			return false, nil
 		}
 	}
-	return incroci.ErrForbidden
+	return false, incroci.ErrForbidden
 }
 
 func (h *Helpdesk) reportRows(ctx context.Context, q ReportQuery) ([]reportRow, error) {
@@ -149,7 +154,8 @@ func (h *Helpdesk) reportRows(ctx context.Context, q ReportQuery) ([]reportRow, 
 // first-response and resolution times in working hours. Coordinators of
 // the ambito, the desk's managers and admins only.
 func (h *Helpdesk) Report(ctx context.Context, q ReportQuery) (*Report, error) {
-	if err := h.reportScope(ctx, &q); err != nil {
+	mediation, err := h.reportScope(ctx, &q)
+	if err != nil {
 		return nil, err
 	}
 	rows, err := h.reportRows(ctx, q)
@@ -204,8 +210,11 @@ func (h *Helpdesk) Report(ctx context.Context, q ReportQuery) (*Report, error) {
 	}
 	out.FirstResponse = Timing{N: len(first), MedianHours: median(first)}
 	out.Resolution = Timing{N: len(resolved), MedianHours: median(resolved)}
-	if out.MediatorHours, err = h.mediatorHours(ctx, q); err != nil {
-		return nil, err
+	out.MediatorHours = []MediatorHours{}
+	if mediation {
+		if out.MediatorHours, err = h.mediatorHours(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if err := h.p.Audit(ctx, nil, incroci.AuditEntry{Ambito: q.Ambito, Action: "helpdesk.report", ObjectType: "report", ObjectID: "consultations"}, q); err != nil {
 		return nil, err
@@ -216,7 +225,7 @@ func (h *Helpdesk) Report(ctx context.Context, q ReportQuery) (*Report, error) {
 // ReportCSV writes one line per consultation of q, with no text and no
 // label: what funded projects hand in. Same rights as Report.
 func (h *Helpdesk) ReportCSV(ctx context.Context, q ReportQuery) ([]byte, error) {
-	if err := h.reportScope(ctx, &q); err != nil {
+	if _, err := h.reportScope(ctx, &q); err != nil {
 		return nil, err
 	}
 	rows, err := h.reportRows(ctx, q)
