@@ -637,8 +637,11 @@ func TestBrowserConsole(t *testing.T) {
 		}
 		testbrowser.Navigate(t, other, link)
 		testbrowser.WaitFor(t, other, C("#forbidden"))
-		if got := testbrowser.Text(t, other, C("#forbidden")); got != "Non hai i permessi per gestire questo ambito" {
-			t.Errorf("403 view: %q", got)
+		if got := testbrowser.Text(t, other, C("#forbidden")); got != "La console è per coordinatori, consulenti e mediatori: con il tuo profilo usa gli altri servizi della pagina." {
+			t.Errorf("the view of an operator: %q", got)
+		}
+		if got := testbrowser.Attr(t, other, C("#forbidden"), "class"); got != "note" {
+			t.Errorf("no console role shown as an error (class %q)", got)
 		}
 		if got := testbrowser.Text(t, other, C("#signed-in")); !strings.Contains(got, "Nuovo Collega") {
 			t.Errorf("403 view, signed in as %q", got)
@@ -704,7 +707,7 @@ func TestBrowserStrictPage(t *testing.T) {
 		// widget hears of it too.
 		h.signIn(ctx, console, addr)
 		testbrowser.WaitText(t, ctx, S("#signed-in"), "Signed in as "+addr)
-		testbrowser.WaitText(t, ctx, C("#forbidden"), "You are not allowed to manage this ambito")
+		testbrowser.WaitText(t, ctx, C("#forbidden"), "The console is for coordinators, consultants and mediators")
 		testbrowser.Axe(t, ctx, "strict page: signed in, console forbidden")
 
 		// Signing out in one widget signs out the other.

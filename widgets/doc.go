@@ -31,8 +31,10 @@
 //   - console: <incroci-console>, the console of coordinators, consultants
 //     and mediators: people and roles of an ambito; the help desk's queue,
 //     dialogue with internal notes, assignment and appointment slots;
-//     mediation confirmations; reports with charts (the help-desk views in
-//     console-helpdesk.js, loaded the first time one of them opens).
+//     mediation confirmations, packages of hours and the mediator's own
+//     profile; the desks' consultants; reports with charts (the help-desk
+//     views in console-helpdesk.js and the desks in console-desks.js,
+//     each loaded the first time one of its tabs opens).
 //
 // Every widget reads the attributes hub (the API base URL; by default the
 // script's own URL minus /widgets/<file>.js), ambito (the ambito's slug),

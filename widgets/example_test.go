@@ -32,6 +32,7 @@ func ExampleNames() {
 	}
 	// Output:
 	// console.js
+	// console-desks.js
 	// console-helpdesk.js
 	// helpdesk.js
 	// mediation.js

@@ -1,4 +1,5 @@
-// The "Sportelli" tab of <incroci-console> (bundled in console-helpdesk.js):
+// The "Sportelli" tab of <incroci-console>, a chunk of its own
+// (console-desks.js) that the console loads when the tab first opens:
 // the coordinators of an ambito see the desks it runs and who answers on
 // each, add a consultant of the ambito (GET /ambiti/:slug/people?role=
 // consultant, POST /helpdesk/desks/:id/consultants) and take one off
@@ -112,3 +113,6 @@ export const desks: View = (w, box) => {
   load();
   return () => seq++;
 };
+
+const W = window as unknown as Record<string, Record<string, View>>;
+W.__incrociConsoleViews1 = { ...W.__incrociConsoleViews1, desks };

@@ -10,7 +10,6 @@ import { stream, uuid } from './api';
 import type { View } from './console';
 import { ck, errP, fld, pii, save, sel, style, tr, when } from './console-helpdesk-ui';
 import { mediation, reports } from './console-helpdesk-more';
-import { desks } from './console-desks';
 import { instantOf } from './italy';
 
 interface Sum {
@@ -516,4 +515,4 @@ const helpdesk: View = (w, box, me) => {
 };
 
 const W = window as unknown as Record<string, Record<string, View>>;
-W.__incrociConsoleViews1 = { ...W.__incrociConsoleViews1, helpdesk, mediation, desks, reports };
+W.__incrociConsoleViews1 = { ...W.__incrociConsoleViews1, helpdesk, mediation, reports };

@@ -31,6 +31,7 @@ const D = {
     prev: 'Precedente',
     next: 'Successiva',
     forbidden: 'Non hai i permessi per gestire questo ambito',
+    no_role: 'La console è per coordinatori, consulenti e mediatori: con il tuo profilo usa gli altri servizi della pagina.',
     granted: '{role}: ruolo assegnato a {name}.',
     revoked: '{role}: ruolo tolto a {name}.',
     invite: 'Invita una persona',
@@ -71,6 +72,7 @@ const D = {
     prev: 'Previous',
     next: 'Next',
     forbidden: 'You are not allowed to manage this ambito',
+    no_role: 'The console is for coordinators, consultants and mediators: with your roles, use the other services on the page.',
     granted: '{role}: role granted to {name}.',
     revoked: '{role}: role removed from {name}.',
     invite: 'Invite a person',
@@ -115,15 +117,22 @@ export type View = (w: Widget, box: HTMLElement, me: Me) => () => void;
 export const VIEWS = '__incrociConsoleViews1';
 type Reg = Record<string, View | undefined>;
 const reg = () => ((window as any)[VIEWS] ||= {}) as Reg;
-// The chunk sits beside this script (its hashed or plain name): captured while this script runs.
-const chunk = ((document.currentScript as HTMLScriptElement | null)?.src || '').replace(/\/[^/?#]*(?:[?#].*)?$/, '/console-helpdesk.js');
-let loading: Promise<unknown> | undefined;
-/** views loads console-helpdesk.js once. A dynamic import: a strict CSP with Trusted Types forbids setting a script's src. */
-const views = (hub: string): Promise<Reg> =>
-  reg().helpdesk ? Promise.resolve(reg()) : (loading ||= import(chunk || hub + '/widgets/console-helpdesk.js').catch((e) => {
-    loading = undefined;
+// The chunks sit beside this script: its folder, captured while this script runs.
+const dir = ((document.currentScript as HTMLScriptElement | null)?.src || '').replace(/\/[^/?#]*(?:[?#].*)?$/, '/');
+const loading: Record<string, Promise<unknown> | undefined> = {};
+/**
+ * views loads the chunk that draws tab, once: console-desks.js for
+ * "Sportelli", console-helpdesk.js for the other help-desk tabs. A dynamic
+ * import: a strict CSP with Trusted Types forbids setting a script's src.
+ */
+const views = (hub: string, tab: string): Promise<Reg> => {
+  if (reg()[tab]) return Promise.resolve(reg());
+  const c = tab == 'desks' ? 'console-desks' : 'console-helpdesk';
+  return (loading[c] ||= import((dir || hub + '/widgets/') + c + '.js').catch((e) => {
+    loading[c] = undefined;
     throw e;
   })).then(reg);
+};
 
 /** tabs are the tabs person p may open in ambito a. */
 const tabs = (p: Me, a: string) => {
@@ -199,7 +208,9 @@ class IncrociConsole extends Widget {
     this.end = undefined;
     if (!all.length || (this.tab == 'people' && this.state == 'forbidden')) {
       this.unsub();
-      return this.show([h('h2', null, t('title')), h('p', { id: 'forbidden', class: 'err' }, t('forbidden')), signedIn(this, s.person)]);
+      // No role for the console at all is no error: say who it is for.
+      const none = !all.length;
+      return this.show([h('h2', null, t('title')), h('p', { id: 'forbidden', class: none ? 'note' : 'err' }, t(none ? 'no_role' : 'forbidden')), signedIn(this, s.person)]);
     }
     const bar = this.bar(all);
     if (this.tab != 'people') return this.other(bar, s.person);
@@ -261,7 +272,7 @@ class IncrociConsole extends Widget {
     const tab = this.tab;
     const box = h('div', { 'aria-busy': 'true' }, h('p', { id: 'chunk-wait' }, this.t('loading')));
     this.show(bar ? [bar, this.panel(signedIn(this, me), box)] : [signedIn(this, me), box], false);
-    views(this.hub).then((r) => {
+    views(this.hub, tab).then((r) => {
       if (this.tab != tab || !box.isConnected) return;
       box.removeAttribute('aria-busy');
       this.end = r[tab]!(this, box, me);
