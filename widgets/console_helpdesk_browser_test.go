@@ -590,6 +590,16 @@ func TestBrowserConsoleMediator(t *testing.T) {
 		}
 		testbrowser.WaitFor(t, tab, C(fmt.Sprintf("#md-confirm-%d", zh.ID)))
 		testbrowser.CheckErrors(t, tab)
+
+		// In English.
+		testbrowser.Navigate(t, tab, h.page("w=console&csp=strict&lang=en"))
+		testbrowser.WaitText(t, tab, C("#mp-t"), "My mediator profile")
+		testbrowser.WaitText(t, tab, C("#md-requests caption"), "Mediation requests: 1")
+		if got := testbrowser.Text(t, tab, C(fmt.Sprintf("#md-confirm-%d", zh.ID))); got != "I’ll take it" {
+			t.Errorf("the English confirm button reads %q", got)
+		}
+		testbrowser.Axe(t, tab, "console: a mediator in English")
+		testbrowser.CheckErrors(t, tab)
 	})
 }
 

@@ -38,7 +38,7 @@ var pageTmpl = template.Must(template.ParseFS(templatesFS, "templates/index.html
 // widgetTitles are the headings of the page's sections, per widget.
 var widgetTitles = map[string]string{
 	"signin":    "Accesso operatori",
-	"console":   "Console: persone e ruoli, sportello, mediazione, report",
+	"console":   "Console: persone e ruoli, sportello, mediazione, sportelli, report",
 	"helpdesk":  "Sportello giuridico: le mie consulenze",
 	"mediation": "Mediazione linguistico-culturale: le mie richieste",
 }

@@ -146,7 +146,8 @@ export const mediation: View = (w, box, me) => {
     const box = h('div', { class: 'row' });
     if (x.status == 'requested') {
       const who = sel('md-who-' + x.id, 'mediator_id', [['', t('auto')], ...people.map((p) => ['' + p.person_id, p.name || p.email])]);
-      box.append(go('confirm', t('confirm'), 'confirm', () => ({}), 'confirmed'));
+      // A coordinator lets the hub match a mediator; a mediator takes it.
+      box.append(go('confirm', t(coord ? 'confirm' : 'take'), 'confirm', () => ({}), 'confirmed'));
       if (people.length) box.append(fld(t('mediator', { id: x.id }), who), go('with', t('confirm_with'), 'confirm', () => (who.value ? { mediator_id: +who.value } : {}), 'confirmed'));
     }
     if (x.status == 'confirmed') box.append(go('done', t('done'), 'done', () => ({}), 'marked_done'));
