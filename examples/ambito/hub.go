@@ -20,6 +20,7 @@ import (
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
 	"github.com/incrocicomuni/incroci/mail"
+	"github.com/incrocicomuni/incroci/toolkit"
 	"gorm.io/gorm"
 )
 
@@ -39,6 +40,7 @@ type hub struct {
 	db      *gorm.DB
 	p       *incroci.Platform
 	hd      *helpdesk.Helpdesk
+	tk      *toolkit.Toolkit
 	ln      net.Listener
 	srv     *http.Server
 	origins []string
@@ -101,6 +103,9 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	if h.hd, err = helpdesk.New(ctx, h.p, helpdesk.Config{Attachments: store, LinkPage: cfg.PublicURL + "/"}); err != nil {
 		return nil, fmt.Errorf("start help desk: %w", err)
 	}
+	if h.tk, err = toolkit.New(ctx, h.p, toolkit.Config{}); err != nil {
+		return nil, fmt.Errorf("start toolkit: %w", err)
+	}
 	if err := seed(ctx, h.p, h.origins, logger); err != nil {
 		return nil, fmt.Errorf("seed demo data: %w", err)
 	}
@@ -109,6 +114,9 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	}
 	if err := seedMediation(ctx, h.p, h.hd, h.p.Now()); err != nil {
 		return nil, fmt.Errorf("seed mediation: %w", err)
+	}
+	if err := seedToolkit(ctx, h.p, h.tk); err != nil {
+		return nil, fmt.Errorf("seed the toolkit: %w", err)
 	}
 	handler, err := h.routes()
 	if err != nil {
@@ -158,6 +166,7 @@ func (h *hub) routes() (http.Handler, error) {
 	r.StaticFileFS("/static/site.css", "site.css", http.FS(static))
 	h.p.Mount(r.Group(mountPath))
 	h.hd.Mount(r.Group(mountPath + "/helpdesk"))
+	h.tk.Mount(r.Group(mountPath + "/toolkit"))
 	return r, nil
 }
 

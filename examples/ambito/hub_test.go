@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/testdb"
+	"github.com/incrocicomuni/incroci/toolkit"
 	"github.com/incrocicomuni/incroci/widgets"
 )
 
@@ -185,6 +186,20 @@ func testHub(t *testing.T, cfg config) {
 		a, err := h.p.GetAmbito(ctx, "crema")
 		if err != nil || len(a.EmailDomains) != 1 || a.EmailDomains[0] != "crema.demo.incroci.it" {
 			t.Errorf("GetAmbito(crema) = %+v, %v", a, err)
+		}
+	})
+
+	t.Run("toolkit", func(t *testing.T) {
+		// The demo handout for citizens is public; the operators' sheet is not.
+		res, body := get(t, base+"/incroci/toolkit/sheets")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Iscriversi al Servizio Sanitario Nazionale") || strings.Contains(body, "Rinnovo del permesso") {
+			t.Errorf("GET /incroci/toolkit/sheets = %d %.300s", res.StatusCode, body)
+		}
+		if err := seedToolkit(t.Context(), h.p, h.tk); err != nil {
+			t.Fatalf("seed the toolkit again: %v", err)
+		}
+		if _, n, err := h.tk.List(incroci.AsSystem(t.Context()), toolkit.SheetQuery{}); err != nil || n != 2 {
+			t.Errorf("demo sheets after seeding twice: %d, %v; want 2", n, err)
 		}
 	})
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
+	"github.com/incrocicomuni/incroci/toolkit"
 )
 
 // ambitiCSV is a copy of ../shared/domain/ambiti.csv: the ambiti of the
@@ -264,4 +265,59 @@ func seedMediation(ctx context.Context, p *incroci.Platform, hd *helpdesk.Helpde
 func actAs(ctx context.Context, person incroci.PersonInAmbito, role incroci.Role) context.Context {
 	return incroci.WithPrincipal(ctx, &incroci.Principal{PersonID: person.ID, Email: person.Email, Name: person.Name,
 		Grants: []incroci.Grant{{Ambito: demoAmbito, Role: role}}})
+}
+
+// demoSheets are the toolkit's demo sheets: a procedure sheet for the
+// operators and a handout for citizens, both of the network.
+var demoSheets = []toolkit.SheetInput{
+	{Audience: toolkit.AudienceOperators, Topics: []string{"permesso-soggiorno"}, Title: "Rinnovo del permesso di soggiorno",
+		Sections: map[string]string{
+			"what":   "Il permesso di soggiorno si rinnova **prima della scadenza** (almeno 60 giorni prima per quelli di lunga durata).",
+			"who":    "Cittadini di Paesi non UE con un permesso in scadenza.",
+			"how":    "1. Compilare il kit postale.\n2. Spedirlo dall'ufficio postale abilitato.\n3. Presentarsi in Questura alla data della convocazione.",
+			"needed": "- passaporto valido\n- permesso in scadenza\n- marca da bollo da 16 euro\n- documentazione sul motivo del soggiorno",
+			"where":  "Uffici postali con Sportello Amico; Questura di Lodi, Ufficio Immigrazione.",
+		}},
+	{Audience: toolkit.AudienceCitizens, Topics: []string{"salute"}, Title: "Iscriversi al Servizio Sanitario Nazionale",
+		Sections: map[string]string{
+			"what":   "Con l'iscrizione al Servizio Sanitario Nazionale hai il medico di famiglia e le cure come i cittadini italiani.",
+			"needed": "- permesso di soggiorno o ricevuta\n- codice fiscale\n- autocertificazione di residenza",
+			"where":  "Sportello scelta e revoca dell'ASST del tuo distretto.",
+		}},
+}
+
+// seedToolkit proposes the demo sheets as the demo operator and publishes
+// them as the demo editor, when the toolkit has no sheet yet.
+func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) error {
+	sys := incroci.AsSystem(ctx)
+	if _, n, err := tk.List(sys, toolkit.SheetQuery{}); err != nil || n > 0 {
+		return err
+	}
+	person := func(local string, role incroci.Role) (context.Context, error) {
+		email := local + "@" + demoDomain(demoAmbito)
+		people, _, err := p.ListPeople(sys, demoAmbito, incroci.PeopleQuery{Q: email, PerPage: 10})
+		if err != nil || len(people) != 1 {
+			return nil, fmt.Errorf("demo person %s: %w", email, errors.Join(err, errors.New("not found")))
+		}
+		return actAs(ctx, people[0], role), nil
+	}
+	op, err := person("operatore1", incroci.RoleOperator)
+	if err != nil {
+		return err
+	}
+	ed, err := person("redattrice", incroci.RoleEditor)
+	if err != nil {
+		return err
+	}
+	for _, in := range demoSheets {
+		in.Submit = true
+		v, err := tk.Propose(op, in)
+		if err != nil {
+			return fmt.Errorf("demo sheet %q: %w", in.Title, err)
+		}
+		if _, err := tk.Publish(ed, v.ID, toolkit.ReviewInput{RevisionID: v.Revision.ID, Note: "Dati dimostrativi"}); err != nil {
+			return fmt.Errorf("publish demo sheet %q: %w", in.Title, err)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,198 @@
+package toolkit
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci/internal/httpx"
+)
+
+// bind decodes a JSON body of at most the sections' worth of text.
+func (t *Toolkit) bind(c *gin.Context, dst any) bool {
+	limit := int64(t.cfg.MaxSection)*4*int64(len(SectionKeys)) + 64<<10
+	if err := httpx.Bind(c, dst, limit); err != nil {
+		httpx.Fail(c, err)
+		return false
+	}
+	return true
+}
+
+// sheetID reads the sheet's id from the path; anything else is not found.
+func sheetID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		httpx.Fail(c, ErrSheetNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func (t *Toolkit) handleTopics(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=3600")
+	httpx.OK(c, http.StatusOK, Topics())
+}
+
+func (t *Toolkit) handleList(c *gin.Context) {
+	page, perPage, err := httpx.PageParams(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	q := SheetQuery{Topic: c.Query("topic"), Audience: Audience(c.Query("audience")), Ambito: c.Query("ambito"), State: State(c.Query("state")),
+		Q: c.Query("q"), Page: page, PerPage: perPage}
+	list, total, err := t.List(c.Request.Context(), q)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.List(c, list, httpx.Page{Page: page, PerPage: perPage, Total: total})
+}
+
+func (t *Toolkit) handlePropose(c *gin.Context) {
+	var in SheetInput
+	if !t.bind(c, &in) {
+		return
+	}
+	v, err := t.Propose(c.Request.Context(), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusCreated, v)
+}
+
+func (t *Toolkit) handleGet(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	v, err := t.Get(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleRevisions(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	list, err := t.Revisions(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
+func (t *Toolkit) handleRevise(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in RevisionInput
+	if !t.bind(c, &in) {
+		return
+	}
+	r, err := t.Revise(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusCreated, r)
+}
+
+func (t *Toolkit) handleDiff(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var ids [2]int64
+	var issues []httpx.FieldIssue
+	for i, name := range []string{"from", "to"} {
+		n, err := strconv.ParseInt(c.Query(name), 10, 64)
+		if err != nil || n <= 0 {
+			issues = append(issues, httpx.FieldIssue{Field: name, Rule: "required", Key: "toolkit.revision_not_found"})
+		}
+		ids[i] = n
+	}
+	if issues != nil {
+		httpx.Fail(c, &httpx.ValidationError{Fields: issues})
+		return
+	}
+	d, err := t.Diff(c.Request.Context(), id, ids[0], ids[1])
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, d)
+}
+
+// decide runs one of the editors' decisions on the sheet of the path.
+func (t *Toolkit) decide(c *gin.Context, do func(ctx context.Context, id int64, in ReviewInput) (*SheetView, error)) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in ReviewInput
+	if !t.bind(c, &in) {
+		return
+	}
+	v, err := do(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handlePublish(c *gin.Context)  { t.decide(c, t.Publish) }
+func (t *Toolkit) handleReject(c *gin.Context)   { t.decide(c, t.Reject) }
+func (t *Toolkit) handleRollback(c *gin.Context) { t.decide(c, t.Rollback) }
+
+func (t *Toolkit) handleArchive(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	v, err := t.Archive(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleComments(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	list, err := t.Comments(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
+func (t *Toolkit) handleComment(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in CommentInput
+	if !t.bind(c, &in) {
+		return
+	}
+	cm, err := t.AddComment(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusCreated, cm)
+}

@@ -1,0 +1,65 @@
+package toolkit
+
+import (
+	"time"
+
+	"github.com/incrocicomuni/incroci/internal/migrate"
+	"gorm.io/gorm"
+)
+
+// migrations are the module's schema steps; each has frozen copies of the
+// structs it creates and never changes once released.
+var migrations = []migrate.Step{
+	{Version: 1, Name: "sheets, revisions, comments", Up: m1Up},
+}
+
+type m1Sheet struct {
+	ID          int64    `gorm:"primaryKey"`
+	Ambito      string   `gorm:"size:64;not null;default:'';index:incroci_toolkit_sheets_ambito"`
+	Audience    string   `gorm:"size:16;not null"`
+	Topics      []string `gorm:"serializer:json;not null"`
+	Title       string   `gorm:"size:200;not null"`
+	State       string   `gorm:"size:16;not null;index:incroci_toolkit_sheets_state"`
+	OwnerID     int64    `gorm:"not null;index:incroci_toolkit_sheets_owner"`
+	ReviewBy    string   `gorm:"size:10;not null;default:''"`
+	PublishedID *int64
+	LatestID    int64 `gorm:"not null"`
+	PublishedAt *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (m1Sheet) TableName() string { return "incroci_toolkit_sheets" }
+
+type m1Revision struct {
+	ID         int64             `gorm:"primaryKey"`
+	SheetID    int64             `gorm:"not null;uniqueIndex:incroci_toolkit_revisions_number,priority:1"`
+	Number     int               `gorm:"not null;uniqueIndex:incroci_toolkit_revisions_number,priority:2"`
+	Title      string            `gorm:"size:200;not null"`
+	Sections   map[string]string `gorm:"serializer:json;not null"`
+	AuthorID   int64             `gorm:"not null;index:incroci_toolkit_revisions_author"`
+	Note       string            `gorm:"size:500;not null;default:''"`
+	Status     string            `gorm:"size:16;not null;index:incroci_toolkit_revisions_status"`
+	BaseID     *int64
+	ReviewerID *int64
+	ReviewNote string `gorm:"size:500;not null;default:''"`
+	ReviewedAt *time.Time
+	CreatedAt  time.Time
+}
+
+func (m1Revision) TableName() string { return "incroci_toolkit_revisions" }
+
+type m1Comment struct {
+	ID         int64 `gorm:"primaryKey"`
+	SheetID    int64 `gorm:"not null;index:incroci_toolkit_comments_sheet"`
+	RevisionID *int64
+	AuthorID   int64  `gorm:"not null"`
+	Body       string `gorm:"type:text;not null"`
+	CreatedAt  time.Time
+}
+
+func (m1Comment) TableName() string { return "incroci_toolkit_comments" }
+
+func m1Up(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m1Sheet{}, &m1Revision{}, &m1Comment{})
+}

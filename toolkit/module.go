@@ -1,0 +1,53 @@
+package toolkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/httpx"
+	"github.com/incrocicomuni/incroci/internal/migrate"
+	"gorm.io/gorm"
+)
+
+// Config configures the toolkit. The zero value works.
+type Config struct {
+	// MaxSection is the longest section of a sheet, in characters.
+	// Default: 20,000.
+	MaxSection int
+}
+
+// Toolkit is the toolkit module, mounted beside an incroci.Platform.
+type Toolkit struct {
+	p   *incroci.Platform
+	db  *gorm.DB
+	cfg Config
+	log *slog.Logger
+}
+
+// New checks cfg, fills its defaults, runs the module's migrations and
+// returns the module ready to Mount.
+func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Toolkit, error) {
+	if p == nil {
+		return nil, errors.New("toolkit: a platform is required")
+	}
+	if cfg.MaxSection <= 0 {
+		cfg.MaxSection = 20000
+	}
+	if err := migrate.Run(ctx, p.DB(), "toolkit", migrations); err != nil {
+		return nil, fmt.Errorf("toolkit: migrate: %w", err)
+	}
+	return &Toolkit{p: p, db: p.DB(), cfg: cfg, log: p.Logger()}, nil
+}
+
+// Mount adds the toolkit's routes to r, typically the partner's
+// api.Group("/toolkit"), behind the platform's middleware, and its OpenAPI
+// document at /openapi.json.
+func (t *Toolkit) Mount(r gin.IRouter) {
+	g := r.Group("", t.p.Middleware()...)
+	httpx.Register(g, t.routes())
+	r.GET("/openapi.json", serveOpenAPI)
+}

@@ -1,0 +1,164 @@
+package toolkit_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/testclock"
+	"github.com/incrocicomuni/incroci/internal/testdb"
+	"github.com/incrocicomuni/incroci/mail"
+	"github.com/incrocicomuni/incroci/toolkit"
+)
+
+// env is a platform with the toolkit mounted at /incroci/toolkit behind a
+// real HTTP server, two ambiti (lodi, crema) and people signed in.
+type env struct {
+	t      *testing.T
+	db     *gorm.DB
+	p      *incroci.Platform
+	tk     *toolkit.Toolkit
+	srv    *httptest.Server
+	engine *gin.Engine
+	clock  *testclock.Clock
+	ctx    context.Context
+	tok    map[string]string
+	id     map[string]int64
+}
+
+func newEnv(t *testing.T, db *gorm.DB) *env {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	clk := testclock.New(time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC))
+	ctx := context.Background()
+	p, err := incroci.New(ctx, incroci.Config{DB: db, Secret: bytes.Repeat([]byte("k"), 32), Mailer: mail.NewLog(slog.New(slog.DiscardHandler)), Now: clk.Now,
+		Logger: slog.New(slog.DiscardHandler), PublicURL: "https://hub.example.it/incroci", SignInAnswerTime: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close(context.Background()) })
+	tk, err := toolkit.New(ctx, p, toolkit.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	api := r.Group("/incroci")
+	p.Mount(api)
+	tk.Mount(api.Group("/toolkit"))
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	e := &env{t: t, db: db, p: p, tk: tk, srv: srv, engine: r, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}}
+	sys := incroci.AsSystem(ctx)
+	for _, a := range []incroci.AmbitoInput{
+		{Slug: "lodi", Name: "Ambito Distrettuale di Lodi", EmailDomains: []string{"comune.lodi.it"}},
+		{Slug: "crema", Name: "Ambito distrettuale di Crema", EmailDomains: []string{"comune.crema.cr.it"}},
+	} {
+		if _, err := p.CreateAmbito(sys, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, pp := range []struct{ name, email, ambito, role string }{
+		{"operator", "operatore@comune.lodi.it", "lodi", "operator"},
+		{"operator2", "operatrice@comune.lodi.it", "lodi", "operator"},
+		{"cremaOperator", "operatore@comune.crema.cr.it", "crema", "operator"},
+		{"editor", "redattrice@comune.lodi.it", "lodi", "editor"},
+		{"cremaEditor", "redattore@comune.crema.cr.it", "crema", "editor"},
+	} {
+		person, err := p.Invite(sys, pp.ambito, incroci.InviteInput{Email: pp.email, Name: pp.name, Roles: []incroci.Role{incroci.Role(pp.role)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.id[pp.name] = person.ID
+		s, err := p.SignIn(ctx, incroci.Identity{Email: pp.email})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tok[pp.name] = s.Token
+	}
+	return e
+}
+
+func bothDBs(t *testing.T, body func(t *testing.T, e *env)) {
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) { body(t, newEnv(t, db)) })
+}
+
+// as returns ctx acting as the named person, for Go API calls.
+func (e *env) as(name string) context.Context {
+	e.t.Helper()
+	pr, err := e.p.Authenticate(e.ctx, e.tok[name])
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return incroci.WithPrincipal(e.ctx, pr)
+}
+
+type resp struct {
+	Status int
+	Header http.Header
+	Raw    []byte
+	Body   map[string]any
+}
+
+func (r resp) data() map[string]any { d, _ := r.Body["data"].(map[string]any); return d }
+func (r resp) list() []any          { d, _ := r.Body["data"].([]any); return d }
+func (r resp) code() string {
+	e, _ := r.Body["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+// req sends a request as the named person ("" for anonymous) to the
+// toolkit's routes, and checks the answer against the OpenAPI document.
+func (e *env) req(who, method, path string, body any, headers ...string) resp {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		raw, _ := json.Marshal(b)
+		rd = bytes.NewReader(raw)
+	}
+	r, _ := http.NewRequest(method, e.srv.URL+"/incroci/toolkit"+path, rd)
+	if rd != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if who != "" {
+		r.Header.Set("Authorization", "Bearer "+e.tok[who])
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		r.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		json.Unmarshal(raw, &out.Body)
+	}
+	openAPI(e.t).Check(e.t, method, path, out.Status, out.Header, out.Raw)
+	return out
+}
+
+func expect(t *testing.T, r resp, status int, what string) resp {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%s: status %d, want %d; body %s", what, r.Status, status, r.Raw)
+	}
+	return r
+}
