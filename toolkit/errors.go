@@ -23,6 +23,8 @@ var (
 	// ErrStale: the change was written from a revision that is no longer
 	// the sheet's current one; read it again and write the change anew.
 	ErrStale error = httpx.NewProblem(http.StatusConflict, "conflict", "toolkit.stale")
+	// ErrTermNotFound: no glossary entry with that id.
+	ErrTermNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "toolkit.term_not_found")
 )
 
 func init() {
@@ -39,6 +41,11 @@ func init() {
 		"toolkit.ambito_role":        {IT: "devi avere un ruolo in questo ambito", EN: "you must hold a role in this ambito"},
 		"toolkit.date":               {IT: "deve essere una data AAAA-MM-GG", EN: "must be a date YYYY-MM-DD"},
 		"toolkit.state":              {IT: "stato sconosciuto", EN: "unknown state"},
+		"toolkit.term_not_found":     {IT: "Voce del glossario non trovata.", EN: "Glossary entry not found."},
+		"toolkit.language":           {IT: "deve essere un codice di lingua (ISO 639)", EN: "must be a language code (ISO 639)"},
+		"toolkit.definition_it":      {IT: "scrivi almeno la definizione in italiano", EN: "write at least the Italian definition"},
+		"toolkit.score":              {IT: "deve essere un voto da 1 a 5", EN: "must be a score from 1 to 5"},
+		"toolkit.personal_data":      {IT: "sembra contenere dati personali: toglili, il commento è anonimo", EN: "seems to hold personal data: take it out, the comment is anonymous"},
 		"toolkit.control":            {IT: "contiene caratteri non ammessi", EN: "contains characters that are not allowed"},
 		"toolkit.diff_same_sheet":    {IT: "le due versioni devono essere della stessa scheda", EN: "both revisions must be of the same sheet"},
 	})

@@ -196,3 +196,88 @@ func (t *Toolkit) handleComment(c *gin.Context) {
 	}
 	httpx.OK(c, http.StatusCreated, cm)
 }
+
+func (t *Toolkit) handleGiveFeedback(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in FeedbackInput
+	if !t.bind(c, &in) {
+		return
+	}
+	if err := t.GiveFeedback(c.Request.Context(), id, in); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (t *Toolkit) handleFeedback(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	s, err := t.FeedbackOf(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, s)
+}
+
+func (t *Toolkit) handleGlossary(c *gin.Context) {
+	list, err := t.Glossary(c.Request.Context(), c.Query("q"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.List(c, list, httpx.Page{Page: 1, PerPage: len(list), Total: int64(len(list))})
+}
+
+// termID reads a glossary entry's id from the path (0 when the route has
+// none); anything else is not found.
+func termID(c *gin.Context) (int64, bool) {
+	if c.Param("id") == "" {
+		return 0, true
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		httpx.Fail(c, ErrTermNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func (t *Toolkit) handleSaveTerm(c *gin.Context) {
+	id, ok := termID(c)
+	if !ok {
+		return
+	}
+	var in TermInput
+	if !t.bind(c, &in) {
+		return
+	}
+	term, err := t.SaveTerm(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if id == 0 {
+		status = http.StatusCreated
+	}
+	httpx.OK(c, status, term)
+}
+
+func (t *Toolkit) handleDeleteTerm(c *gin.Context) {
+	id, ok := termID(c)
+	if !ok {
+		return
+	}
+	if err := t.DeleteTerm(c.Request.Context(), id); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -11,6 +11,7 @@ import (
 // structs it creates and never changes once released.
 var migrations = []migrate.Step{
 	{Version: 1, Name: "sheets, revisions, comments", Up: m1Up},
+	{Version: 2, Name: "glossary, feedback", Up: m2Up},
 }
 
 type m1Sheet struct {
@@ -62,4 +63,33 @@ func (m1Comment) TableName() string { return "incroci_toolkit_comments" }
 
 func m1Up(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&m1Sheet{}, &m1Revision{}, &m1Comment{})
+}
+
+type m2Term struct {
+	ID          int64             `gorm:"primaryKey"`
+	Ambito      string            `gorm:"size:64;not null;default:'';index:incroci_toolkit_terms_ambito"`
+	Term        string            `gorm:"size:120;not null"`
+	Variants    []string          `gorm:"serializer:json;not null"`
+	Definitions map[string]string `gorm:"serializer:json;not null"`
+	UpdatedBy   int64             `gorm:"not null"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (m2Term) TableName() string { return "incroci_toolkit_terms" }
+
+type m2Feedback struct {
+	ID         int64  `gorm:"primaryKey"`
+	SheetID    int64  `gorm:"not null;index:incroci_toolkit_feedback_sheet"`
+	RevisionID int64  `gorm:"not null"`
+	Score      int    `gorm:"not null"`
+	Missing    string `gorm:"size:16;not null;default:''"`
+	Comment    string `gorm:"size:500;not null;default:''"`
+	Day        string `gorm:"size:10;not null"`
+}
+
+func (m2Feedback) TableName() string { return "incroci_toolkit_feedback" }
+
+func m2Up(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m2Term{}, &m2Feedback{})
 }

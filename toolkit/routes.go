@@ -25,5 +25,12 @@ func (t *Toolkit) routes() []httpx.Route {
 		{Method: "POST", Path: "/sheets/:id/archive", Access: signedIn, Handler: t.handleArchive},
 		{Method: "GET", Path: "/sheets/:id/comments", Access: signedIn, Handler: t.handleComments},
 		{Method: "POST", Path: "/sheets/:id/comments", Access: signedIn, Handler: t.handleComment},
+		{Method: "POST", Path: "/sheets/:id/feedback", Access: anyone, Handler: t.handleGiveFeedback},
+		{Method: "GET", Path: "/sheets/:id/feedback", Access: signedIn, Handler: t.handleFeedback},
+
+		{Method: "GET", Path: "/glossary", Access: anyone, Handler: t.handleGlossary},
+		{Method: "POST", Path: "/glossary", Access: signedIn, Handler: t.handleSaveTerm},
+		{Method: "PUT", Path: "/glossary/:id", Access: signedIn, Handler: t.handleSaveTerm},
+		{Method: "DELETE", Path: "/glossary/:id", Access: signedIn, Handler: t.handleDeleteTerm},
 	}
 }

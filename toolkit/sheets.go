@@ -96,6 +96,9 @@ type SheetView struct {
 	Editor bool `json:"editor"`
 	// OwnerName is the name of who keeps the sheet current.
 	OwnerName string `json:"owner_name,omitempty"`
+	// Terms are the glossary's entries named in the revision shown, with
+	// their definitions, for widgets to explain on hover or tap.
+	Terms []TermMatch `json:"terms"`
 }
 
 // SheetQuery filters and pages sheets.
@@ -271,6 +274,15 @@ func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
 		for k, v := range r.Sections {
 			out.HTML[k] = RenderMarkdown(v)
 		}
+		var terms []Term
+		if err := tx.Where("ambito = '' OR ambito = ?", s.Ambito).Find(&terms).Error; err != nil {
+			return fmt.Errorf("toolkit: glossary: %w", err)
+		}
+		text := []string{r.Title}
+		for _, k := range SectionKeys {
+			text = append(text, r.Sections[k])
+		}
+		out.Terms = termsIn(strings.Join(text, "\n"), terms)
 		if out.Editor || (pr != nil && (s.OwnerID == pr.PersonID || authored)) {
 			q := tx.Where("sheet_id = ? AND status IN ?", s.ID, []RevisionStatus{RevisionDraft, RevisionProposed}).Order("id")
 			if !out.Editor && s.OwnerID != pr.PersonID {
