@@ -46,6 +46,7 @@ func init() {
 		"toolkit.definition_it":      {IT: "scrivi almeno la definizione in italiano", EN: "write at least the Italian definition"},
 		"toolkit.score":              {IT: "deve essere un voto da 1 a 5", EN: "must be a score from 1 to 5"},
 		"toolkit.personal_data":      {IT: "sembra contenere dati personali: toglili, il commento è anonimo", EN: "seems to hold personal data: take it out, the comment is anonymous"},
+		"toolkit.search_q":           {IT: "scrivi che cosa cercare (al massimo 200 caratteri)", EN: "write what to look for (at most 200 characters)"},
 		"toolkit.control":            {IT: "contiene caratteri non ammessi", EN: "contains characters that are not allowed"},
 		"toolkit.diff_same_sheet":    {IT: "le due versioni devono essere della stessa scheda", EN: "both revisions must be of the same sheet"},
 	})

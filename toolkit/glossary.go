@@ -112,6 +112,9 @@ func (t *Toolkit) SaveTerm(ctx context.Context, id int64, in TermInput) (*Term, 
 		if err := tx.Save(&term).Error; err != nil {
 			return fmt.Errorf("toolkit: save term: %w", err)
 		}
+		if err := t.indexTerm(ctx, tx, &term); err != nil {
+			return err
+		}
 		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: term.Ambito, Action: "toolkit.term.save", ObjectType: "term", ObjectID: fmt.Sprint(term.ID)}, nil)
 	})
 	if err != nil {
@@ -140,6 +143,9 @@ func (t *Toolkit) DeleteTerm(ctx context.Context, id int64) error {
 		}
 		if err := tx.Delete(&term).Error; err != nil {
 			return fmt.Errorf("toolkit: delete term %d: %w", id, err)
+		}
+		if err := t.unindex(ctx, tx, KindTerm, term.ID); err != nil {
+			return err
 		}
 		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: term.Ambito, Action: "toolkit.term.delete", ObjectType: "term", ObjectID: fmt.Sprint(term.ID)}, nil)
 	})

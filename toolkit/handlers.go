@@ -281,3 +281,19 @@ func (t *Toolkit) handleDeleteTerm(c *gin.Context) {
 	}
 	c.Status(http.StatusNoContent)
 }
+
+func (t *Toolkit) handleSearch(c *gin.Context) {
+	page, perPage, err := httpx.PageParams(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	q := SearchQuery{Q: c.Query("q"), Kind: Kind(c.Query("kind")), Topic: c.Query("topic"), Audience: c.Query("audience"), Lang: c.Query("lang"),
+		Ambito: c.Query("ambito"), Comune: c.Query("comune"), Page: page, PerPage: perPage}
+	list, total, err := t.Search(c.Request.Context(), q)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.List(c, list, httpx.Page{Page: page, PerPage: perPage, Total: total})
+}

@@ -12,6 +12,7 @@ import (
 var migrations = []migrate.Step{
 	{Version: 1, Name: "sheets, revisions, comments", Up: m1Up},
 	{Version: 2, Name: "glossary, feedback", Up: m2Up},
+	{Version: 3, Name: "search index (tsvector and trigrams on PostgreSQL, FTS5 on SQLite)", Up: m3Up},
 }
 
 type m1Sheet struct {
@@ -92,4 +93,43 @@ func (m2Feedback) TableName() string { return "incroci_toolkit_feedback" }
 
 func m2Up(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&m2Term{}, &m2Feedback{})
+}
+
+type m3SearchDoc struct {
+	ID       int64  `gorm:"primaryKey"`
+	Kind     string `gorm:"size:16;not null;uniqueIndex:incroci_toolkit_search_ref,priority:1"`
+	RefID    int64  `gorm:"not null;uniqueIndex:incroci_toolkit_search_ref,priority:2"`
+	Lang     string `gorm:"size:8;not null;uniqueIndex:incroci_toolkit_search_ref,priority:3"`
+	Ambito   string `gorm:"size:64;not null;default:''"`
+	Audience string `gorm:"size:16;not null;default:''"`
+	Topics   string `gorm:"size:1000;not null;default:''"`
+	Comune   string `gorm:"size:120;not null;default:''"`
+	Public   bool   `gorm:"not null"`
+	Title    string `gorm:"size:300;not null"`
+	Body     string `gorm:"type:text;not null"`
+	Config   string `gorm:"size:32;not null"`
+	Stems    string `gorm:"type:text;not null"`
+}
+
+func (m3SearchDoc) TableName() string { return "incroci_toolkit_search" }
+
+func m3Up(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m3SearchDoc{}); err != nil {
+		return err
+	}
+	if tx.Dialector.Name() == "postgres" {
+		for _, q := range []string{
+			"ALTER TABLE incroci_toolkit_search ADD COLUMN tsv tsvector",
+			"CREATE INDEX incroci_toolkit_search_tsv ON incroci_toolkit_search USING GIN (tsv)",
+			// pg_trgm is a trusted extension: a database owner may create it.
+			"CREATE EXTENSION IF NOT EXISTS pg_trgm",
+			"CREATE INDEX incroci_toolkit_search_title_trgm ON incroci_toolkit_search USING GIN (title gin_trgm_ops)",
+		} {
+			if err := tx.Exec(q).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return tx.Exec("CREATE VIRTUAL TABLE incroci_toolkit_search_fts USING fts5(stems, tokenize = 'unicode61 remove_diacritics 2')").Error
 }

@@ -28,6 +28,7 @@ func (t *Toolkit) routes() []httpx.Route {
 		{Method: "POST", Path: "/sheets/:id/feedback", Access: anyone, Handler: t.handleGiveFeedback},
 		{Method: "GET", Path: "/sheets/:id/feedback", Access: signedIn, Handler: t.handleFeedback},
 
+		{Method: "GET", Path: "/search", Access: anyone, Handler: t.handleSearch},
 		{Method: "GET", Path: "/glossary", Access: anyone, Handler: t.handleGlossary},
 		{Method: "POST", Path: "/glossary", Access: signedIn, Handler: t.handleSaveTerm},
 		{Method: "PUT", Path: "/glossary/:id", Access: signedIn, Handler: t.handleSaveTerm},

@@ -495,6 +495,9 @@ func (t *Toolkit) publish(ctx context.Context, tx *gorm.DB, s *Sheet, r *Revisio
 	if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Updates(upd).Error; err != nil {
 		return fmt.Errorf("toolkit: publish sheet %d: %w", s.ID, err)
 	}
+	if err := t.indexSheet(ctx, tx, s.ID); err != nil {
+		return err
+	}
 	return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: s.Ambito, Action: action, ObjectType: "sheet", ObjectID: fmt.Sprint(s.ID)},
 		map[string]any{"revision": r.ID, "number": r.Number})
 }
@@ -590,6 +593,9 @@ func (t *Toolkit) Archive(ctx context.Context, id int64) (*SheetView, error) {
 		}
 		if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Updates(map[string]any{"state": StateArchived, "updated_at": t.p.Now()}).Error; err != nil {
 			return fmt.Errorf("toolkit: archive sheet %d: %w", s.ID, err)
+		}
+		if err := t.unindex(ctx, tx, KindSheet, s.ID); err != nil {
+			return err
 		}
 		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: s.Ambito, Action: "toolkit.sheet.archive", ObjectType: "sheet", ObjectID: fmt.Sprint(s.ID)}, nil)
 	})
