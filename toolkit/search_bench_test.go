@@ -1,0 +1,159 @@
+package toolkit
+
+// BenchmarkSearch (issue 4, "Measured"): 50,000 documents in the search
+// index — in Italian, English and French — and searches over them through
+// Toolkit.Search, on SQLite and on PostgreSQL, reporting p50 and p95. Run:
+//
+//	INCROCI_TEST_POSTGRES=postgres://… go test -run '^$' -bench Search -benchtime 400x ./toolkit/
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/testdb"
+)
+
+// benchDocs is how many documents the benchmark indexes.
+const benchDocs = 50000
+
+func benchSize(b testing.TB) int {
+	if _, ok := b.(*testing.T); ok {
+		return 2000
+	}
+	return benchDocs
+}
+
+var benchWords = map[string][]string{
+	"it": strings.Fields(`permesso soggiorno rinnovo ricongiungimento familiare cittadinanza residenza anagrafe questura prefettura sportello
+		domanda documenti passaporto codice fiscale lavoro contratto datore flussi assistenza sanitaria medico famiglia scuola iscrizione
+		minori stranieri protezione internazionale asilo ricorso tribunale scadenza marca bollo ufficio postale kit reddito alloggio
+		idoneità città comune servizi sociali mediatore lingua casa affitto prestazioni assegno isee patente conversione`),
+	"en": strings.Fields(`residence permit renewal family reunification citizenship registry office police application documents passport
+		tax code work contract employer health care doctor school enrolment minors foreign protection asylum appeal court deadline
+		stamp post office income housing city services mediator language rent benefits allowance licence conversion`),
+	"fr": strings.Fields(`titre séjour renouvellement regroupement familial nationalité résidence préfecture demande documents passeport
+		travail contrat employeur santé médecin école inscription mineurs étrangers protection asile recours tribunal délai timbre
+		bureau poste revenu logement ville services médiateur langue loyer prestations allocation permis conduire`),
+}
+
+func benchText(r *rand.Rand, lang string, n int) string {
+	ws := benchWords[lang]
+	out := make([]string, n)
+	for i := range out {
+		out[i] = ws[r.IntN(len(ws))]
+	}
+	return strings.Join(out, " ")
+}
+
+// benchToolkit opens a toolkit on db and fills its index with benchDocs
+// documents: 60 % Italian sheets, 20 % English and 20 % French glossary
+// definitions, a tenth of them an ambito's own.
+func benchToolkit(b *testing.B, db *gorm.DB) *Toolkit { return benchToolkitT(b, db) }
+
+func benchToolkitT(b testing.TB, db *gorm.DB) *Toolkit {
+	b.Helper()
+	ctx := context.Background()
+	p, err := incroci.New(ctx, incroci.Config{DB: db, Secret: bytes.Repeat([]byte("k"), 32), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { p.Close(ctx) })
+	tk, err := New(ctx, p, Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	start := time.Now()
+	for chunk := 0; chunk < benchSize(b); chunk += 1000 {
+		err := db.Transaction(func(tx *gorm.DB) error {
+			for i := chunk; i < chunk+1000; i++ {
+				lang, kind := "it", KindSheet
+				switch i % 5 {
+				case 3:
+					lang, kind = "en", KindTerm
+				case 4:
+					lang, kind = "fr", KindTerm
+				}
+				ambito := ""
+				if i%10 == 0 {
+					ambito = "lodi"
+				}
+				d := searchDoc{Kind: kind, RefID: int64(i + 1), Lang: lang, Ambito: ambito, Audience: "operators", Public: kind == KindTerm && ambito == "",
+					Topics: "|permesso-soggiorno|", Title: benchText(r, lang, 4), Body: benchText(r, lang, 120)}
+				if err := tk.insertDoc(ctx, tx, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%s: %d documents indexed in %s", db.Dialector.Name(), benchSize(b), time.Since(start).Round(time.Millisecond))
+	if db.Dialector.Name() == "postgres" {
+		if err := db.Exec("ANALYZE incroci_toolkit_search").Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+	return tk
+}
+
+func BenchmarkSearch(b *testing.B) {
+	queries := []SearchQuery{
+		{Q: "ricongiungimenti"}, {Q: "permessi di soggiorno"}, {Q: "citta"}, {Q: "rinnovo permesso", Topic: "permesso-soggiorno"},
+		{Q: "residence permit", Lang: "en"}, {Q: "titre de séjour"}, {Q: "questura", Ambito: "lodi"}, {Q: "scadenza ricorso tribunale"},
+	}
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			var db *gorm.DB
+			if name == "sqlite" {
+				db = testdb.SQLite(b)
+			} else {
+				db = testdb.Postgres(b)
+			}
+			tk := benchToolkit(b, db)
+			// An operator of lodi: reads the network's and lodi's documents.
+			ctx := incroci.WithPrincipal(context.Background(), &incroci.Principal{PersonID: 1, Grants: []incroci.Grant{{Ambito: "lodi", Role: incroci.RoleOperator}}})
+			lat := make([]time.Duration, 0, b.N)
+			found := 0
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				q := queries[i%len(queries)]
+				t0 := time.Now()
+				res, total, err := tk.Search(ctx, q)
+				lat = append(lat, time.Since(t0))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if total > 0 && len(res) == 0 {
+					b.Fatalf("%q: total %d but no page", q.Q, total)
+				}
+				if total > 0 {
+					found++
+				}
+			}
+			b.StopTimer()
+			if found == 0 {
+				b.Fatal("no search found anything")
+			}
+			slices.Sort(lat)
+			pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.95), "p95-ms")
+			b.ReportMetric(0, "ns/op")
+			b.Log(fmt.Sprintf("%s: p50 %.2f ms, p95 %.2f ms over %d searches", name, pct(0.50), pct(0.95), len(lat)))
+		})
+	}
+}
