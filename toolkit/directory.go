@@ -193,8 +193,10 @@ type ServiceInput struct {
 	Phones    []PhoneInput    `json:"phones" validate:"max=20,dive"`
 	Schedules []ScheduleInput `json:"schedules" validate:"max=50,dive"`
 	Languages []LanguageInput `json:"languages" validate:"max=40,dive"`
-	// termIDs are the attribute ids of Kinds then Topics, from an import.
+	// termIDs are the attribute ids of Kinds then Topics, and assured the
+	// day it was last checked, from an import.
 	termIDs []string
+	assured string
 }
 
 // LocationInput writes a location of an organization. A physical location
@@ -676,6 +678,10 @@ func (t *Toolkit) putService(ctx context.Context, tx *gorm.DB, id, ambito string
 			s.CreatedAt, s.Checked = old.CreatedAt, old.Checked
 			action = "service.update"
 		}
+	}
+	if upsert && in.assured != s.LastChecked {
+		// An import says when the entry was checked, not by whom.
+		s.LastChecked, s.CheckedBy = in.assured, nil
 	}
 	db := tx.WithContext(ctx)
 	if err := db.Save(&s).Error; err != nil {

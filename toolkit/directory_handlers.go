@@ -1,6 +1,7 @@
 package toolkit
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"mime"
@@ -166,11 +167,12 @@ func (t *Toolkit) handleImport(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, res)
 }
 
-// dirWrite binds a body into a new In and answers what save returns with
-// status.
-func dirWrite[In any, Out any](t *Toolkit, c *gin.Context, status int, save func(c *gin.Context, in In) (Out, error)) {
+// dirWrite decodes a body into a new In (strictly: no unknown fields, no
+// wrong types) and answers what save returns with status; save validates
+// it, so that one 422 names every invalid field.
+func dirWrite[In any, Out any](c *gin.Context, status int, save func(c *gin.Context, in In) (Out, error)) {
 	var in In
-	if err := httpx.Bind(c, &in, 1<<20); err != nil {
+	if err := readJSON(c, &in); err != nil {
 		httpx.Fail(c, err)
 		return
 	}
@@ -182,50 +184,73 @@ func dirWrite[In any, Out any](t *Toolkit, c *gin.Context, status int, save func
 	httpx.OK(c, status, v)
 }
 
+// readJSON reads a JSON body of at most 1 MiB into dst, as httpx.Bind does
+// but leaving validation to the service.
+func readJSON(c *gin.Context, dst any) error {
+	if ct := c.GetHeader("Content-Type"); ct != "" {
+		if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return httpx.ErrMediaType
+		}
+	}
+	const limit = 1 << 20
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return &httpx.TooLargeError{Limit: limit}
+		}
+		return httpx.ErrMalformed
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return httpx.ErrMalformed
+	}
+	return httpx.DecodeStrict(raw, dst)
+}
+
 func (t *Toolkit) handleCreateOrganization(c *gin.Context) {
-	dirWrite(t, c, http.StatusCreated, func(c *gin.Context, in OrganizationInput) (*DirOrganization, error) {
+	dirWrite(c, http.StatusCreated, func(c *gin.Context, in OrganizationInput) (*DirOrganization, error) {
 		return t.CreateOrganization(c.Request.Context(), in)
 	})
 }
 
 func (t *Toolkit) handleUpdateOrganization(c *gin.Context) {
-	dirWrite(t, c, http.StatusOK, func(c *gin.Context, in OrganizationInput) (*DirOrganization, error) {
+	dirWrite(c, http.StatusOK, func(c *gin.Context, in OrganizationInput) (*DirOrganization, error) {
 		return t.UpdateOrganization(c.Request.Context(), c.Param("id"), in)
 	})
 }
 
 func (t *Toolkit) handleCreateService(c *gin.Context) {
-	dirWrite(t, c, http.StatusCreated, func(c *gin.Context, in ServiceInput) (*DirService, error) {
+	dirWrite(c, http.StatusCreated, func(c *gin.Context, in ServiceInput) (*DirService, error) {
 		return t.CreateService(c.Request.Context(), in)
 	})
 }
 
 func (t *Toolkit) handleUpdateService(c *gin.Context) {
-	dirWrite(t, c, http.StatusOK, func(c *gin.Context, in ServiceInput) (*DirService, error) {
+	dirWrite(c, http.StatusOK, func(c *gin.Context, in ServiceInput) (*DirService, error) {
 		return t.UpdateService(c.Request.Context(), c.Param("id"), in)
 	})
 }
 
 func (t *Toolkit) handleCreateLocation(c *gin.Context) {
-	dirWrite(t, c, http.StatusCreated, func(c *gin.Context, in LocationInput) (*DirLocation, error) {
+	dirWrite(c, http.StatusCreated, func(c *gin.Context, in LocationInput) (*DirLocation, error) {
 		return t.CreateLocation(c.Request.Context(), in)
 	})
 }
 
 func (t *Toolkit) handleUpdateLocation(c *gin.Context) {
-	dirWrite(t, c, http.StatusOK, func(c *gin.Context, in LocationInput) (*DirLocation, error) {
+	dirWrite(c, http.StatusOK, func(c *gin.Context, in LocationInput) (*DirLocation, error) {
 		return t.UpdateLocation(c.Request.Context(), c.Param("id"), in)
 	})
 }
 
 func (t *Toolkit) handleCreateLink(c *gin.Context) {
-	dirWrite(t, c, http.StatusCreated, func(c *gin.Context, in ServiceAtLocationInput) (*DirServiceAtLocation, error) {
+	dirWrite(c, http.StatusCreated, func(c *gin.Context, in ServiceAtLocationInput) (*DirServiceAtLocation, error) {
 		return t.CreateServiceAtLocation(c.Request.Context(), in)
 	})
 }
 
 func (t *Toolkit) handleUpdateLink(c *gin.Context) {
-	dirWrite(t, c, http.StatusOK, func(c *gin.Context, in ServiceAtLocationInput) (*DirServiceAtLocation, error) {
+	dirWrite(c, http.StatusOK, func(c *gin.Context, in ServiceAtLocationInput) (*DirServiceAtLocation, error) {
 		return t.UpdateServiceAtLocation(c.Request.Context(), c.Param("id"), in)
 	})
 }

@@ -636,7 +636,7 @@ func (t *Toolkit) HSDSServiceAtLocations(ctx context.Context, q HSDSQuery) (*HSD
 	}
 	tx := t.db.WithContext(ctx)
 	locT, salT := DirLocation{}.TableName(), DirServiceAtLocation{}.TableName()
-	db := tx.Table(salT).Select(salT + ".*").Joins("JOIN " + locT + " ON " + locT + ".id = " + salT + ".location_id")
+	db := tx.Table(salT).Joins("JOIN " + locT + " ON " + locT + ".id = " + salT + ".location_id")
 	db = filterServices(db, q, salT+".service_id")
 	if c := strings.TrimSpace(q.Comune); c != "" {
 		db = db.Where(locT+".comune = ?", strings.ToLower(c))
@@ -678,7 +678,7 @@ func (t *Toolkit) HSDSServiceAtLocations(ctx context.Context, q HSDSQuery) (*HSD
 			return nil, fmt.Errorf("toolkit: count services at locations: %w", err)
 		}
 		srvT := DirService{}.TableName()
-		if err := db.Joins("JOIN " + srvT + " ON " + srvT + ".id = " + salT + ".service_id").
+		if err := db.Select(salT + ".*").Joins("JOIN " + srvT + " ON " + srvT + ".id = " + salT + ".service_id").
 			Order(locT + ".comune, " + locT + ".name, " + srvT + ".name, " + salT + ".id").
 			Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Find(&links).Error; err != nil {
 			return nil, fmt.Errorf("toolkit: list services at locations: %w", err)

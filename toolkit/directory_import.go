@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -498,6 +499,10 @@ func (t *Toolkit) planImport(ctx context.Context, d *importDoc, ambito string, d
 				}
 			}
 			in.termIDs = append(kindIDs, topicIDs...)
+			if _, err := time.Parse(time.DateOnly, s.AssuredDate); s.AssuredDate != "" && err != nil {
+				d.addKey(sp+"/assured_date", "date", "toolkit.date")
+			}
+			in.assured = s.AssuredDate
 			if err := d.addIssues(sp, validateDir(ctx, &in, in.check()), map[string]string{"organization_id": "id"}); err != nil {
 				return nil, err
 			}
