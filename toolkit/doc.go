@@ -20,4 +20,14 @@
 // Bodies are Markdown: they are stored as written and rendered to HTML that
 // is sanitised (no script, no event handler, no style), so text written by
 // anyone renders as text.
+//
+// The directory of services is modelled on Open Referral HSDS 3.0:
+// organizations, their services and locations (address, comune,
+// coordinates), services at locations, phones, opening hours (Italian
+// wall-clock times, Europe/Rome), languages, accessibility, and the kinds
+// of services and the topics as taxonomy terms. Ids are UUIDs. Anyone reads
+// it through the HSDS API under /hsds; the editors of an entry's ambito and
+// admins write it (the Create*, Update*, Delete* and MarkChecked methods
+// and their routes under /directory) and import HSDS JSON, which is checked
+// whole before anything is written (see Import and Export).
 package toolkit

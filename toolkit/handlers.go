@@ -237,7 +237,7 @@ func (t *Toolkit) handleGlossary(c *gin.Context) {
 
 // termID reads a glossary entry's id from the path (0 when the route has
 // none); anything else is not found.
-func termID(c *gin.Context) (int64, bool) {
+func glossaryID(c *gin.Context) (int64, bool) {
 	if c.Param("id") == "" {
 		return 0, true
 	}
@@ -250,7 +250,7 @@ func termID(c *gin.Context) (int64, bool) {
 }
 
 func (t *Toolkit) handleSaveTerm(c *gin.Context) {
-	id, ok := termID(c)
+	id, ok := glossaryID(c)
 	if !ok {
 		return
 	}
@@ -271,7 +271,7 @@ func (t *Toolkit) handleSaveTerm(c *gin.Context) {
 }
 
 func (t *Toolkit) handleDeleteTerm(c *gin.Context) {
-	id, ok := termID(c)
+	id, ok := glossaryID(c)
 	if !ok {
 		return
 	}
@@ -288,7 +288,7 @@ func (t *Toolkit) handleSearch(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	q := SearchQuery{Q: c.Query("q"), Kind: Kind(c.Query("kind")), Topic: c.Query("topic"), Audience: c.Query("audience"), Lang: c.Query("lang"),
+	q := SearchQuery{Q: c.Query("q"), Kind: ResultKind(c.Query("kind")), Topic: c.Query("topic"), Audience: c.Query("audience"), Lang: c.Query("lang"),
 		Ambito: c.Query("ambito"), Comune: c.Query("comune"), Page: page, PerPage: perPage}
 	list, total, err := t.Search(c.Request.Context(), q)
 	if err != nil {

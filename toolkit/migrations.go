@@ -13,6 +13,7 @@ var migrations = []migrate.Step{
 	{Version: 1, Name: "sheets, revisions, comments", Up: m1Up},
 	{Version: 2, Name: "glossary, feedback", Up: m2Up},
 	{Version: 3, Name: "search index (tsvector and trigrams on PostgreSQL, FTS5 on SQLite)", Up: m3Up},
+	{Version: 4, Name: "directory of services (HSDS)", Up: m4Up},
 }
 
 type m1Sheet struct {
@@ -121,9 +122,18 @@ func m3Up(tx *gorm.DB) error {
 		for _, q := range []string{
 			"ALTER TABLE incroci_toolkit_search ADD COLUMN tsv tsvector",
 			"CREATE INDEX incroci_toolkit_search_tsv ON incroci_toolkit_search USING GIN (tsv)",
-			// pg_trgm is a trusted extension: a database owner may create it.
-			"CREATE EXTENSION IF NOT EXISTS pg_trgm",
-			"CREATE INDEX incroci_toolkit_search_title_trgm ON incroci_toolkit_search USING GIN (title gin_trgm_ops)",
+		} {
+			if err := tx.Exec(q).Error; err != nil {
+				return err
+			}
+		}
+		// pg_trgm was made sure of by New; its schema qualifies its operator class.
+		schema, err := trgmSchema(tx)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{
+			"CREATE INDEX incroci_toolkit_search_title_trgm ON incroci_toolkit_search USING GIN (title " + quoteIdent(schema) + ".gin_trgm_ops)",
 		} {
 			if err := tx.Exec(q).Error; err != nil {
 				return err
@@ -132,4 +142,158 @@ func m3Up(tx *gorm.DB) error {
 		return nil
 	}
 	return tx.Exec("CREATE VIRTUAL TABLE incroci_toolkit_search_fts USING fts5(stems, tokenize = 'unicode61 remove_diacritics 2')").Error
+}
+
+// Step 4: the directory of services (HSDS). Ids are UUIDs.
+
+type m4Organization struct {
+	ID            string `gorm:"primaryKey;size:36"`
+	Ambito        string `gorm:"size:64;not null;index:incroci_toolkit_dir_organizations_ambito"`
+	Name          string `gorm:"size:200;not null"`
+	AlternateName string `gorm:"size:200;not null;default:''"`
+	Description   string `gorm:"type:text;not null"`
+	Email         string `gorm:"size:254;not null;default:''"`
+	Website       string `gorm:"size:500;not null;default:''"`
+	LastChecked   string `gorm:"size:10;not null;default:''"`
+	CheckedBy     *int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+func (m4Organization) TableName() string { return "incroci_toolkit_dir_organizations" }
+
+type m4Service struct {
+	ID                     string `gorm:"primaryKey;size:36"`
+	OrganizationID         string `gorm:"size:36;not null;index:incroci_toolkit_dir_services_organization"`
+	Ambito                 string `gorm:"size:64;not null;index:incroci_toolkit_dir_services_ambito"`
+	Name                   string `gorm:"size:200;not null"`
+	AlternateName          string `gorm:"size:200;not null;default:''"`
+	Description            string `gorm:"type:text;not null;default:''"`
+	URL                    string `gorm:"size:500;not null;default:''"`
+	Email                  string `gorm:"size:254;not null;default:''"`
+	Status                 string `gorm:"size:24;not null"`
+	InterpretationServices string `gorm:"type:text;not null;default:''"`
+	ApplicationProcess     string `gorm:"type:text;not null;default:''"`
+	FeesDescription        string `gorm:"type:text;not null;default:''"`
+	EligibilityDescription string `gorm:"type:text;not null;default:''"`
+	LastChecked            string `gorm:"size:10;not null;default:''"`
+	CheckedBy              *int64
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
+}
+
+func (m4Service) TableName() string { return "incroci_toolkit_dir_services" }
+
+type m4Address struct {
+	ID            string `gorm:"size:36"`
+	Address1      string `gorm:"size:200"`
+	Address2      string `gorm:"size:200"`
+	City          string `gorm:"size:100"`
+	StateProvince string `gorm:"size:8"`
+	PostalCode    string `gorm:"size:10"`
+	Country       string `gorm:"size:2"`
+}
+
+type m4Location struct {
+	ID             string    `gorm:"primaryKey;size:36"`
+	OrganizationID string    `gorm:"size:36;not null;index:incroci_toolkit_dir_locations_organization"`
+	Ambito         string    `gorm:"size:64;not null;index:incroci_toolkit_dir_locations_ambito"`
+	LocationType   string    `gorm:"size:16;not null"`
+	Name           string    `gorm:"size:200;not null;default:''"`
+	AlternateName  string    `gorm:"size:200;not null;default:''"`
+	Description    string    `gorm:"type:text;not null;default:''"`
+	Transportation string    `gorm:"type:text;not null;default:''"`
+	Latitude       *float64  `gorm:"index:incroci_toolkit_dir_locations_lat_lon,priority:1"`
+	Longitude      *float64  `gorm:"index:incroci_toolkit_dir_locations_lat_lon,priority:2"`
+	Address        m4Address `gorm:"embedded;embeddedPrefix:address_"`
+	Comune         string    `gorm:"size:100;not null;default:'';index:incroci_toolkit_dir_locations_comune"`
+	LastChecked    string    `gorm:"size:10;not null;default:''"`
+	CheckedBy      *int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (m4Location) TableName() string { return "incroci_toolkit_dir_locations" }
+
+type m4ServiceAtLocation struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	ServiceID   string `gorm:"size:36;not null;uniqueIndex:incroci_toolkit_dir_sal_pair,priority:1"`
+	LocationID  string `gorm:"size:36;not null;uniqueIndex:incroci_toolkit_dir_sal_pair,priority:2;index:incroci_toolkit_dir_sal_location"`
+	Ambito      string `gorm:"size:64;not null;index:incroci_toolkit_dir_sal_ambito"`
+	Description string `gorm:"type:text;not null;default:''"`
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+func (m4ServiceAtLocation) TableName() string { return "incroci_toolkit_dir_service_at_locations" }
+
+type m4Phone struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	OwnerType   string `gorm:"size:24;not null;index:incroci_toolkit_dir_phones_owner,priority:1"`
+	OwnerID     string `gorm:"size:36;not null;index:incroci_toolkit_dir_phones_owner,priority:2"`
+	Position    int    `gorm:"not null"`
+	Number      string `gorm:"size:40;not null"`
+	Extension   *int
+	Type        string `gorm:"size:16;not null;default:''"`
+	Description string `gorm:"size:500;not null;default:''"`
+}
+
+func (m4Phone) TableName() string { return "incroci_toolkit_dir_phones" }
+
+type m4Schedule struct {
+	ID            string `gorm:"primaryKey;size:36"`
+	OwnerType     string `gorm:"size:24;not null;index:incroci_toolkit_dir_schedules_owner,priority:1"`
+	OwnerID       string `gorm:"size:36;not null;index:incroci_toolkit_dir_schedules_owner,priority:2"`
+	Position      int    `gorm:"not null"`
+	Freq          string `gorm:"size:8;not null;default:''"`
+	Interval      *int
+	ByDay         string `gorm:"size:40;not null;default:''"`
+	ValidFrom     string `gorm:"size:10;not null;default:''"`
+	ValidTo       string `gorm:"size:10;not null;default:''"`
+	OpensAt       string `gorm:"size:8;not null;default:''"`
+	ClosesAt      string `gorm:"size:8;not null;default:''"`
+	Description   string `gorm:"size:500;not null;default:''"`
+	Notes         string `gorm:"size:500;not null;default:''"`
+	AttendingType string `gorm:"size:200;not null;default:''"`
+}
+
+func (m4Schedule) TableName() string { return "incroci_toolkit_dir_schedules" }
+
+type m4Language struct {
+	ID        string `gorm:"primaryKey;size:36"`
+	OwnerType string `gorm:"size:24;not null;index:incroci_toolkit_dir_languages_owner,priority:1"`
+	OwnerID   string `gorm:"size:36;not null;index:incroci_toolkit_dir_languages_owner,priority:2"`
+	Position  int    `gorm:"not null"`
+	Code      string `gorm:"size:16;not null"`
+	Name      string `gorm:"size:100;not null;default:''"`
+	Note      string `gorm:"size:500;not null;default:''"`
+}
+
+func (m4Language) TableName() string { return "incroci_toolkit_dir_languages" }
+
+type m4Accessibility struct {
+	ID          string `gorm:"primaryKey;size:36"`
+	OwnerType   string `gorm:"size:24;not null;index:incroci_toolkit_dir_accessibility_owner,priority:1"`
+	OwnerID     string `gorm:"size:36;not null;index:incroci_toolkit_dir_accessibility_owner,priority:2"`
+	Position    int    `gorm:"not null"`
+	Description string `gorm:"size:500;not null;default:''"`
+	Details     string `gorm:"size:500;not null;default:''"`
+	URL         string `gorm:"size:500;not null;default:''"`
+}
+
+func (m4Accessibility) TableName() string { return "incroci_toolkit_dir_accessibility" }
+
+type m4ServiceTerm struct {
+	ID        string `gorm:"primaryKey;size:36"`
+	ServiceID string `gorm:"size:36;not null;index:incroci_toolkit_dir_service_terms_service"`
+	Taxonomy  string `gorm:"size:32;not null;index:incroci_toolkit_dir_service_terms_term,priority:1"`
+	Code      string `gorm:"size:64;not null;index:incroci_toolkit_dir_service_terms_term,priority:2"`
+	Position  int    `gorm:"not null"`
+}
+
+func (m4ServiceTerm) TableName() string { return "incroci_toolkit_dir_service_terms" }
+
+func m4Up(tx *gorm.DB) error {
+	return tx.Migrator().CreateTable(&m4Organization{}, &m4Service{}, &m4Location{}, &m4ServiceAtLocation{},
+		&m4Phone{}, &m4Schedule{}, &m4Language{}, &m4Accessibility{}, &m4ServiceTerm{})
 }

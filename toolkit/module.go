@@ -26,6 +26,8 @@ type Toolkit struct {
 	db  *gorm.DB
 	cfg Config
 	log *slog.Logger
+	// trgm is the schema of PostgreSQL's pg_trgm extension.
+	trgm string
 }
 
 // New checks cfg, fills its defaults, runs the module's migrations and
@@ -37,10 +39,17 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Toolkit, error)
 	if cfg.MaxSection <= 0 {
 		cfg.MaxSection = 20000
 	}
+	t := &Toolkit{p: p, db: p.DB(), cfg: cfg, log: p.Logger()}
+	if t.db.Dialector.Name() == "postgres" {
+		var err error
+		if t.trgm, err = ensureTrgm(ctx, t.db); err != nil {
+			return nil, err
+		}
+	}
 	if err := migrate.Run(ctx, p.DB(), "toolkit", migrations); err != nil {
 		return nil, fmt.Errorf("toolkit: migrate: %w", err)
 	}
-	return &Toolkit{p: p, db: p.DB(), cfg: cfg, log: p.Logger()}, nil
+	return t, nil
 }
 
 // Mount adds the toolkit's routes to r, typically the partner's

@@ -29,25 +29,25 @@ import (
 // in Go (Snowball's Italian stemmer, accents folded), so both databases
 // match the same words. Snippets are cut and highlighted in Go for both.
 
-// Kind is what a search result is.
-type Kind string
+// ResultKind is what a search result is.
+type ResultKind string
 
 // The kinds of search results.
 const (
-	KindSheet Kind = "sheet"
-	KindTerm  Kind = "term"
+	KindSheet ResultKind = "sheet"
+	KindTerm  ResultKind = "term"
 )
 
 // searchDoc is one indexed document.
 type searchDoc struct {
-	ID       int64  `gorm:"primaryKey"`
-	Kind     Kind   `gorm:"size:16;not null;uniqueIndex:incroci_toolkit_search_ref,priority:1"`
-	RefID    int64  `gorm:"not null;uniqueIndex:incroci_toolkit_search_ref,priority:2"`
-	Lang     string `gorm:"size:8;not null;uniqueIndex:incroci_toolkit_search_ref,priority:3"`
-	Ambito   string `gorm:"size:64;not null;default:''"`
-	Audience string `gorm:"size:16;not null;default:''"`
-	Topics   string `gorm:"size:1000;not null;default:''"`
-	Comune   string `gorm:"size:120;not null;default:''"`
+	ID       int64      `gorm:"primaryKey"`
+	Kind     ResultKind `gorm:"size:16;not null;uniqueIndex:incroci_toolkit_search_ref,priority:1"`
+	RefID    int64      `gorm:"not null;uniqueIndex:incroci_toolkit_search_ref,priority:2"`
+	Lang     string     `gorm:"size:8;not null;uniqueIndex:incroci_toolkit_search_ref,priority:3"`
+	Ambito   string     `gorm:"size:64;not null;default:''"`
+	Audience string     `gorm:"size:16;not null;default:''"`
+	Topics   string     `gorm:"size:1000;not null;default:''"`
+	Comune   string     `gorm:"size:120;not null;default:''"`
 	// Public documents are read by anyone: handouts for citizens and the
 	// network's glossary.
 	Public bool   `gorm:"not null"`
@@ -140,7 +140,7 @@ func (t *Toolkit) insertDoc(ctx context.Context, tx *gorm.DB, d searchDoc) error
 }
 
 // unindex removes every document of kind and ref from the index, in tx.
-func (t *Toolkit) unindex(ctx context.Context, tx *gorm.DB, kind Kind, ref int64) error {
+func (t *Toolkit) unindex(ctx context.Context, tx *gorm.DB, kind ResultKind, ref int64) error {
 	db := tx.WithContext(ctx)
 	if tx.Dialector.Name() != "postgres" {
 		if err := db.Exec("DELETE FROM incroci_toolkit_search_fts WHERE rowid IN (SELECT id FROM incroci_toolkit_search WHERE kind = ? AND ref_id = ?)", kind, ref).Error; err != nil {
@@ -201,7 +201,7 @@ func (t *Toolkit) indexTerm(ctx context.Context, tx *gorm.DB, term *Term) error 
 type SearchQuery struct {
 	Q string
 	// Kind: "sheet" or "term"; "" for all.
-	Kind Kind
+	Kind ResultKind
 	// Topic, Audience and Lang filter; Ambito is one ambito's own, or
 	// "network".
 	Topic, Audience, Lang, Ambito, Comune string
@@ -210,11 +210,11 @@ type SearchQuery struct {
 
 // SearchResult is one match, best first.
 type SearchResult struct {
-	Kind   Kind   `json:"kind"`
-	RefID  int64  `json:"ref_id"`
-	Lang   string `json:"lang"`
-	Ambito string `json:"ambito"`
-	Title  string `json:"title"`
+	Kind   ResultKind `json:"kind"`
+	RefID  int64      `json:"ref_id"`
+	Lang   string     `json:"lang"`
+	Ambito string     `json:"ambito"`
+	Title  string     `json:"title"`
 	// Snippet is a piece of the text around the words found, HTML-escaped,
 	// with the words found in <mark>.
 	Snippet string  `json:"snippet"`
@@ -252,7 +252,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 			args = append(args, c, c, text)
 		}
 		// Languages with no stemmer: trigram help on the title.
-		ors = append(ors, "(d.config = 'simple' AND d.title % ?)")
+		ors = append(ors, "(d.config = 'simple' AND d.title OPERATOR("+quoteIdent(t.trgm)+".%) ?)")
 		args = append(args, text)
 		db = db.Where("("+strings.Join(ors, " OR ")+")", args...)
 	} else {
@@ -304,7 +304,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 		return nil, 0, fmt.Errorf("toolkit: count search: %w", err)
 	}
 	type row struct {
-		Kind   Kind
+		Kind   ResultKind
 		RefID  int64
 		Lang   string
 		Ambito string

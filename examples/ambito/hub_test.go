@@ -201,6 +201,18 @@ func testHub(t *testing.T, cfg config) {
 		if _, n, err := h.tk.List(incroci.AsSystem(t.Context()), toolkit.SheetQuery{}); err != nil || n != 2 {
 			t.Errorf("demo sheets after seeding twice: %d, %v; want 2", n, err)
 		}
+		// The demo directory, in HSDS, near Lodi's station, nearest first.
+		res, body = get(t, base+"/incroci/toolkit/hsds/service_at_locations?lat=45.3080&lon=9.5010&radius_km=3")
+		var near struct {
+			TotalItems int `json:"total_items"`
+			Contents   []struct {
+				Service struct{ Name string } `json:"service"`
+			} `json:"contents"`
+		}
+		if err := json.Unmarshal([]byte(body), &near); res.StatusCode != http.StatusOK || err != nil || near.TotalItems != 5 ||
+			near.Contents[0].Service.Name != "Corsi di lingua italiana per adulti stranieri" {
+			t.Errorf("the demo directory near Lodi's station = %d %.300s", res.StatusCode, body)
+		}
 	})
 
 	t.Run("seed is idempotent", func(t *testing.T) {

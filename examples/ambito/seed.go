@@ -287,10 +287,12 @@ var demoSheets = []toolkit.SheetInput{
 }
 
 // seedToolkit proposes the demo sheets as the demo operator and publishes
-// them as the demo editor, when the toolkit has no sheet yet.
+// them as the demo editor, when the toolkit has no sheet yet; and writes
+// the demo directory of services when it is empty.
 func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) error {
 	sys := incroci.AsSystem(ctx)
-	if _, n, err := tk.List(sys, toolkit.SheetQuery{}); err != nil || n > 0 {
+	_, n, err := tk.List(sys, toolkit.SheetQuery{})
+	if err != nil {
 		return err
 	}
 	person := func(local string, role incroci.Role) (context.Context, error) {
@@ -309,6 +311,12 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 	if err != nil {
 		return err
 	}
+	if err := seedDirectory(ed, tk); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
 	for _, in := range demoSheets {
 		in.Submit = true
 		v, err := tk.Propose(op, in)
@@ -317,6 +325,98 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 		}
 		if _, err := tk.Publish(ed, v.ID, toolkit.ReviewInput{RevisionID: v.Revision.ID, Note: "Dati dimostrativi"}); err != nil {
 			return fmt.Errorf("publish demo sheet %q: %w", in.Title, err)
+		}
+	}
+	return nil
+}
+
+// demoPlace is a demo organization of the Lodi ambito with one service at
+// one location. Phone numbers are fictional.
+type demoPlace struct {
+	org      toolkit.OrganizationInput
+	location toolkit.LocationInput
+	service  toolkit.ServiceInput
+}
+
+func demoAddress(street, comune, cap string) *toolkit.AddressInput {
+	return &toolkit.AddressInput{Address1: street, City: comune, StateProvince: "LO", PostalCode: cap}
+}
+
+func ptr(f float64) *float64 { return &f }
+
+// weekdays are opening hours on the days given, in Italian time.
+func weekdays(days, opens, closes string) []toolkit.ScheduleInput {
+	return []toolkit.ScheduleInput{{Freq: "WEEKLY", ByDay: days, OpensAt: opens, ClosesAt: closes}}
+}
+
+// demoDirectory is the directory of services of the demo ambito.
+var demoDirectory = []demoPlace{
+	{toolkit.OrganizationInput{Name: "Comune di Lodi", Description: "Servizi sociali del Comune di Lodi.", Website: "https://www.comune.lodi.it"},
+		toolkit.LocationInput{LocationType: "physical", Name: "Servizi sociali – Palazzo Broletto", Latitude: ptr(45.3143), Longitude: ptr(9.5037),
+			Address:       demoAddress("Piazza Broletto 1", "Lodi", "26900"),
+			Accessibility: []toolkit.AccessibilityInput{{Description: "Ingresso senza gradini dal cortile interno"}}},
+		toolkit.ServiceInput{Name: "Segretariato sociale", Status: toolkit.ServiceActive, Kinds: []string{"social-services"}, Topics: []string{"prestazioni", "casa"},
+			Description: "Ascolto, informazione e orientamento ai servizi sociali; presa in carico dei cittadini residenti.",
+			Phones:      []toolkit.PhoneInput{{Number: "+39 0371 000101", Type: "voice"}}, Schedules: weekdays("MO,WE,FR", "09:00", "12:30"),
+			Languages: []toolkit.LanguageInput{{Code: "it", Name: "italiano"}, {Code: "en", Name: "inglese"}}}},
+	{toolkit.OrganizationInput{Name: "CPIA di Lodi", Description: "Centro provinciale per l'istruzione degli adulti."},
+		toolkit.LocationInput{LocationType: "physical", Name: "CPIA – sede di Lodi", Latitude: ptr(45.3097), Longitude: ptr(9.4960),
+			Address: demoAddress("Via Fascetti 6", "Lodi", "26900")},
+		toolkit.ServiceInput{Name: "Corsi di lingua italiana per adulti stranieri", Status: toolkit.ServiceActive, Kinds: []string{"school"}, Topics: []string{"scuola"},
+			Description: "Corsi di italiano dal livello Pre-A1 al B1, test per il permesso UE di lungo periodo, licenza media.",
+			Phones:      []toolkit.PhoneInput{{Number: "+39 0371 000202", Type: "voice"}}, Schedules: weekdays("MO,TU,WE,TH", "17:30", "20:30")}},
+	{toolkit.OrganizationInput{Name: "Caritas Lodigiana", Description: "La Caritas della Diocesi di Lodi."},
+		toolkit.LocationInput{LocationType: "physical", Name: "Centro di ascolto", Latitude: ptr(45.3125), Longitude: ptr(9.5010),
+			Address: demoAddress("Via Cavour 31", "Lodi", "26900")},
+		toolkit.ServiceInput{Name: "Centro di ascolto e sportello stranieri", Status: toolkit.ServiceActive, Kinds: []string{"caritas", "info-desk"}, Topics: []string{"permesso-soggiorno"},
+			Description: "Ascolto, aiuti materiali, orientamento per documenti e lavoro.", InterpretationServices: "Volontari che parlano arabo, francese e inglese.",
+			Phones: []toolkit.PhoneInput{{Number: "+39 0371 000303", Type: "voice"}}, Schedules: weekdays("TU,TH", "09:30", "12:00"),
+			Languages: []toolkit.LanguageInput{{Code: "ar", Name: "arabo"}, {Code: "fr", Name: "francese"}}}},
+	{toolkit.OrganizationInput{Name: "Questura di Lodi", Description: "Polizia di Stato, Questura di Lodi."},
+		toolkit.LocationInput{LocationType: "physical", Name: "Ufficio Immigrazione", Latitude: ptr(45.3165), Longitude: ptr(9.4960),
+			Address: demoAddress("Piazzale Forni 1", "Lodi", "26900")},
+		toolkit.ServiceInput{Name: "Ufficio Immigrazione", Status: toolkit.ServiceActive, Kinds: []string{"questura"}, Topics: []string{"permesso-soggiorno", "soggiornanti-lungo-periodo"},
+			Description: "Rilascio e rinnovo dei permessi di soggiorno, su convocazione.", ApplicationProcess: "Si accede con la convocazione ricevuta dopo l'invio del kit postale.",
+			Phones: []toolkit.PhoneInput{{Number: "+39 0371 000404", Type: "voice"}}, Schedules: weekdays("MO,WE,FR", "08:30", "12:30")}},
+	{toolkit.OrganizationInput{Name: "ASST di Lodi", Description: "Azienda Socio Sanitaria Territoriale di Lodi."},
+		toolkit.LocationInput{LocationType: "physical", Name: "Ospedale Maggiore – sportello scelta e revoca", Latitude: ptr(45.3080), Longitude: ptr(9.4900),
+			Address: demoAddress("Largo Donatori del Sangue 1", "Lodi", "26900")},
+		toolkit.ServiceInput{Name: "Scelta e revoca del medico", Status: toolkit.ServiceActive, Kinds: []string{"health"}, Topics: []string{"salute"},
+			Description: "Iscrizione al Servizio Sanitario Nazionale, scelta del medico di famiglia e del pediatra, tessera STP.",
+			Phones:      []toolkit.PhoneInput{{Number: "+39 0371 000505", Type: "voice"}}, Schedules: weekdays("MO,TU,WE,TH,FR", "08:30", "12:00")}},
+}
+
+// seedDirectory writes the demo directory as the demo editor (ed), each
+// entry checked today, when the directory has no organization yet.
+func seedDirectory(ed context.Context, tk *toolkit.Toolkit) error {
+	if page, err := tk.HSDSOrganizations(ed, toolkit.HSDSQuery{}); err != nil || page.TotalItems > 0 {
+		return err
+	}
+	for _, d := range demoDirectory {
+		d.org.Ambito = demoAmbito
+		o, err := tk.CreateOrganization(ed, d.org)
+		if err != nil {
+			return fmt.Errorf("demo organization %q: %w", d.org.Name, err)
+		}
+		d.location.OrganizationID, d.service.OrganizationID = o.ID, o.ID
+		l, err := tk.CreateLocation(ed, d.location)
+		if err != nil {
+			return fmt.Errorf("demo location %q: %w", d.location.Name, err)
+		}
+		s, err := tk.CreateService(ed, d.service)
+		if err != nil {
+			return fmt.Errorf("demo service %q: %w", d.service.Name, err)
+		}
+		if _, err := tk.CreateServiceAtLocation(ed, toolkit.ServiceAtLocationInput{ServiceID: s.ID, LocationID: l.ID}); err != nil {
+			return fmt.Errorf("demo service %q at its location: %w", d.service.Name, err)
+		}
+		for _, k := range []struct {
+			kind toolkit.DirKind
+			id   string
+		}{{toolkit.DirOrganizations, o.ID}, {toolkit.DirLocations, l.ID}, {toolkit.DirServices, s.ID}} {
+			if _, err := tk.MarkChecked(ed, k.kind, k.id); err != nil {
+				return fmt.Errorf("check demo entry %s: %w", k.id, err)
+			}
 		}
 	}
 	return nil
