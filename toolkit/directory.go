@@ -990,9 +990,9 @@ const (
 	DirLocations     DirKind = "locations"
 )
 
-// MarkChecked records that the caller checked entry id of kind today (in
+// MarkDirChecked records that the caller checked entry id of kind today (in
 // Italy): editors of its ambito and admins. It returns the entry.
-func (t *Toolkit) MarkChecked(ctx context.Context, kind DirKind, id string) (any, error) {
+func (t *Toolkit) MarkDirChecked(ctx context.Context, kind DirKind, id string) (any, error) {
 	var model any
 	switch kind {
 	case DirOrganizations:

@@ -283,7 +283,7 @@ func (t *Toolkit) handleDeleteLink(c *gin.Context) {
 // handleCheck marks the path's entry of kind checked today.
 func (t *Toolkit) handleCheck(kind DirKind) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		v, err := t.MarkChecked(c.Request.Context(), kind, c.Param("id"))
+		v, err := t.MarkDirChecked(c.Request.Context(), kind, c.Param("id"))
 		if err != nil {
 			httpx.Fail(c, err)
 			return

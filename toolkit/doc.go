@@ -17,6 +17,21 @@
 // accepts it. An ambito's own sheets stay in that ambito; the network's are
 // read by everyone signed in, and handouts for citizens by anyone.
 //
+// Kept current: each sheet names the legal sources it rests on (law
+// articles, circulars, form versions, valid from one day to another). When
+// an editor changes a source (UpdateSource) or it expires (CheckSources,
+// which the hub runs periodically), every sheet resting on it and each of
+// its translations is flagged outdated, and each owner gets one e-mail per
+// change. An editor lifts the flag by publishing a new revision or marking
+// the sheet checked (MarkChecked), which also moves its review-by day
+// forward by Config.ReviewEvery. Outdated and overdue sheets wait in the
+// editors' Queue.
+//
+// Translations: a sheet is translated into the languages of Languages
+// (right-to-left ones marked) by its editors, its proposers and mediators;
+// each is machine, human, checked by a mediator, or outdated once the
+// Italian text changed after it.
+//
 // Bodies are Markdown: they are stored as written and rendered to HTML that
 // is sanitised (no script, no event handler, no style), so text written by
 // anyone renders as text.

@@ -297,3 +297,192 @@ func (t *Toolkit) handleSearch(c *gin.Context) {
 	}
 	httpx.List(c, list, httpx.Page{Page: page, PerPage: perPage, Total: total})
 }
+
+func (t *Toolkit) handleUpdateSheet(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in SheetPatch
+	if !t.bind(c, &in) {
+		return
+	}
+	v, err := t.UpdateSheet(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleChecked(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	v, err := t.MarkChecked(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleSheetSources(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	list, err := t.SheetSources(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
+func (t *Toolkit) handleSetSheetSources(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in SheetSourcesInput
+	if !t.bind(c, &in) {
+		return
+	}
+	list, err := t.SetSheetSources(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
+func (t *Toolkit) handleQueue(c *gin.Context) {
+	page, perPage, err := httpx.PageParams(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	list, total, err := t.Queue(c.Request.Context(), QueueQuery{Ambito: c.Query("ambito"), Page: page, PerPage: perPage})
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.List(c, list, httpx.Page{Page: page, PerPage: perPage, Total: total})
+}
+
+// sourceID reads the source's id from the path; anything else is not found.
+func sourceID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		httpx.Fail(c, ErrSourceNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func (t *Toolkit) handleSources(c *gin.Context) {
+	page, perPage, err := httpx.PageParams(c)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	list, total, err := t.ListSources(c.Request.Context(), SourceQuery{Ambito: c.Query("ambito"), Q: c.Query("q"), Page: page, PerPage: perPage})
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.List(c, list, httpx.Page{Page: page, PerPage: perPage, Total: total})
+}
+
+func (t *Toolkit) handleCreateSource(c *gin.Context) {
+	var in SourceInput
+	if !t.bind(c, &in) {
+		return
+	}
+	v, err := t.CreateSource(c.Request.Context(), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusCreated, v)
+}
+
+func (t *Toolkit) handleSource(c *gin.Context) {
+	id, ok := sourceID(c)
+	if !ok {
+		return
+	}
+	v, err := t.GetSource(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleUpdateSource(c *gin.Context) {
+	id, ok := sourceID(c)
+	if !ok {
+		return
+	}
+	var in SourcePatch
+	if !t.bind(c, &in) {
+		return
+	}
+	v, err := t.UpdateSource(c.Request.Context(), id, in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleLanguages(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=3600")
+	httpx.OK(c, http.StatusOK, Languages())
+}
+
+func (t *Toolkit) handleTranslations(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	list, err := t.Translations(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
+func (t *Toolkit) handleWriteTranslation(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	var in TranslationInput
+	if !t.bind(c, &in) {
+		return
+	}
+	v, err := t.WriteTranslation(c.Request.Context(), id, c.Param("lang"), in)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}
+
+func (t *Toolkit) handleCheckTranslation(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	v, err := t.CheckTranslation(c.Request.Context(), id, c.Param("lang"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, v)
+}

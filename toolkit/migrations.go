@@ -14,6 +14,7 @@ var migrations = []migrate.Step{
 	{Version: 2, Name: "glossary, feedback", Up: m2Up},
 	{Version: 3, Name: "search index (tsvector and trigrams on PostgreSQL, FTS5 on SQLite)", Up: m3Up},
 	{Version: 4, Name: "directory of services (HSDS)", Up: m4Up},
+	{Version: 5, Name: "legal sources, outdated flags, translations", Up: m5Up},
 }
 
 type m1Sheet struct {
@@ -296,4 +297,95 @@ func (m4ServiceTerm) TableName() string { return "incroci_toolkit_dir_service_te
 func m4Up(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&m4Organization{}, &m4Service{}, &m4Location{}, &m4ServiceAtLocation{},
 		&m4Phone{}, &m4Schedule{}, &m4Language{}, &m4Accessibility{}, &m4ServiceTerm{})
+}
+
+type m5Source struct {
+	ID        int64  `gorm:"primaryKey"`
+	Ambito    string `gorm:"size:64;not null;default:'';index:incroci_toolkit_sources_ambito"`
+	Kind      string `gorm:"size:16;not null"`
+	Title     string `gorm:"size:300;not null"`
+	Reference string `gorm:"size:300;not null;default:''"`
+	URL       string `gorm:"size:500;not null;default:''"`
+	Version   string `gorm:"size:100;not null;default:''"`
+	Text      string `gorm:"type:text;not null;default:''"`
+	ValidFrom string `gorm:"size:10;not null;default:''"`
+	ValidTo   string `gorm:"size:10;not null;default:'';index:incroci_toolkit_sources_valid_to"`
+	ExpiredAt *time.Time
+	CreatedBy int64 `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (m5Source) TableName() string { return "incroci_toolkit_sources" }
+
+type m5SheetSource struct {
+	SheetID   int64 `gorm:"primaryKey;autoIncrement:false"`
+	SourceID  int64 `gorm:"primaryKey;autoIncrement:false;index:incroci_toolkit_sheet_sources_source"`
+	CreatedAt time.Time
+}
+
+func (m5SheetSource) TableName() string { return "incroci_toolkit_sheet_sources" }
+
+type m5SourceChange struct {
+	ID        int64    `gorm:"primaryKey"`
+	SourceID  int64    `gorm:"not null;index:incroci_toolkit_source_changes_source"`
+	Kind      string   `gorm:"size:16;not null"`
+	Fields    []string `gorm:"serializer:json;not null"`
+	Note      string   `gorm:"size:500;not null;default:''"`
+	ActorID   *int64
+	Sheets    int `gorm:"not null;default:0"`
+	CreatedAt time.Time
+}
+
+func (m5SourceChange) TableName() string { return "incroci_toolkit_source_changes" }
+
+type m5Translation struct {
+	ID               int64             `gorm:"primaryKey"`
+	SheetID          int64             `gorm:"not null;uniqueIndex:incroci_toolkit_translations_lang,priority:1"`
+	Lang             string            `gorm:"size:8;not null;uniqueIndex:incroci_toolkit_translations_lang,priority:2"`
+	Title            string            `gorm:"size:200;not null"`
+	Sections         map[string]string `gorm:"serializer:json;not null"`
+	Status           string            `gorm:"size:16;not null"`
+	BaseRevisionID   int64             `gorm:"not null"`
+	TranslatorID     int64             `gorm:"not null"`
+	CheckerID        *int64
+	CheckedAt        *time.Time
+	OutdatedReason   string `gorm:"size:32;not null;default:''"`
+	OutdatedSourceID *int64
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+func (m5Translation) TableName() string { return "incroci_toolkit_translations" }
+
+// m5Sheet holds the columns Step 5 adds to the sheets.
+type m5Sheet struct {
+	Outdated         bool   `gorm:"not null;default:false"`
+	OutdatedReason   string `gorm:"size:32;not null;default:''"`
+	OutdatedSourceID *int64
+	OutdatedNote     string `gorm:"size:500;not null;default:''"`
+	OutdatedAt       *time.Time
+	CheckedAt        *time.Time
+	CheckedBy        *int64
+}
+
+func (m5Sheet) TableName() string { return "incroci_toolkit_sheets" }
+
+// m5Revision holds the column Step 5 adds to the revisions.
+type m5Revision struct {
+	SourceIDs []int64 `gorm:"serializer:json"`
+}
+
+func (m5Revision) TableName() string { return "incroci_toolkit_revisions" }
+
+func m5Up(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m5Source{}, &m5SheetSource{}, &m5SourceChange{}, &m5Translation{}); err != nil {
+		return err
+	}
+	for _, col := range []string{"Outdated", "OutdatedReason", "OutdatedSourceID", "OutdatedNote", "OutdatedAt", "CheckedAt", "CheckedBy"} {
+		if err := tx.Migrator().AddColumn(&m5Sheet{}, col); err != nil {
+			return err
+		}
+	}
+	return tx.Migrator().AddColumn(&m5Revision{}, "SourceIDs")
 }

@@ -97,8 +97,24 @@ type Sheet struct {
 	PublishedID *int64     `json:"published_revision_id"`
 	LatestID    int64      `gorm:"not null" json:"latest_revision_id"`
 	PublishedAt *time.Time `json:"published_at"`
-	CreatedAt   time.Time  `json:"created_at"`
-	UpdatedAt   time.Time  `json:"updated_at"`
+	// Outdated is true when a legal source the sheet rests on changed or
+	// expired since an editor last published or checked it.
+	Outdated bool `gorm:"not null;default:false" json:"outdated"`
+	// OutdatedReason says why the sheet is outdated ("" when it is not).
+	OutdatedReason OutdatedReason `gorm:"size:32;not null;default:''" json:"outdated_reason"`
+	// OutdatedSourceID is the source whose change flagged the sheet.
+	OutdatedSourceID *int64 `json:"outdated_source_id"`
+	// OutdatedNote is the note of that source's change.
+	OutdatedNote string     `gorm:"size:500;not null;default:''" json:"outdated_note"`
+	OutdatedAt   *time.Time `json:"outdated_at"`
+	// CheckedAt and CheckedBy say when and by whom an editor last marked the
+	// sheet checked.
+	CheckedAt *time.Time `json:"checked_at"`
+	CheckedBy *int64     `json:"checked_by"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+	// Overdue is true when ReviewBy has passed (Italian time), in views.
+	Overdue bool `gorm:"-" json:"overdue"`
 }
 
 // TableName places the table under the module's prefix.
@@ -117,7 +133,10 @@ type Revision struct {
 	Note     string            `gorm:"size:500;not null;default:''" json:"note"`
 	Status   RevisionStatus    `gorm:"size:16;not null;index" json:"status"`
 	// BaseID is the revision the change was written from, when any.
-	BaseID     *int64     `json:"base_id"`
+	BaseID *int64 `json:"base_id"`
+	// SourceIDs are the legal sources the sheet rests on once this revision
+	// is published; nil leaves them as they are.
+	SourceIDs  []int64    `gorm:"serializer:json" json:"source_ids"`
 	ReviewerID *int64     `json:"reviewer_id"`
 	ReviewNote string     `gorm:"size:500;not null;default:''" json:"review_note"`
 	ReviewedAt *time.Time `json:"reviewed_at"`
@@ -142,3 +161,17 @@ type Comment struct {
 
 // TableName places the table under the module's prefix.
 func (Comment) TableName() string { return "incroci_toolkit_comments" }
+
+// OutdatedReason says why a sheet or a translation is outdated.
+type OutdatedReason string
+
+// The reasons a sheet or a translation is outdated.
+const (
+	// OutdatedSourceChanged: an editor changed a legal source it rests on.
+	OutdatedSourceChanged OutdatedReason = "source_changed"
+	// OutdatedSourceExpired: a legal source it rests on is no longer valid.
+	OutdatedSourceExpired OutdatedReason = "source_expired"
+	// OutdatedSheetRevised: (translations only) a newer revision of the
+	// Italian sheet was published after the one translated.
+	OutdatedSheetRevised OutdatedReason = "sheet_revised"
+)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
@@ -18,6 +19,13 @@ type Config struct {
 	// MaxSection is the longest section of a sheet, in characters.
 	// Default: 20,000.
 	MaxSection int
+	// ReviewEvery is how long a sheet stays current before it is due for
+	// review: its review-by day is set this far from its first publication
+	// and from each check. Default: one year.
+	ReviewEvery time.Duration
+	// LinkPage is the page with the <incroci-toolkit> widget that the links
+	// in e-mails open (with ?incroci_sheet=<id>); "" sends no link.
+	LinkPage string
 }
 
 // Toolkit is the toolkit module, mounted beside an incroci.Platform.
@@ -38,6 +46,9 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Toolkit, error)
 	}
 	if cfg.MaxSection <= 0 {
 		cfg.MaxSection = 20000
+	}
+	if cfg.ReviewEvery <= 0 {
+		cfg.ReviewEvery = 365 * 24 * time.Hour
 	}
 	t := &Toolkit{p: p, db: p.DB(), cfg: cfg, log: p.Logger()}
 	if t.db.Dialector.Name() == "postgres" {

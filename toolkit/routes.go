@@ -62,5 +62,18 @@ func (t *Toolkit) routes() []httpx.Route {
 		{Method: "POST", Path: "/directory/service_at_locations", Access: signedIn, Handler: t.handleCreateLink},
 		{Method: "PUT", Path: "/directory/service_at_locations/:id", Access: signedIn, Handler: t.handleUpdateLink},
 		{Method: "DELETE", Path: "/directory/service_at_locations/:id", Access: signedIn, Handler: t.handleDeleteLink},
+		{Method: "PATCH", Path: "/sheets/:id", Access: signedIn, Handler: t.handleUpdateSheet},
+		{Method: "POST", Path: "/sheets/:id/checked", Access: signedIn, Handler: t.handleChecked},
+		{Method: "GET", Path: "/sheets/:id/sources", Access: anyone, Handler: t.handleSheetSources},
+		{Method: "PUT", Path: "/sheets/:id/sources", Access: signedIn, Handler: t.handleSetSheetSources},
+		{Method: "GET", Path: "/queue", Access: signedIn, Handler: t.handleQueue},
+		{Method: "GET", Path: "/sources", Access: signedIn, Handler: t.handleSources},
+		{Method: "POST", Path: "/sources", Access: signedIn, Handler: t.handleCreateSource},
+		{Method: "GET", Path: "/sources/:id", Access: signedIn, Handler: t.handleSource},
+		{Method: "PATCH", Path: "/sources/:id", Access: signedIn, Handler: t.handleUpdateSource},
+		{Method: "GET", Path: "/languages", Access: anyone, Handler: t.handleLanguages},
+		{Method: "GET", Path: "/sheets/:id/translations", Access: anyone, Handler: t.handleTranslations},
+		{Method: "PUT", Path: "/sheets/:id/translations/:lang", Access: signedIn, Handler: t.handleWriteTranslation},
+		{Method: "POST", Path: "/sheets/:id/translations/:lang/check", Access: signedIn, Handler: t.handleCheckTranslation},
 	}
 }

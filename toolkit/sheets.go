@@ -56,6 +56,8 @@ type SheetInput struct {
 	Title    string            `json:"title" validate:"required,min=3,max=200,nocontrol"`
 	Sections map[string]string `json:"sections"`
 	Note     string            `json:"note" validate:"max=500,nocontrol"`
+	// SourceIDs are the legal sources the sheet rests on.
+	SourceIDs []int64 `json:"source_ids" validate:"max=50,dive,min=1"`
 	// Submit sends the proposal to the editors at once; otherwise it stays
 	// a draft that its author can go on writing.
 	Submit bool `json:"submit"`
@@ -71,7 +73,10 @@ type RevisionInput struct {
 	Title    string            `json:"title" validate:"required,min=3,max=200,nocontrol"`
 	Sections map[string]string `json:"sections"`
 	Note     string            `json:"note" validate:"max=500,nocontrol"`
-	Submit   bool              `json:"submit"`
+	// SourceIDs, when given, are the legal sources the sheet rests on once
+	// the revision is published (at once for a sheet not yet published).
+	SourceIDs *[]int64 `json:"source_ids" validate:"omitnil,max=50,dive,min=1"`
+	Submit    bool     `json:"submit"`
 }
 
 // ReviewInput names the revision an editor publishes, rejects or rolls
@@ -183,10 +188,19 @@ func (t *Toolkit) Propose(ctx context.Context, in SheetInput) (*SheetView, error
 		if err := tx.Create(&s).Error; err != nil {
 			return fmt.Errorf("toolkit: create sheet: %w", err)
 		}
+		if err := t.checkSourceIDs(ctx, tx, &s, in.SourceIDs); err != nil {
+			return err
+		}
 		r := Revision{SheetID: s.ID, Number: 1, Title: s.Title, Sections: clean(in.Sections), AuthorID: pr.PersonID,
 			Note: strings.TrimSpace(in.Note), Status: status, CreatedAt: now}
+		if len(in.SourceIDs) > 0 {
+			r.SourceIDs = in.SourceIDs
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			return fmt.Errorf("toolkit: create revision: %w", err)
+		}
+		if err := t.linkSources(ctx, tx, s.ID, in.SourceIDs); err != nil {
+			return err
 		}
 		s.LatestID = r.ID
 		if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Update("latest_id", r.ID).Error; err != nil {
@@ -262,6 +276,7 @@ func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
 			return err
 		}
 		out = &SheetView{Sheet: *s, HTML: map[string]string{}, Pending: []Revision{}, Editor: isEditor(pr, s.Ambito)}
+		t.markOverdue(&out.Sheet)
 		shown := s.LatestID
 		if s.PublishedID != nil {
 			shown = *s.PublishedID
@@ -391,8 +406,19 @@ func (t *Toolkit) Revise(ctx context.Context, id int64, in RevisionInput) (*Revi
 		base := in.BaseID
 		r = Revision{SheetID: s.ID, Number: last + 1, Title: strings.TrimSpace(in.Title), Sections: clean(in.Sections), AuthorID: pr.PersonID,
 			Note: strings.TrimSpace(in.Note), Status: status, BaseID: &base, CreatedAt: now}
+		if in.SourceIDs != nil {
+			if err := t.checkSourceIDs(ctx, tx, s, *in.SourceIDs); err != nil {
+				return err
+			}
+			r.SourceIDs = append([]int64{}, *in.SourceIDs...)
+		}
 		if err := tx.Create(&r).Error; err != nil {
 			return fmt.Errorf("toolkit: create revision: %w", err)
+		}
+		if in.SourceIDs != nil && s.State != StatePublished {
+			if err := t.linkSources(ctx, tx, s.ID, r.SourceIDs); err != nil {
+				return err
+			}
 		}
 		upd := map[string]any{"updated_at": now}
 		if s.State != StatePublished {
@@ -492,8 +518,24 @@ func (t *Toolkit) publish(ctx context.Context, tx *gorm.DB, s *Sheet, r *Revisio
 	if r.ID > s.LatestID {
 		upd["latest_id"] = r.ID
 	}
+	// A new revision published by an editor is the sheet brought up to
+	// date; the first publication sets when it is due for review.
+	clearOutdated(upd)
+	if s.ReviewBy == "" {
+		upd["review_by"] = t.nextReview()
+	}
 	if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Updates(upd).Error; err != nil {
 		return fmt.Errorf("toolkit: publish sheet %d: %w", s.ID, err)
+	}
+	// A proposal's sources apply when it is published; a sheet not yet
+	// published had its drafts' sources linked as they were written.
+	if r.SourceIDs != nil && s.PublishedID != nil {
+		if err := t.linkSources(ctx, tx, s.ID, r.SourceIDs); err != nil {
+			return err
+		}
+	}
+	if err := t.outdateTranslations(ctx, tx, s.ID, r.ID); err != nil {
+		return err
 	}
 	if err := t.indexSheet(ctx, tx, s.ID); err != nil {
 		return err
@@ -706,6 +748,9 @@ func (t *Toolkit) List(ctx context.Context, q SheetQuery) ([]Sheet, int64, error
 	out := []Sheet{}
 	if err := db.Order("title, id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Find(&out).Error; err != nil {
 		return nil, 0, fmt.Errorf("toolkit: list sheets: %w", err)
+	}
+	for i := range out {
+		t.markOverdue(&out[i])
 	}
 	return out, total, nil
 }

@@ -18,12 +18,14 @@ import (
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/testclock"
 	"github.com/incrocicomuni/incroci/internal/testdb"
+	"github.com/incrocicomuni/incroci/internal/testsmtp"
 	"github.com/incrocicomuni/incroci/mail"
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
 // env is a platform with the toolkit mounted at /incroci/toolkit behind a
-// real HTTP server, two ambiti (lodi, crema) and people signed in.
+// real HTTP server, a real SMTP server, two ambiti (lodi, crema) and people
+// signed in.
 type env struct {
 	t      *testing.T
 	db     *gorm.DB
@@ -31,24 +33,34 @@ type env struct {
 	tk     *toolkit.Toolkit
 	srv    *httptest.Server
 	engine *gin.Engine
+	smtp   *testsmtp.Server
 	clock  *testclock.Clock
 	ctx    context.Context
 	tok    map[string]string
 	id     map[string]int64
+	email  map[string]string
 }
+
+// linkPage is the page the toolkit's e-mails link to, in tests.
+const linkPage = "https://www.lodi.example.it/schede"
 
 func newEnv(t *testing.T, db *gorm.DB) *env {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
+	smtpSrv := testsmtp.Start(t)
+	mailer, err := mail.NewSMTP(mail.SMTPConfig{Host: smtpSrv.Host(), Port: smtpSrv.Port(), From: "incroci <noreply@incroci.example.it>", TLS: mail.TLSNone})
+	if err != nil {
+		t.Fatal(err)
+	}
 	clk := testclock.New(time.Date(2026, 11, 9, 9, 0, 0, 0, time.UTC))
 	ctx := context.Background()
-	p, err := incroci.New(ctx, incroci.Config{DB: db, Secret: bytes.Repeat([]byte("k"), 32), Mailer: mail.NewLog(slog.New(slog.DiscardHandler)), Now: clk.Now,
+	p, err := incroci.New(ctx, incroci.Config{DB: db, Secret: bytes.Repeat([]byte("k"), 32), Mailer: mailer, Now: clk.Now,
 		Logger: slog.New(slog.DiscardHandler), PublicURL: "https://hub.example.it/incroci", SignInAnswerTime: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close(context.Background()) })
-	tk, err := toolkit.New(ctx, p, toolkit.Config{})
+	tk, err := toolkit.New(ctx, p, toolkit.Config{LinkPage: linkPage})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +70,7 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 	tk.Mount(api.Group("/toolkit"))
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, p: p, tk: tk, srv: srv, engine: r, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}}
+	e := &env{t: t, db: db, p: p, tk: tk, srv: srv, engine: r, smtp: smtpSrv, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}, email: map[string]string{}}
 	sys := incroci.AsSystem(ctx)
 	for _, a := range []incroci.AmbitoInput{
 		{Slug: "lodi", Name: "Ambito Distrettuale di Lodi", EmailDomains: []string{"comune.lodi.it"}},
@@ -74,19 +86,31 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 		{"cremaOperator", "operatore@comune.crema.cr.it", "crema", "operator"},
 		{"editor", "redattrice@comune.lodi.it", "lodi", "editor"},
 		{"cremaEditor", "redattore@comune.crema.cr.it", "crema", "editor"},
+		{"mediator", "mediatrice@example.org", "lodi", "mediator"},
+		{"cremaMediator", "mediatore@example.org", "crema", "mediator"},
 	} {
 		person, err := p.Invite(sys, pp.ambito, incroci.InviteInput{Email: pp.email, Name: pp.name, Roles: []incroci.Role{incroci.Role(pp.role)}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.id[pp.name] = person.ID
-		s, err := p.SignIn(ctx, incroci.Identity{Email: pp.email})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e.tok[pp.name] = s.Token
+		e.email[pp.name] = pp.email
 	}
+	e.signIn()
 	return e
+}
+
+// signIn opens fresh sessions for everybody (also after the clock moved
+// past their expiry).
+func (e *env) signIn() {
+	e.t.Helper()
+	for name, email := range e.email {
+		s, err := e.p.SignIn(e.ctx, incroci.Identity{Email: email})
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.tok[name] = s.Token
+	}
 }
 
 func bothDBs(t *testing.T, body func(t *testing.T, e *env)) {
@@ -161,4 +185,26 @@ func expect(t *testing.T, r resp, status int, what string) resp {
 		t.Fatalf("%s: status %d, want %d; body %s", what, r.Status, status, r.Raw)
 	}
 	return r
+}
+
+// mailsTo returns the e-mails received so far for the named person.
+func (e *env) mailsTo(who string) []testsmtp.Received {
+	var out []testsmtp.Received
+	for _, m := range e.smtp.Messages() {
+		for _, to := range m.To {
+			if strings.EqualFold(to, e.email[who]) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+// waitMail waits for an e-mail to the named person whose subject holds
+// subject.
+func (e *env) waitMail(who, subject string) testsmtp.Received {
+	e.t.Helper()
+	return e.smtp.WaitFor(e.t, func(m testsmtp.Received) bool {
+		return strings.Contains(m.Subject, subject) && len(m.To) > 0 && strings.EqualFold(m.To[0], e.email[who])
+	}, 10*time.Second)
 }

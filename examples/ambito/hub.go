@@ -228,8 +228,8 @@ func (h *hub) serve(ctx context.Context) error {
 }
 
 // prune deletes expired data, closes idle consultations, anonymises old
-// ones and sends deadline reminders every pruneEvery until ctx is
-// cancelled.
+// ones, sends deadline reminders and flags the sheets resting on legal
+// sources that expired, every pruneEvery until ctx is cancelled.
 func (h *hub) prune(ctx context.Context) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
@@ -253,6 +253,11 @@ func (h *hub) prune(ctx context.Context) {
 			}
 			if _, err := h.hd.Remind(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("deadline reminders", "err", err)
+			}
+			if n, err := h.tk.CheckSources(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("check legal sources", "err", err)
+			} else if n > 0 {
+				h.log.Info("legal sources expired, their sheets flagged", "count", n)
 			}
 			if n, err := h.hd.ExpireMediation(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("expire mediation requests", "err", err)

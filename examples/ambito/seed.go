@@ -414,7 +414,7 @@ func seedDirectory(ed context.Context, tk *toolkit.Toolkit) error {
 			kind toolkit.DirKind
 			id   string
 		}{{toolkit.DirOrganizations, o.ID}, {toolkit.DirLocations, l.ID}, {toolkit.DirServices, s.ID}} {
-			if _, err := tk.MarkChecked(ed, k.kind, k.id); err != nil {
+			if _, err := tk.MarkDirChecked(ed, k.kind, k.id); err != nil {
 				return fmt.Errorf("check demo entry %s: %w", k.id, err)
 			}
 		}
