@@ -17,8 +17,10 @@ import (
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
-// hsdsDir holds the HSDS 3.0 standard, beside the project.
-var hsdsDir = filepath.Join("..", "..", "shared", "standards", "hsds-3.0", "schema", "compiled")
+// hsdsDir holds the compiled HSDS 3.0 schemas (a minified copy of the
+// standard's schema/compiled, with its licence): the tests need them, so
+// they are kept with the repository.
+var hsdsDir = filepath.Join("testdata", "hsds-3.0")
 
 var (
 	hsdsOnce    sync.Once
@@ -57,7 +59,7 @@ func hsdsSchema(t *testing.T, name string) *jsonschema.Schema {
 		}
 	})
 	if hsdsErr != nil {
-		t.Skipf("the HSDS 3.0 schemas are not at %s: %v", hsdsDir, hsdsErr)
+		t.Fatalf("the HSDS 3.0 schemas at %s: %v", hsdsDir, hsdsErr)
 	}
 	return hsdsSchemas[name]
 }

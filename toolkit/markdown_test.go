@@ -2,10 +2,12 @@ package toolkit_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -44,5 +46,24 @@ func TestTopicsMatchDomain(t *testing.T) {
 	mine, err2 := os.ReadFile("topics.csv")
 	if err != nil || err2 != nil || !bytes.Equal(mine, theirs) {
 		t.Errorf("toolkit/topics.csv differs from ../shared/domain/topics.csv (%v, %v): copy it again", err, err2)
+	}
+}
+
+// TestHSDSSchemasMatchStandard fails when testdata/hsds-3.0 differs from
+// the standard's compiled schemas beside the project (minified here); it
+// skips where the standard is absent.
+func TestHSDSSchemasMatchStandard(t *testing.T) {
+	dir := filepath.Join("..", "..", "shared", "standards", "hsds-3.0", "schema", "compiled")
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil || len(names) == 0 {
+		t.Skipf("the HSDS 3.0 standard is not at %s", dir)
+	}
+	for _, n := range names {
+		var theirs, mine any
+		a, _ := os.ReadFile(n)
+		b, err := os.ReadFile(filepath.Join("testdata", "hsds-3.0", filepath.Base(n)))
+		if err != nil || json.Unmarshal(a, &theirs) != nil || json.Unmarshal(b, &mine) != nil || !reflect.DeepEqual(theirs, mine) {
+			t.Errorf("testdata/hsds-3.0/%s differs from the standard's (%v): copy it again, minified", filepath.Base(n), err)
+		}
 	}
 }
