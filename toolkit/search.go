@@ -2,6 +2,7 @@ package toolkit
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"html"
 	"regexp"
@@ -244,17 +245,29 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	}
 	db := t.db.WithContext(ctx).Table("incroci_toolkit_search AS d")
 	pg := t.db.Dialector.Name() == "postgres"
+	tsq := ""
 	if pg {
-		var ors []string
-		var args []any
-		for _, c := range []string{"italian", "english", "french", "spanish", "russian", "arabic", "romanian", "portuguese", "german", "simple"} {
-			ors = append(ors, "(d.config = ? AND d.tsv @@ websearch_to_tsquery(?::regconfig, ?))")
-			args = append(args, c, c, text)
+		// One query: the OR of the query parsed by every configuration the
+		// index holds (only the chosen language's, when there is one), so
+		// that the tsvector's GIN index answers it; trigram help on the
+		// title when languages with no stemmer are there.
+		configs, err := t.configs(ctx, q.Lang)
+		if err != nil {
+			return nil, 0, err
 		}
-		// Languages with no stemmer: trigram help on the title.
-		ors = append(ors, "(d.config = 'simple' AND d.title OPERATOR("+quoteIdent(t.trgm)+".%) ?)")
-		args = append(args, text)
-		db = db.Where("("+strings.Join(ors, " OR ")+")", args...)
+		if len(configs) == 0 {
+			return []SearchResult{}, 0, nil
+		}
+		parts := make([]string, len(configs))
+		for i, c := range configs {
+			parts[i] = "websearch_to_tsquery('" + c + "'::regconfig, @q)"
+		}
+		tsq = "(" + strings.Join(parts, " || ") + ")"
+		cond := "d.tsv @@ " + tsq
+		if slices.Contains(configs, "simple") {
+			cond = "(" + cond + " OR (d.config = 'simple' AND d.title OPERATOR(" + quoteIdent(t.trgm) + ".%) @q))"
+		}
+		db = db.Where(cond, sql.Named("q", text))
 	} else {
 		var terms []string
 		for _, w := range ws {
@@ -299,10 +312,6 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	default:
 		db = db.Where("d.ambito = ?", q.Ambito)
 	}
-	var total int64
-	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
-		return nil, 0, fmt.Errorf("toolkit: count search: %w", err)
-	}
 	type row struct {
 		Kind   ResultKind
 		RefID  int64
@@ -311,19 +320,30 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 		Title  string
 		Body   string
 		Score  float64
+		Total  int64
 	}
 	var rows []row
 	const cols = "d.kind, d.ref_id, d.lang, d.ambito, d.title, d.body"
-	sel := cols + ", -bm25(incroci_toolkit_search_fts, 1.0) AS score"
-	order := "score DESC, d.id"
-	if pg {
-		sel = cols + ", ts_rank(d.tsv, websearch_to_tsquery(d.config::regconfig, ?)) AS score"
-		db = db.Select(sel, text)
-	} else {
-		db = db.Select(sel)
+	var total int64
+	if !pg || q.Page > 1 {
+		// FTS5's bm25 cannot sit beside a window function, and past the
+		// first page the page may be empty: count apart.
+		if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+			return nil, 0, fmt.Errorf("toolkit: count search: %w", err)
+		}
 	}
-	if err := db.Order(order).Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Scan(&rows).Error; err != nil {
+	if pg {
+		// On the first page the total comes with it (a window count): one
+		// pass, not two.
+		db = db.Select(cols+", COUNT(*) OVER () AS total, ts_rank(d.tsv, "+tsq+") AS score", sql.Named("q", text))
+	} else {
+		db = db.Select(cols + ", -bm25(incroci_toolkit_search_fts, 1.0) AS score")
+	}
+	if err := db.Order("score DESC, d.id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Scan(&rows).Error; err != nil {
 		return nil, 0, fmt.Errorf("toolkit: search: %w", err)
+	}
+	if pg && q.Page == 1 && len(rows) > 0 {
+		total = rows[0].Total
 	}
 	out := make([]SearchResult, len(rows))
 	for i, r := range rows {
@@ -382,4 +402,17 @@ func snippet(text, lang string, query []string, n int) string {
 		b.WriteString(" …")
 	}
 	return b.String()
+}
+
+// configs returns the text search configurations the index holds (of lang
+// only, when given), for PostgreSQL's queries.
+func (t *Toolkit) configs(ctx context.Context, lang string) ([]string, error) {
+	if lang != "" {
+		return []string{pgConfig(lang)}, nil
+	}
+	var out []string
+	if err := t.db.WithContext(ctx).Raw("SELECT DISTINCT config FROM incroci_toolkit_search ORDER BY config").Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("toolkit: search configurations: %w", err)
+	}
+	return out, nil
 }

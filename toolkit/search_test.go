@@ -66,6 +66,10 @@ func TestSearch(t *testing.T) {
 		if r := find("operator", "q=family&lang=en"); len(r) != 1 || r[0]["lang"] != "en" {
 			t.Errorf("in English: %v", r)
 		}
+		past := expect(t, e.req("operator", "GET", "/search?q=ricongiungimenti&page=5", nil), 200, "past the last page")
+		if len(past.list()) != 0 || past.Body["page"].(map[string]any)["total"] != 3.0 {
+			t.Errorf("past the last page: %s", past.Raw)
+		}
 		expect(t, e.req("operator", "GET", "/search?q=", nil), 422, "an empty search")
 		expect(t, e.req("operator", "GET", "/search?q=x&kind=luoghi", nil), 422, "an unknown kind")
 
