@@ -475,7 +475,11 @@ func editable[T any](ctx context.Context, tx *gorm.DB, id string, amb func(*T) s
 }
 
 func (t *Toolkit) audit(ctx context.Context, tx *gorm.DB, ambito, action, kind, id string) error {
-	return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: ambito, Action: "toolkit.dir." + action, ObjectType: "dir_" + kind, ObjectID: id}, nil)
+	if err := t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: ambito, Action: "toolkit.dir." + action, ObjectType: "dir_" + kind, ObjectID: id}, nil); err != nil {
+		return err
+	}
+	// Every change of the directory passes here: the search follows it.
+	return t.reindexDir(ctx, tx, ambito, kind, id)
 }
 
 // CreateOrganization adds an organization to the directory: editors of

@@ -366,6 +366,8 @@ func (t *Toolkit) Import(ctx context.Context, ambito string, raw []byte) (*Impor
 		return nil, &ImportError{Problems: d.problems}
 	}
 	res := &ImportResult{Organizations: len(plan.orgs), Locations: len(plan.locations), Services: len(plan.services), ServiceAtLocations: len(plan.links)}
+	// The search is brought up to date once, at the end.
+	ctx = context.WithValue(ctx, importingKey{}, true)
 	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		for _, o := range plan.orgs {
 			if _, err := t.putOrganization(ctx, tx, o.id, o.in, true); err != nil {
@@ -386,6 +388,9 @@ func (t *Toolkit) Import(ctx context.Context, ambito string, raw []byte) (*Impor
 			if _, err := t.putLink(ctx, tx, l.id, ambito, l.in, true); err != nil {
 				return fmt.Errorf("toolkit: import %s: %w", l.ptr, err)
 			}
+		}
+		if err := t.reindexServices(ctx, tx, ambito); err != nil {
+			return err
 		}
 		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: ambito, Action: "toolkit.dir.import", ObjectType: "dir_import", ObjectID: ambito}, res)
 	})

@@ -15,6 +15,7 @@ var migrations = []migrate.Step{
 	{Version: 3, Name: "search index (tsvector and trigrams on PostgreSQL, FTS5 on SQLite)", Up: m3Up},
 	{Version: 4, Name: "directory of services (HSDS)", Up: m4Up},
 	{Version: 5, Name: "legal sources, outdated flags, translations", Up: m5Up},
+	{Version: 6, Name: "services of the directory in the search (ref_key)", Up: m6Up},
 }
 
 type m1Sheet struct {
@@ -388,4 +389,19 @@ func m5Up(tx *gorm.DB) error {
 		}
 	}
 	return tx.Migrator().AddColumn(&m5Revision{}, "SourceIDs")
+}
+
+// m6Up lets the search index hold what has a string id (the directory's
+// services, by UUID): a ref_key column in the unique key.
+func m6Up(tx *gorm.DB) error {
+	for _, q := range []string{
+		"ALTER TABLE incroci_toolkit_search ADD COLUMN ref_key varchar(64) NOT NULL DEFAULT ''",
+		"DROP INDEX incroci_toolkit_search_ref",
+		"CREATE UNIQUE INDEX incroci_toolkit_search_ref ON incroci_toolkit_search (kind, ref_id, ref_key, lang)",
+	} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -41,14 +41,16 @@ const (
 
 // searchDoc is one indexed document.
 type searchDoc struct {
-	ID       int64      `gorm:"primaryKey"`
-	Kind     ResultKind `gorm:"size:16;not null;uniqueIndex:incroci_toolkit_search_ref,priority:1"`
-	RefID    int64      `gorm:"not null;uniqueIndex:incroci_toolkit_search_ref,priority:2"`
-	Lang     string     `gorm:"size:8;not null;uniqueIndex:incroci_toolkit_search_ref,priority:3"`
-	Ambito   string     `gorm:"size:64;not null;default:''"`
-	Audience string     `gorm:"size:16;not null;default:''"`
-	Topics   string     `gorm:"size:1000;not null;default:''"`
-	Comune   string     `gorm:"size:120;not null;default:''"`
+	ID    int64      `gorm:"primaryKey"`
+	Kind  ResultKind `gorm:"size:16;not null"`
+	RefID int64      `gorm:"not null"`
+	// RefKey is the ref of what has a string id (a service's UUID), "" else.
+	RefKey   string `gorm:"size:64;not null;default:''"`
+	Lang     string `gorm:"size:8;not null"`
+	Ambito   string `gorm:"size:64;not null;default:''"`
+	Audience string `gorm:"size:16;not null;default:''"`
+	Topics   string `gorm:"size:1000;not null;default:''"`
+	Comune   string `gorm:"size:120;not null;default:''"`
 	// Public documents are read by anyone: handouts for citizens and the
 	// network's glossary.
 	Public bool   `gorm:"not null"`
@@ -140,6 +142,20 @@ func (t *Toolkit) insertDoc(ctx context.Context, tx *gorm.DB, d searchDoc) error
 	return nil
 }
 
+// unindexKey removes the documents of kind whose ref is the string key.
+func (t *Toolkit) unindexKey(ctx context.Context, tx *gorm.DB, kind ResultKind, key string) error {
+	db := tx.WithContext(ctx)
+	if tx.Dialector.Name() != "postgres" {
+		if err := db.Exec("DELETE FROM incroci_toolkit_search_fts WHERE rowid IN (SELECT id FROM incroci_toolkit_search WHERE kind = ? AND ref_key = ?)", kind, key).Error; err != nil {
+			return fmt.Errorf("toolkit: unindex %s %s: %w", kind, key, err)
+		}
+	}
+	if err := db.Where("kind = ? AND ref_key = ?", kind, key).Delete(&searchDoc{}).Error; err != nil {
+		return fmt.Errorf("toolkit: unindex %s %s: %w", kind, key, err)
+	}
+	return nil
+}
+
 // unindex removes every document of kind and ref from the index, in tx.
 func (t *Toolkit) unindex(ctx context.Context, tx *gorm.DB, kind ResultKind, ref int64) error {
 	db := tx.WithContext(ctx)
@@ -211,11 +227,13 @@ type SearchQuery struct {
 
 // SearchResult is one match, best first.
 type SearchResult struct {
-	Kind   ResultKind `json:"kind"`
-	RefID  int64      `json:"ref_id"`
-	Lang   string     `json:"lang"`
-	Ambito string     `json:"ambito"`
-	Title  string     `json:"title"`
+	Kind  ResultKind `json:"kind"`
+	RefID int64      `json:"ref_id"`
+	// RefKey is a service's UUID (RefID is then 0).
+	RefKey string `json:"ref_key,omitempty"`
+	Lang   string `json:"lang"`
+	Ambito string `json:"ambito"`
+	Title  string `json:"title"`
 	// Snippet is a piece of the text around the words found, HTML-escaped,
 	// with the words found in <mark>.
 	Snippet string  `json:"snippet"`
@@ -236,7 +254,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	if text == "" || len([]rune(text)) > 200 {
 		return nil, 0, httpx.Invalid("q", "required", "toolkit.search_q")
 	}
-	if q.Kind != "" && q.Kind != KindSheet && q.Kind != KindTerm {
+	if q.Kind != "" && q.Kind != KindSheet && q.Kind != KindTerm && q.Kind != KindService {
 		return nil, 0, httpx.Invalid("kind", "oneof", "toolkit.state")
 	}
 	ws := words(text)
@@ -303,7 +321,8 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 		db = db.Where("d.lang = ?", q.Lang)
 	}
 	if q.Comune != "" {
-		db = db.Where("LOWER(d.comune) = ?", strings.ToLower(q.Comune))
+		// Services keep their comuni as |lodi|codogno|, folded.
+		db = db.Where("d.comune LIKE ?", "%|"+strings.ToLower(strings.TrimSpace(q.Comune))+"|%")
 	}
 	switch q.Ambito {
 	case "":
@@ -315,6 +334,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	type row struct {
 		Kind   ResultKind
 		RefID  int64
+		RefKey string
 		Lang   string
 		Ambito string
 		Title  string
@@ -323,7 +343,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 		Total  int64
 	}
 	var rows []row
-	const cols = "d.kind, d.ref_id, d.lang, d.ambito, d.title, d.body"
+	const cols = "d.kind, d.ref_id, d.ref_key, d.lang, d.ambito, d.title, d.body"
 	var total int64
 	if !pg || q.Page > 1 {
 		// FTS5's bm25 cannot sit beside a window function, and past the
@@ -347,7 +367,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	}
 	out := make([]SearchResult, len(rows))
 	for i, r := range rows {
-		out[i] = SearchResult{Kind: r.Kind, RefID: r.RefID, Lang: r.Lang, Ambito: r.Ambito, Title: r.Title, Score: r.Score,
+		out[i] = SearchResult{Kind: r.Kind, RefID: r.RefID, RefKey: r.RefKey, Lang: r.Lang, Ambito: r.Ambito, Title: r.Title, Score: r.Score,
 			Snippet: snippet(r.Body, r.Lang, ws, 24)}
 	}
 	return out, total, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/incrocicomuni/incroci/toolkit"
 )
 
 // TestSearch: one search across published sheets and the glossary, on
@@ -77,6 +79,61 @@ func TestSearch(t *testing.T) {
 		expect(t, e.req("editor", "POST", fmt.Sprintf("/sheets/%d/archive", reun), nil), 200, "archive")
 		if r := find("operator", "q=coniuge"); len(r) != 0 {
 			t.Errorf("an archived sheet is found: %v", r)
+		}
+	})
+}
+
+// TestSearchServices: the directory's services are in the search, by
+// name, description, organization and comune, for anyone; a change of
+// their location moves them between comuni; a deleted one is gone.
+func TestSearchServices(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		ed := e.as("editor")
+		o, err := e.tk.CreateOrganization(ed, toolkit.OrganizationInput{Ambito: "lodi", Name: "Caritas Lodigiana", Description: "La Caritas della Diocesi."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := func(city string) *toolkit.AddressInput {
+			return &toolkit.AddressInput{Address1: "Via Cavour 31", City: city, StateProvince: "LO", PostalCode: "26900"}
+		}
+		l, err := e.tk.CreateLocation(ed, toolkit.LocationInput{OrganizationID: o.ID, LocationType: "physical", Name: "Centro di ascolto", Address: addr("Lodi")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := e.tk.CreateService(ed, toolkit.ServiceInput{OrganizationID: o.ID, Name: "Sportello stranieri", Status: toolkit.ServiceActive,
+			Description: "Orientamento per i permessi di soggiorno e il lavoro."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.tk.CreateServiceAtLocation(ed, toolkit.ServiceAtLocationInput{ServiceID: s.ID, LocationID: l.ID}); err != nil {
+			t.Fatal(err)
+		}
+		find := func(q string) []any {
+			t.Helper()
+			return expect(t, e.req("", "GET", "/search?kind=service&"+q, nil), 200, "search "+q).list()
+		}
+		got := find("q=permesso&comune=Lodi")
+		if len(got) != 1 || got[0].(map[string]any)["ref_key"] != s.ID || got[0].(map[string]any)["title"] != "Sportello stranieri" {
+			t.Fatalf("the service, anonymously, in Lodi: %v", got)
+		}
+		if r := find("q=caritas"); len(r) != 1 {
+			t.Errorf("by its organization's name: %v", r)
+		}
+		// The location moves to Codogno: the service follows.
+		if _, err := e.tk.UpdateLocation(ed, l.ID, toolkit.LocationInput{OrganizationID: o.ID, LocationType: "physical", Name: "Centro di ascolto", Address: addr("Codogno")}); err != nil {
+			t.Fatal(err)
+		}
+		if r := find("q=permesso&comune=lodi"); len(r) != 0 {
+			t.Errorf("still in Lodi: %v", r)
+		}
+		if r := find("q=permesso&comune=codogno"); len(r) != 1 {
+			t.Errorf("not in Codogno: %v", r)
+		}
+		if err := e.tk.DeleteService(ed, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		if r := find("q=permesso"); len(r) != 0 {
+			t.Errorf("a deleted service is found: %v", r)
 		}
 	})
 }
