@@ -1,8 +1,9 @@
 package toolkit
 
 // BenchmarkSearch (issue 4, "Measured"): 50,000 documents in the search
-// index — in Italian, English and French, each about one subject among
-// common words — and searches for subjects' words over them through
+// index — Italian sheets, services of the directory, English and French
+// glossary definitions, each about one subject among common words — and
+// searches for subjects' words over them through
 // Toolkit.Search, on SQLite and on PostgreSQL, reporting p50 and p95. Run:
 //
 //	INCROCI_TEST_POSTGRES=postgres://… go test -run '^$' -bench Search -benchtime 400x ./toolkit/
@@ -63,6 +64,9 @@ var benchTopics = map[string][][]string{
 	},
 }
 
+// benchComuni are the comuni of the directory's services.
+var benchComuni = strings.Fields("lodi codogno casalpusterlengo sant'angelo crema cremona pavia")
+
 // benchText writes n words about subject: a few of its words among common
 // ones (made-up, so that each is its own token), the commonest most often.
 func benchText(r *rand.Rand, lang string, subject, n int) string {
@@ -79,8 +83,9 @@ func benchText(r *rand.Rand, lang string, subject, n int) string {
 }
 
 // benchToolkit opens a toolkit on db and fills its index with benchDocs
-// documents: 60 % Italian sheets, 20 % English and 20 % French glossary
-// definitions, a tenth of them an ambito's own.
+// documents: 40 % Italian sheets, 20 % services of the directory (in
+// comuni), 20 % English and 20 % French glossary definitions, a tenth of
+// them an ambito's own.
 func benchToolkit(b *testing.B, db *gorm.DB) *Toolkit { return benchToolkitT(b, db) }
 
 func benchToolkitT(b testing.TB, db *gorm.DB) *Toolkit {
@@ -102,6 +107,8 @@ func benchToolkitT(b testing.TB, db *gorm.DB) *Toolkit {
 			for i := chunk; i < chunk+1000; i++ {
 				lang, kind := "it", KindSheet
 				switch i % 5 {
+				case 2:
+					kind = KindService
 				case 3:
 					lang, kind = "en", KindTerm
 				case 4:
@@ -114,6 +121,11 @@ func benchToolkitT(b testing.TB, db *gorm.DB) *Toolkit {
 				subject := r.IntN(len(benchTopics[lang]))
 				d := searchDoc{Kind: kind, RefID: int64(i + 1), Lang: lang, Ambito: ambito, Audience: "operators", Public: kind == KindTerm && ambito == "",
 					Topics: "|permesso-soggiorno|", Title: benchText(r, lang, subject, 6), Body: benchText(r, lang, subject, 150)}
+				if kind == KindService {
+					// A service of the directory: shorter, public, in a comune.
+					d.RefID, d.RefKey, d.Public, d.Audience, d.Topics = 0, fmt.Sprintf("svc-%06d", i), true, "", ""
+					d.Comune, d.Body = "|"+benchComuni[i%len(benchComuni)]+"|", benchText(r, lang, subject, 40)
+				}
 				if err := tk.insertDoc(ctx, tx, d); err != nil {
 					return err
 				}
@@ -136,7 +148,7 @@ func benchToolkitT(b testing.TB, db *gorm.DB) *Toolkit {
 func BenchmarkSearch(b *testing.B) {
 	queries := []SearchQuery{
 		{Q: "ricongiungimenti"}, {Q: "permessi di soggiorno"}, {Q: "cittadinanza giuramento"}, {Q: "rinnovo permesso", Topic: "permesso-soggiorno"},
-		{Q: "residence permit", Lang: "en"}, {Q: "titre de séjour"}, {Q: "questura", Ambito: "lodi"}, {Q: "ricorso tribunale"},
+		{Q: "residence permit", Lang: "en"}, {Q: "titre de séjour"}, {Q: "questura", Ambito: "lodi"}, {Q: "ricorso tribunale"}, {Q: "permesso", Kind: KindService, Comune: "Lodi"},
 	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
