@@ -263,6 +263,10 @@ func (p *Platform) PublishEachTx(ctx context.Context, tx *gorm.DB, topics []stri
 // Logger returns the platform's logger.
 func (p *Platform) Logger() *slog.Logger { return p.log }
 
+// PublicURL returns the address where the platform is mounted as seen
+// from browsers (Config.PublicURL, without trailing slash), "" when unset.
+func (p *Platform) PublicURL() string { return p.cfg.PublicURL }
+
 // Now returns the platform's current time, in UTC.
 func (p *Platform) Now() time.Time { return p.now() }
 

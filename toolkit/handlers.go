@@ -486,3 +486,29 @@ func (t *Toolkit) handleCheckTranslation(c *gin.Context) {
 	}
 	httpx.OK(c, http.StatusOK, v)
 }
+
+// handleHandout serves a sheet laid out for print as an HTML page of its
+// own, under a strict Content-Security-Policy (its style and its print
+// button by nonce, the QR code as a data: image, nothing else).
+func (t *Toolkit) handleHandout(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	h, err := t.Handout(c.Request.Context(), id, c.Query("lang"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	nonce := newNonce()
+	page, err := RenderHandout(h, nonce)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'nonce-"+nonce+"'; script-src 'nonce-"+nonce+"'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", page)
+}
