@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -200,6 +201,33 @@ func testHub(t *testing.T, cfg config) {
 		}
 		if _, n, err := h.tk.List(incroci.AsSystem(t.Context()), toolkit.SheetQuery{}); err != nil || n != 2 {
 			t.Errorf("demo sheets after seeding twice: %d, %v; want 2", n, err)
+		}
+		// The handout rests on its law, and is in English and in Arabic,
+		// checked by the demo mediator; its printable page lays Arabic out
+		// right to left.
+		sys := incroci.AsSystem(t.Context())
+		sheets, _, err := h.tk.List(sys, toolkit.SheetQuery{Q: "Servizio Sanitario"})
+		if err != nil || len(sheets) != 1 {
+			t.Fatalf("the demo handout: %+v, %v", sheets, err)
+		}
+		id := sheets[0].ID
+		if src, err := h.tk.SheetSources(sys, id); err != nil || len(src) != 1 || !strings.Contains(src[0].Title, "art. 34") {
+			t.Errorf("the handout's sources = %+v, %v", src, err)
+		}
+		trs, err := h.tk.Translations(sys, id)
+		if err != nil {
+			t.Fatalf("the handout's translations: %v", err)
+		}
+		status := map[string]string{}
+		for _, tr := range trs {
+			status[tr.Code] = string(tr.Status) + " " + tr.CheckerName
+		}
+		if status["en"] != "human " || status["ar"] != "checked Amina El Idrissi" {
+			t.Errorf("the handout's translations = %v; want en human, ar checked by the demo mediator", status)
+		}
+		res, body = get(t, fmt.Sprintf("%s/incroci/toolkit/sheets/%d/handout?lang=ar", base, id))
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `lang="ar" dir="rtl"`) || !strings.Contains(body, "التسجيل في الخدمة الصحية الوطنية") {
+			t.Errorf("GET the handout in Arabic = %d %.300s", res.StatusCode, body)
 		}
 		// The demo directory, in HSDS, near Lodi's station, nearest first.
 		res, body = get(t, base+"/incroci/toolkit/hsds/service_at_locations?lat=45.3080&lon=9.5010&radius_km=3")

@@ -286,9 +286,44 @@ var demoSheets = []toolkit.SheetInput{
 		}},
 }
 
+// demoSources are the legal sources of the network the demo sheets rest
+// on, by index: demoSheetSources[i] lists those of demoSheets[i].
+var demoSources = []toolkit.SourceInput{
+	{Kind: toolkit.SourceLaw, Title: "Testo unico sull'immigrazione, art. 5 (permesso di soggiorno)",
+		Reference: "D.Lgs. 25 luglio 1998, n. 286, art. 5", URL: "https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.legislativo:1998-07-25;286~art5",
+		Version: "Testo vigente", ValidFrom: "1998-08-18"},
+	{Kind: toolkit.SourceLaw, Title: "Regolamento di attuazione del testo unico, art. 13 (rinnovo del permesso)",
+		Reference: "D.P.R. 31 agosto 1999, n. 394, art. 13", URL: "https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.del.presidente.della.repubblica:1999-08-31;394~art13",
+		Version: "Testo vigente", ValidFrom: "1999-11-17"},
+	{Kind: toolkit.SourceLaw, Title: "Testo unico sull'immigrazione, art. 34 (assistenza sanitaria)",
+		Reference: "D.Lgs. 25 luglio 1998, n. 286, art. 34", URL: "https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.legislativo:1998-07-25;286~art34",
+		Version: "Testo vigente", ValidFrom: "1998-08-18"},
+}
+
+// demoSheetSources are the indexes in demoSources of each demo sheet's
+// sources.
+var demoSheetSources = [][]int{{0, 1}, {2}}
+
+// demoTranslations are the translations of the citizens' handout (the
+// second demo sheet): English, and Arabic, laid out right to left and
+// checked by the demo mediator.
+var demoTranslations = map[string]toolkit.TranslationInput{
+	"en": {Title: "Registering with the National Health Service", Sections: map[string]string{
+		"what":   "Registering with the National Health Service gives you a family doctor and the same care as Italian citizens.",
+		"needed": "- residence permit or its receipt\n- tax code (codice fiscale)\n- self-declaration of residence",
+		"where":  "The \"scelta e revoca\" desk of the ASST of your district.",
+	}},
+	"ar": {Title: "التسجيل في الخدمة الصحية الوطنية", Sections: map[string]string{
+		"what":   "بالتسجيل في الخدمة الصحية الوطنية يكون لك طبيب أسرة وتحصل على العلاج مثل المواطنين الإيطاليين.",
+		"needed": "- تصريح الإقامة أو إيصال طلبه\n- الرمز الضريبي (codice fiscale)\n- إقرار ذاتي بالسكن",
+		"where":  "مكتب اختيار الطبيب وإلغائه (scelta e revoca) في ASST منطقتك.",
+	}},
+}
+
 // seedToolkit proposes the demo sheets as the demo operator and publishes
-// them as the demo editor, when the toolkit has no sheet yet; and writes
-// the demo directory of services when it is empty.
+// them as the demo editor, with their legal sources and the handout's
+// translations, when the toolkit has no sheet yet; and writes the demo
+// directory of services when it is empty.
 func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) error {
 	sys := incroci.AsSystem(ctx)
 	_, n, err := tk.List(sys, toolkit.SheetQuery{})
@@ -317,8 +352,24 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 	if n > 0 {
 		return nil
 	}
-	for _, in := range demoSheets {
+	med, err := person("mediatrice", incroci.RoleMediator)
+	if err != nil {
+		return err
+	}
+	sources := make([]int64, len(demoSources))
+	for i, in := range demoSources {
+		v, err := tk.CreateSource(ed, in)
+		if err != nil {
+			return fmt.Errorf("demo source %q: %w", in.Title, err)
+		}
+		sources[i] = v.ID
+	}
+	var handout int64
+	for i, in := range demoSheets {
 		in.Submit = true
+		for _, k := range demoSheetSources[i] {
+			in.SourceIDs = append(in.SourceIDs, sources[k])
+		}
 		v, err := tk.Propose(op, in)
 		if err != nil {
 			return fmt.Errorf("demo sheet %q: %w", in.Title, err)
@@ -326,6 +377,15 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 		if _, err := tk.Publish(ed, v.ID, toolkit.ReviewInput{RevisionID: v.Revision.ID, Note: "Dati dimostrativi"}); err != nil {
 			return fmt.Errorf("publish demo sheet %q: %w", in.Title, err)
 		}
+		handout = v.ID
+	}
+	for _, lang := range []string{"en", "ar"} {
+		if _, err := tk.WriteTranslation(ed, handout, lang, demoTranslations[lang]); err != nil {
+			return fmt.Errorf("demo translation %s: %w", lang, err)
+		}
+	}
+	if _, err := tk.CheckTranslation(med, handout, "ar"); err != nil {
+		return fmt.Errorf("check the demo translation ar: %w", err)
 	}
 	return nil
 }
