@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/testdb"
@@ -89,4 +90,42 @@ func TestNewChecksConfig(t *testing.T) {
 		}
 		p.Close(ctx)
 	}
+}
+
+// stampedRow is a table of the test's own whose times gorm fills in.
+type stampedRow struct {
+	ID        int64
+	Note      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+func (stampedRow) TableName() string { return "incroci_test_stamped_rows" }
+
+// TestDBStampsFromConfigNow checks that the times gorm fills in on the
+// platform's database come from Config.Now, not from the machine's clock.
+func TestDBStampsFromConfigNow(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		db := e.p.DB().WithContext(e.ctx)
+		if err := db.AutoMigrate(&stampedRow{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = e.db.Migrator().DropTable(&stampedRow{}) })
+		e.clock.Add(72 * time.Hour)
+		row := stampedRow{Note: "a"}
+		if err := db.Create(&row).Error; err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Add(time.Hour)
+		if err := db.Model(&stampedRow{}).Where("id = ?", row.ID).Update("note", "b").Error; err != nil {
+			t.Fatal(err)
+		}
+		var got stampedRow
+		if err := db.Take(&got, row.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if !got.CreatedAt.Equal(e.clock.Now().Add(-time.Hour)) || !got.UpdatedAt.Equal(e.clock.Now()) {
+			t.Errorf("created %v, updated %v; want %v and %v (the platform's clock)", got.CreatedAt, got.UpdatedAt, e.clock.Now().Add(-time.Hour), e.clock.Now())
+		}
+	})
 }

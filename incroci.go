@@ -185,13 +185,18 @@ func New(ctx context.Context, cfg Config) (*Platform, error) {
 	if err := migrate.Run(ctx, cfg.DB, "platform", migrations); err != nil {
 		return nil, fmt.Errorf("incroci: migrate: %w", err)
 	}
+	now := func() time.Time { return cfg.Now().UTC() }
 	p := &Platform{
-		cfg:    cfg,
-		db:     cfg.DB,
+		cfg: cfg,
+		// gorm stamps created_at and updated_at itself wherever a write
+		// leaves them out (Save, Update of one column): from the
+		// platform's clock too, not the machine's, so that every time
+		// the platform keeps comes from one clock.
+		db:     cfg.DB.Session(&gorm.Session{NewDB: true, NowFunc: now}),
 		log:    cfg.Logger,
 		mailer: cfg.Mailer,
 		keys:   deriveKeys(cfg.Secret),
-		now:    func() time.Time { return cfg.Now().UTC() },
+		now:    now,
 	}
 	p.origins.ttl = 10 * time.Second
 	p.bus = cfg.Events
@@ -211,7 +216,8 @@ func New(ctx context.Context, cfg Config) (*Platform, error) {
 	return p, nil
 }
 
-// DB returns the platform's database, for modules built on it.
+// DB returns the platform's database, for modules built on it. gorm
+// stamps the times it fills in (created_at, updated_at) from Config.Now.
 func (p *Platform) DB() *gorm.DB { return p.db }
 
 // Events returns the platform's event bus, for modules' live updates.

@@ -203,7 +203,8 @@ func (t *Toolkit) Propose(ctx context.Context, in SheetInput) (*SheetView, error
 			return err
 		}
 		s.LatestID = r.ID
-		if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Update("latest_id", r.ID).Error; err != nil {
+		// updated_at named, so that gorm does not stamp it from the real clock.
+		if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Updates(map[string]any{"latest_id": r.ID, "updated_at": now}).Error; err != nil {
 			return fmt.Errorf("toolkit: create sheet: %w", err)
 		}
 		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: s.Ambito, Action: "toolkit.sheet.propose", ObjectType: "sheet", ObjectID: fmt.Sprint(s.ID)},

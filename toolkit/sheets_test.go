@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/incrocicomuni/incroci/toolkit"
 )
@@ -45,6 +46,10 @@ func TestSheetWorkflow(t *testing.T) {
 		sid, first := id(r), revID(r)
 		if d := r.data(); d["state"] != "draft" || d["ambito"] != "" || d["owner_name"] != "operator" || !strings.Contains(d["html"].(map[string]any)["what"].(string), "<strong>nulla osta</strong>") {
 			t.Fatalf("proposed: %s", r.Raw)
+		}
+		// Stamped by the platform's clock, not the machine's.
+		if got, err := time.Parse(time.RFC3339Nano, r.data()["updated_at"].(string)); err != nil || !got.Equal(e.clock.Now()) {
+			t.Errorf("a proposed sheet's updated_at = %v, %v; want %v", r.data()["updated_at"], err, e.clock.Now())
 		}
 		path := fmt.Sprint("/sheets/", sid)
 		for _, who := range []string{"", "operator2", "cremaOperator"} {
