@@ -105,6 +105,9 @@ func TestLiveDialogueAcrossInstances(t *testing.T) {
 	res, rd := stream(t, sctx, second.URL, e.tok["operator"], id, "")
 	staffRes, staffRd := stream(t, sctx, second.URL, e.tok[assignee], id, "")
 
+	// The opening's e-mail first: counted after it arrives, or it would
+	// count as an e-mail about the answer when the outbox is slow.
+	e.waitMail("operatore@comune.lodi.it", "aperta")
 	before := e.mailsTo("operatore@comune.lodi.it")
 	note := e.req(assignee, "POST", fmt.Sprintf("/consultations/%d/messages", id), map[string]any{"client_id": "note-live-1", "body": "nota interna", "internal": true})
 	expect(t, note, 201, "note")
