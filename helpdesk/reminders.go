@@ -64,7 +64,9 @@ func (h *Helpdesk) remindOne(ctx context.Context, id int64, stage int) (bool, er
 	claimed := false
 	err := h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Claim the stage first: a concurrent instance claiming it loses.
-		res := tx.Model(&Consultation{}).Where("id = ? AND deadline_reminder < ?", id, stage).Update("deadline_reminder", stage)
+		// UpdateColumn leaves updated_at alone: a reminder is not activity,
+		// and CloseIdle reads updated_at as the last one.
+		res := tx.Model(&Consultation{}).Where("id = ? AND deadline_reminder < ?", id, stage).UpdateColumn("deadline_reminder", stage)
 		if res.Error != nil {
 			return fmt.Errorf("helpdesk: claim reminder: %w", res.Error)
 		}

@@ -7,7 +7,15 @@ import (
 
 func TestDeadlineReminders(t *testing.T) {
 	bothDBs(t, func(t *testing.T, e *env) {
-		e.open("operator") // permit expiring on 15 December 2026
+		id := e.open("operator") // permit expiring on 15 December 2026
+		updated := func() time.Time {
+			var at time.Time
+			if err := e.db.Table("incroci_helpdesk_consultations").Select("updated_at").Where("id = ?", id).Scan(&at).Error; err != nil {
+				t.Fatal(err)
+			}
+			return at
+		}
+		opened := updated()
 		if n, err := e.hd.Remind(e.ctx); err != nil || n != 0 {
 			t.Fatalf("a month ahead: %d reminders, %v", n, err)
 		}
@@ -17,6 +25,10 @@ func TestDeadlineReminders(t *testing.T) {
 		}
 		if n, _ := e.hd.Remind(e.ctx); n != 0 {
 			t.Fatal("the same stage twice")
+		}
+		// A reminder is not activity: idle closing still counts from before it.
+		if at := updated(); !at.Equal(opened) {
+			t.Errorf("a reminder moved updated_at from %v to %v", opened, at)
 		}
 		m := e.waitMail("operatore@comune.lodi.it", "scadenza il 15/12/2026")
 		if len(m.Text) == 0 {
