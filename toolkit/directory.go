@@ -635,30 +635,45 @@ func (t *Toolkit) UpdateService(ctx context.Context, id string, in ServiceInput)
 }
 
 func (t *Toolkit) saveService(ctx context.Context, id string, in ServiceInput) (*DirService, error) {
-	pr, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := validateDir(ctx, &in, in.check()); err != nil {
-		return nil, err
-	}
-	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if id != "" {
-			if _, _, err := editable(ctx, tx, id, func(s *DirService) string { return s.Ambito }); err != nil {
-				return err
-			}
-		}
-		o, err := organizationOf(ctx, tx, pr, in.OrganizationID)
-		if err != nil {
-			return err
-		}
-		id, err = t.putService(ctx, tx, id, o.Ambito, in, false)
-		return err
-	})
+	id, err := saveInOrganization(ctx, t, id, in.OrganizationID, func() error { return validateDir(ctx, &in, in.check()) },
+		func(s *DirService) string { return s.Ambito },
+		func(tx *gorm.DB, id, ambito string) (string, error) {
+			return t.putService(ctx, tx, id, ambito, in, false)
+		})
 	if err != nil {
 		return nil, err
 	}
 	return t.Service(ctx, id)
+}
+
+// saveInOrganization writes entry id of type M (new when id is "") under
+// organization orgID with put, in one transaction, once the caller is
+// known and validate passes: the caller must be able to edit the entry as
+// it is and the organization it goes to, whose ambito it takes. It
+// returns the entry's id.
+func saveInOrganization[M any](ctx context.Context, t *Toolkit, id, orgID string, validate func() error, ambitoOf func(*M) string,
+	put func(tx *gorm.DB, id, ambito string) (string, error)) (string, error) {
+	pr, err := caller(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := validate(); err != nil {
+		return "", err
+	}
+	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if id != "" {
+			if _, _, err := editable(ctx, tx, id, ambitoOf); err != nil {
+				return err
+			}
+		}
+		o, err := organizationOf(ctx, tx, pr, orgID)
+		if err != nil {
+			return err
+		}
+		id, err = put(tx, id, o.Ambito)
+		return err
+	})
+	return id, err
 }
 
 // putService creates or updates service id of ambito from a valid in.
@@ -780,26 +795,11 @@ func (t *Toolkit) UpdateLocation(ctx context.Context, id string, in LocationInpu
 }
 
 func (t *Toolkit) saveLocation(ctx context.Context, id string, in LocationInput) (*DirLocation, error) {
-	pr, err := caller(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := validateDir(ctx, &in, in.check()); err != nil {
-		return nil, err
-	}
-	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if id != "" {
-			if _, _, err := editable(ctx, tx, id, func(l *DirLocation) string { return l.Ambito }); err != nil {
-				return err
-			}
-		}
-		o, err := organizationOf(ctx, tx, pr, in.OrganizationID)
-		if err != nil {
-			return err
-		}
-		id, err = t.putLocation(ctx, tx, id, o.Ambito, in, false)
-		return err
-	})
+	id, err := saveInOrganization(ctx, t, id, in.OrganizationID, func() error { return validateDir(ctx, &in, in.check()) },
+		func(l *DirLocation) string { return l.Ambito },
+		func(tx *gorm.DB, id, ambito string) (string, error) {
+			return t.putLocation(ctx, tx, id, ambito, in, false)
+		})
 	if err != nil {
 		return nil, err
 	}
