@@ -169,15 +169,9 @@ func (t *Toolkit) MarkChecked(ctx context.Context, id int64) (*SheetView, error)
 		return nil, err
 	}
 	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		s, _, err := t.visible(ctx, tx, pr, id, true)
+		s, err := t.editing(ctx, tx, pr, id)
 		if err != nil {
 			return err
-		}
-		if !isEditor(pr, s.Ambito) {
-			return incroci.ErrForbidden
-		}
-		if s.State == StateArchived {
-			return ErrArchived
 		}
 		now := t.p.Now()
 		upd := map[string]any{"checked_at": now, "checked_by": pr.PersonID, "review_by": t.nextReview(), "updated_at": now}
@@ -220,15 +214,9 @@ func (t *Toolkit) UpdateSheet(ctx context.Context, id int64, in SheetPatch) (*Sh
 		}
 	}
 	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		s, _, err := t.visible(ctx, tx, pr, id, true)
+		s, err := t.editing(ctx, tx, pr, id)
 		if err != nil {
 			return err
-		}
-		if !isEditor(pr, s.Ambito) {
-			return incroci.ErrForbidden
-		}
-		if s.State == StateArchived {
-			return ErrArchived
 		}
 		upd := map[string]any{"updated_at": t.p.Now()}
 		if in.OwnerID != nil {

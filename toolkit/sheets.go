@@ -447,6 +447,23 @@ func (t *Toolkit) Revise(ctx context.Context, id int64, in RevisionInput) (*Revi
 	return &r, nil
 }
 
+// editing loads sheet id, locked in tx, for an editor's change: editors
+// of its ambito (any editor for the network's) and admins; ErrArchived
+// when it is archived.
+func (t *Toolkit) editing(ctx context.Context, tx *gorm.DB, pr *incroci.Principal, id int64) (*Sheet, error) {
+	s, _, err := t.visible(ctx, tx, pr, id, true)
+	if err != nil {
+		return nil, err
+	}
+	if !isEditor(pr, s.Ambito) {
+		return nil, incroci.ErrForbidden
+	}
+	if s.State == StateArchived {
+		return nil, ErrArchived
+	}
+	return s, nil
+}
+
 // review loads sheet id and its revision revID for an editor's decision,
 // in tx, with the sheet locked.
 func (t *Toolkit) review(ctx context.Context, tx *gorm.DB, id, revID int64) (*Sheet, *Revision, *incroci.Principal, error) {
@@ -624,15 +641,9 @@ func (t *Toolkit) Archive(ctx context.Context, id int64) (*SheetView, error) {
 		return nil, err
 	}
 	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		s, _, err := t.visible(ctx, tx, pr, id, true)
+		s, err := t.editing(ctx, tx, pr, id)
 		if err != nil {
 			return err
-		}
-		if !isEditor(pr, s.Ambito) {
-			return incroci.ErrForbidden
-		}
-		if s.State == StateArchived {
-			return ErrArchived
 		}
 		if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Updates(map[string]any{"state": StateArchived, "updated_at": t.p.Now()}).Error; err != nil {
 			return fmt.Errorf("toolkit: archive sheet %d: %w", s.ID, err)
