@@ -676,6 +676,23 @@ func saveInOrganization[M any](ctx context.Context, t *Toolkit, id, orgID string
 	return id, err
 }
 
+// comuni returns the municipalities of ambito; none when the ambito lists
+// none, which leaves addresses unchecked.
+func (t *Toolkit) comuni(ctx context.Context, tx *gorm.DB, ambito string) ([]string, error) {
+	var a incroci.Ambito
+	if err := tx.WithContext(ctx).Select("comuni").Where("slug = ?", ambito).Take(&a).Error; err != nil {
+		return nil, fmt.Errorf("toolkit: comuni of %s: %w", ambito, err)
+	}
+	return a.Comuni, nil
+}
+
+// inComuni reports whether city is one of comuni, ignoring case and the
+// spaces around it; any city is when comuni is empty.
+func inComuni(comuni []string, city string) bool {
+	city = strings.TrimSpace(city)
+	return len(comuni) == 0 || slices.ContainsFunc(comuni, func(c string) bool { return strings.EqualFold(c, city) })
+}
+
 // putService creates or updates service id of ambito from a valid in.
 func (t *Toolkit) putService(ctx context.Context, tx *gorm.DB, id, ambito string, in ServiceInput, upsert bool) (string, error) {
 	now := t.p.Now()
@@ -820,6 +837,14 @@ func (t *Toolkit) putLocation(ctx context.Context, tx *gorm.DB, id, ambito strin
 		l.Address = DirAddress{ID: newID(a.ID), Address1: strings.TrimSpace(a.Address1), Address2: strings.TrimSpace(a.Address2),
 			City: strings.TrimSpace(a.City), StateProvince: a.StateProvince, PostalCode: a.PostalCode, Country: country}
 		l.Comune = strings.ToLower(l.Address.City)
+		comuni, err := t.comuni(ctx, tx, ambito)
+		if err != nil {
+			return "", err
+		}
+		if !inComuni(comuni, l.Address.City) {
+			return "", &httpx.ValidationError{Fields: []httpx.FieldIssue{{Field: "address.city", Rule: "oneof", Key: "toolkit.dir_comune",
+				Args: []any{strings.Join(comuni, ", ")}}}}
+		}
 	}
 	action := "location.create"
 	if id != "" {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,7 +28,8 @@ import (
 // its full services (phones, schedules, languages, taxonomy terms as
 // attributes, and service_at_locations naming a location by location_id,
 // one of the document's or one already in the directory). Every entry
-// carries its UUID. HSDS fields the directory does not keep are ignored;
+// carries its UUID. HSDS fields the directory does not keep are left out
+// and named in the result (Ignored), so that nobody believes them kept;
 // last_modified is not exported, assured_date is the day the entry was
 // last checked.
 
@@ -65,6 +67,10 @@ type ImportResult struct {
 	Locations          int `json:"locations"`
 	Services           int `json:"services"`
 	ServiceAtLocations int `json:"service_at_locations"`
+	// Ignored are the fields of the document that the directory does not
+	// keep, as JSON pointers with "*" for every index ("/*/funding"),
+	// sorted; empty when every field was kept.
+	Ignored []string `json:"ignored"`
 }
 
 // MaxImport is the largest document Import reads, in bytes.
@@ -121,7 +127,10 @@ var (
 			"addresses":     jarr(jobj("id address_1 address_2 city region state_province postal_code country address_type", nil)),
 			"accessibility": jarr(jobj("id description details url", nil)), "phones": jarr(phone), "schedules": jarr(schedule)})
 		sal := jobj("id service_id location_id description", map[string]*jspec{"phones": jarr(phone), "schedules": jarr(schedule)})
-		attribute := jobj("id link_id taxonomy_term_id link_type link_entity value", map[string]*jspec{"taxonomy_term": jobj("id", nil)})
+		// A term's details are the taxonomy's, read by its id: not data of
+		// the entry, so not counted as left out.
+		term := jobj("id code name description parent_id taxonomy taxonomy_id language term_uri", nil)
+		attribute := jobj("id link_id taxonomy_term_id link_type link_entity value", map[string]*jspec{"taxonomy_term": term})
 		service := jobj("id organization_id name alternate_name description url email status interpretation_services application_process "+
 			"fees_description eligibility_description assured_date last_modified", map[string]*jspec{"phones": jarr(phone), "schedules": jarr(schedule),
 			"languages": jarr(language), "service_at_locations": jarr(sal), "attributes": jarr(attribute)})
@@ -138,6 +147,7 @@ type importDoc struct {
 	at       map[string]int64
 	lang     string
 	problems []ImportProblem
+	ignored  map[string]bool // pointers, indices as "*", of fields not kept
 }
 
 // offsets reads the document token by token and records where each value
@@ -232,8 +242,11 @@ func (d *importDoc) checkTypes(ptr string, v any, spec *jspec) {
 	case map[string]any:
 		if ok = spec.kind == 'o'; ok {
 			for k, fv := range x {
+				kp := ptr + "/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
 				if fs := spec.fields[k]; fs != nil {
-					d.checkTypes(ptr+"/"+strings.NewReplacer("~", "~0", "/", "~1").Replace(k), fv, fs)
+					d.checkTypes(kp, fv, fs)
+				} else if fv != nil {
+					d.ignored[anyIndex.ReplaceAllString(kp, "/*")] = true
 				}
 			}
 		}
@@ -248,6 +261,9 @@ func (d *importDoc) checkTypes(ptr string, v any, spec *jspec) {
 		d.addKey(ptr, "type", "field.type", want)
 	}
 }
+
+// anyIndex is an array index inside a JSON pointer.
+var anyIndex = regexp.MustCompile(`/\d+\b`)
 
 var fieldIndex = regexp.MustCompile(`\[(\d+)\]`)
 
@@ -335,7 +351,7 @@ func (t *Toolkit) Import(ctx context.Context, ambito string, raw []byte) (*Impor
 		}
 		return nil, incroci.ErrForbidden
 	}
-	d := &importDoc{raw: raw, at: map[string]int64{}, lang: incroci.LangFrom(ctx)}
+	d := &importDoc{raw: raw, at: map[string]int64{}, lang: incroci.LangFrom(ctx), ignored: map[string]bool{}}
 	if err := d.offsets(); err != nil {
 		var se *json.SyntaxError
 		off := int64(len(raw))
@@ -365,7 +381,11 @@ func (t *Toolkit) Import(ctx context.Context, ambito string, raw []byte) (*Impor
 	if d.problems != nil {
 		return nil, &ImportError{Problems: d.problems}
 	}
-	res := &ImportResult{Organizations: len(plan.orgs), Locations: len(plan.locations), Services: len(plan.services), ServiceAtLocations: len(plan.links)}
+	res := &ImportResult{Organizations: len(plan.orgs), Locations: len(plan.locations), Services: len(plan.services), ServiceAtLocations: len(plan.links),
+		Ignored: slices.Sorted(maps.Keys(d.ignored))}
+	if res.Ignored == nil {
+		res.Ignored = []string{}
+	}
 	// The search is brought up to date once, at the end.
 	ctx = context.WithValue(ctx, importingKey{}, true)
 	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -404,6 +424,10 @@ func (t *Toolkit) Import(ctx context.Context, ambito string, raw []byte) (*Impor
 // in d.
 func (t *Toolkit) planImport(ctx context.Context, d *importDoc, ambito string, doc []HSDSOrganization) (*importPlan, error) {
 	plan := &importPlan{}
+	comuni, err := t.comuni(ctx, t.db, ambito)
+	if err != nil {
+		return nil, err
+	}
 	ids := map[string]string{} // id -> pointer of its first use
 	entryID := func(ptr, id string) string {
 		switch _, err := uuid.Parse(id); {
@@ -466,6 +490,9 @@ func (t *Toolkit) planImport(ctx context.Context, d *importDoc, ambito string, d
 				a := l.Addresses[0]
 				in.Address = &AddressInput{ID: a.ID, Address1: a.Address1, Address2: a.Address2, City: a.City, StateProvince: a.StateProvince,
 					PostalCode: a.PostalCode, Country: a.Country}
+				if a.City != "" && !inComuni(comuni, a.City) {
+					d.addKey(lp+"/addresses/0/city", "oneof", "toolkit.dir_comune", strings.Join(comuni, ", "))
+				}
 			}
 			if err := d.addIssues(lp, validateDir(ctx, &in, in.check()), map[string]string{"address": "addresses/0", "organization_id": "id"}); err != nil {
 				return nil, err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/toolkit"
 )
@@ -400,4 +401,68 @@ func TestOpenAt(t *testing.T) {
 			t.Errorf("OpenAt(%s) = %v", c.at, !c.open)
 		}
 	}
+}
+
+// TestDirectoryComuni: once an ambito lists its comuni, a location's comune
+// must be one of them (case aside), in the editors' writes and in an import,
+// where the line of the city is named and nothing is imported; fields of
+// HSDS the directory does not keep are named in the import's answer.
+func TestDirectoryComuni(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		ids := lodiDirectory(t, e) // written while lodi lists no comuni: any city
+		exp := expect(t, e.req("", "GET", "/hsds/export?ambito=lodi", nil), 200, "export")
+		comuni := []string{"Lodi", "Codogno", "Sant'Angelo Lodigiano"}
+		if _, err := e.p.UpdateAmbito(incroci.AsSystem(e.ctx), "lodi", incroci.AmbitoPatch{Comuni: &comuni}); err != nil {
+			t.Fatal(err)
+		}
+		loc := func(city string) map[string]any {
+			return map[string]any{"organization_id": ids["cpia"], "location_type": "physical", "name": "Sede",
+				"address": map[string]any{"address_1": "Via Roma 1", "city": city, "state_province": "LO", "postal_code": "26900"}}
+		}
+		r := expect(t, e.req("editor", "POST", "/directory/locations", loc("Milano")), 422, "a comune of another ambito")
+		f := r.Body["error"].(map[string]any)["fields"].([]any)
+		if len(f) != 1 || f[0].(map[string]any)["field"] != "address.city" || !strings.Contains(string(r.Raw), "Codogno") {
+			t.Errorf("comune refused with: %s", r.Raw)
+		}
+		r = expect(t, e.req("editor", "PUT", "/directory/locations/"+ids["cpia-lodi"], loc("Crema")), 422, "moved out of the ambito")
+		if !strings.Contains(string(r.Raw), "non è un comune dell'ambito") {
+			t.Errorf("Italian message: %s", r.Raw)
+		}
+		r = expect(t, e.req("editor", "PUT", "/directory/locations/"+ids["cpia-lodi"], loc("Crema"), "Accept-Language", "en"), 422, "in English")
+		if !strings.Contains(string(r.Raw), "is not a comune of the ambito") {
+			t.Errorf("English message: %s", r.Raw)
+		}
+		expect(t, e.req("editor", "POST", "/directory/locations", loc(" sant'angelo lodigiano")), 201, "case and spaces aside")
+
+		// The import: the city's line, nothing imported.
+		var doc []map[string]any
+		if err := json.Unmarshal(exp.Raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		doc[0]["funding"] = []any{map[string]any{"id": "x", "source": "FAMI"}}
+		pretty, _ := json.MarshalIndent(doc, "", "  ")
+		fresh := newEnv(t, testdb.SQLite(t))
+		if _, err := fresh.p.UpdateAmbito(incroci.AsSystem(fresh.ctx), "lodi", incroci.AmbitoPatch{Comuni: &comuni}); err != nil {
+			t.Fatal(err)
+		}
+		res := expect(t, fresh.req("editor", "POST", "/hsds/import?ambito=lodi", string(pretty)), 200, "import within the comuni").data()
+		if ig, _ := res["ignored"].([]any); len(ig) != 1 || ig[0] != "/*/funding" {
+			t.Errorf("ignored fields: %v", res["ignored"])
+		}
+		bad := strings.Replace(string(pretty), `"city": "Codogno"`, `"city": "Cremona"`, 1)
+		empty := newEnv(t, testdb.SQLite(t))
+		if _, err := empty.p.UpdateAmbito(incroci.AsSystem(empty.ctx), "lodi", incroci.AmbitoPatch{Comuni: &comuni}); err != nil {
+			t.Fatal(err)
+		}
+		r = expect(t, empty.req("editor", "POST", "/hsds/import?ambito=lodi", bad), 422, "a comune outside the ambito")
+		probs := r.Body["error"].(map[string]any)["fields"].([]any)
+		lines := strings.Split(bad, "\n")
+		if len(probs) != 1 || !strings.HasSuffix(probs[0].(map[string]any)["field"].(string), "/addresses/0/city") ||
+			!strings.Contains(lines[int(probs[0].(map[string]any)["line"].(float64))-1], "Cremona") {
+			t.Errorf("import problems: %s", r.Raw)
+		}
+		if n := expect(t, empty.req("", "GET", "/hsds/services", nil), 200, "nothing imported").Body["total_items"]; n != 0.0 {
+			t.Errorf("a refused import wrote %v services", n)
+		}
+	})
 }

@@ -70,6 +70,7 @@ func init() {
 		"toolkit.dir_valid_to":           {IT: "deve seguire l'inizio della validità", EN: "must follow the start of validity"},
 		"toolkit.dir_coordinates":        {IT: "latitudine e longitudine vanno insieme", EN: "latitude and longitude go together"},
 		"toolkit.dir_address":            {IT: "una sede fisica ha un indirizzo", EN: "a physical location has an address"},
+		"toolkit.dir_comune":             {IT: "non è un comune dell'ambito (%s)", EN: "is not a comune of the ambito (%s)"},
 		"toolkit.dir_uuid":               {IT: "deve essere un UUID", EN: "must be a UUID"},
 		"toolkit.dir_proximity":          {IT: "lat, lon e radius_km vanno insieme (raggio da 0 a 500 km)", EN: "lat, lon and radius_km go together (radius from 0 to 500 km)"},
 		"toolkit.dir_number":             {IT: "deve essere un numero", EN: "must be a number"},
