@@ -1,0 +1,125 @@
+// The UI strings of <incroci-directory> and of its map (directory-map.js),
+// in Italian and English, and what the widget and its map share.
+
+/** Pin is an entry of the page as the map shows it. */
+export interface Pin { id: string; n: number; name: string; where: string; lat?: number; lon?: number }
+/** MapOpts is what the widget gives the map. */
+export interface MapOpts {
+  t: (k: string, v?: Record<string, string | number>) => string;
+  tiles: string;
+  credit: string;
+  /** point marks the entry id as pointed at by its marker (or no longer). */
+  point(id: string, on: boolean): void;
+  /** go takes the focus to the entry id. */
+  go(id: string): void;
+}
+/** MapCtl draws the pins of the page. */
+export interface MapCtl { set(pins: Pin[]): void }
+/** MAP is the window property where directory-map.js puts its maker. */
+export const MAP = '__incrociDirectoryMap1';
+
+export const D = {
+  it: {
+    loading: 'Caricamento…',
+    rate: 'Troppe richieste, riprova tra {n} minuti.',
+    rate1: 'Troppe richieste, riprova tra 1 minuto.',
+    network: 'Il servizio non risponde. Controlla la connessione e riprova.',
+    generic: 'Si è verificato un errore. Riprova.',
+    retry: 'Riprova',
+    config: 'Widget non configurato: manca l’attributo {attr}.',
+    title: 'Servizi sul territorio',
+    filters: 'Filtra i servizi',
+    comune: 'Comune',
+    all_comuni: 'Tutti i comuni',
+    topic: 'Tipo di servizio o argomento',
+    all_topics: 'Tutti',
+    kinds: 'Tipi di servizio',
+    topics: 'Argomenti',
+    lang: 'Lingua parlata',
+    all_langs: 'Tutte',
+    map_show: 'Mostra la mappa',
+    map_hide: 'Nascondi la mappa',
+    map_err: 'Non è stato possibile caricare la mappa.',
+    count: 'Servizi trovati: {n}',
+    count_page: 'Servizi trovati: {n} · pagina {p} di {pp}',
+    empty: 'Nessun servizio corrisponde ai filtri scelti. Prova a toglierne uno.',
+    none: 'Il repertorio non ha ancora servizi.',
+    pages: 'Pagine dei risultati',
+    prev: '← Precedenti',
+    next: 'Successivi →',
+    page: 'Pagina {p} di {pp}',
+    org: 'Ente',
+    where: 'Indirizzo',
+    phones: 'Telefono',
+    hours: 'Orari (ora italiana)',
+    langs: 'Lingue parlate',
+    access: 'Accessibilità',
+    checked: 'Verificato il {d}',
+    unchecked: 'Non ancora verificato',
+    open: 'Aperto ora',
+    closed: 'Chiuso ora',
+    every_day: 'tutti i giorni',
+    from_to: 'dal {a} al {b}',
+    on_map: 'Vedi sulla mappa',
+    // The map (directory-map.ts).
+    map: 'Mappa dei servizi',
+    map_hint: 'Usa i tasti freccia per spostare la mappa e + o − per ingrandire; ogni segnaposto porta al suo servizio nell’elenco.',
+    zoom_in: 'Ingrandisci',
+    zoom_out: 'Riduci',
+    marker: '{n}. {name}, {where}',
+    no_coords: 'Servizi senza coordinate, non sulla mappa: {n}',
+    no_tiles: 'Lo sfondo della mappa non è disponibile: i segnaposto restano validi.',
+    tiles_by: 'Mappa:',
+  },
+  en: {
+    loading: 'Loading…',
+    rate: 'Too many requests, try again in {n} minutes.',
+    rate1: 'Too many requests, try again in 1 minute.',
+    network: 'The service does not answer. Check the connection and try again.',
+    generic: 'Something went wrong. Try again.',
+    retry: 'Try again',
+    config: 'Widget not configured: the {attr} attribute is missing.',
+    title: 'Services in the area',
+    filters: 'Filter the services',
+    comune: 'Municipality',
+    all_comuni: 'All municipalities',
+    topic: 'Kind of service or topic',
+    all_topics: 'All',
+    kinds: 'Kinds of service',
+    topics: 'Topics',
+    lang: 'Language spoken',
+    all_langs: 'All',
+    map_show: 'Show the map',
+    map_hide: 'Hide the map',
+    map_err: 'The map could not be loaded.',
+    count: 'Services found: {n}',
+    count_page: 'Services found: {n} · page {p} of {pp}',
+    empty: 'No service matches the filters chosen. Try removing one.',
+    none: 'The directory has no services yet.',
+    pages: 'Result pages',
+    prev: '← Previous',
+    next: 'Next →',
+    page: 'Page {p} of {pp}',
+    org: 'Organization',
+    where: 'Address',
+    phones: 'Phone',
+    hours: 'Opening hours (Italian time)',
+    langs: 'Languages spoken',
+    access: 'Accessibility',
+    checked: 'Checked on {d}',
+    unchecked: 'Not checked yet',
+    open: 'Open now',
+    closed: 'Closed now',
+    every_day: 'every day',
+    from_to: 'from {a} to {b}',
+    on_map: 'See on the map',
+    map: 'Map of the services',
+    map_hint: 'Use the arrow keys to move the map and + or − to zoom; each marker leads to its service in the list.',
+    zoom_in: 'Zoom in',
+    zoom_out: 'Zoom out',
+    marker: '{n}. {name}, {where}',
+    no_coords: 'Services without coordinates, not on the map: {n}',
+    no_tiles: 'The map background is not available: the markers still are.',
+    tiles_by: 'Map:',
+  },
+};
