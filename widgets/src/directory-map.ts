@@ -13,6 +13,8 @@ import { MAP } from './directory-text';
 
 const T = 256;
 const H = 320;
+/** GAP is the least distance between two markers' anchors, in pixels (a marker is about 32 wide). */
+const GAP = 38;
 const CSS = `.mp{position:relative;height:${H}px;overflow:hidden;border:1px solid var(--_l);border-radius:var(--_r);
 background:#e8eef3;touch-action:none;cursor:grab;margin:0 0 .5em}
 .mp:focus-visible{outline:3px solid var(--_o);outline-offset:2px}
@@ -87,10 +89,20 @@ const make = (root: ShadowRoot, box: HTMLElement, o: MapOpts): MapCtl => {
       }
     }
     for (const [k, img] of tiles) if (!keep.has(k)) img.remove(), tiles.delete(k);
+    // Markers closer than GAP to one already placed move along a spiral
+    // around their point until they are not: each stays a target of its own.
+    const placed: [number, number][] = [];
     for (const b of mk.children as HTMLCollectionOf<HTMLElement>) {
       const [px, py] = world(+b.dataset.lat!, +b.dataset.lon!, z);
-      b.style.left = px - x0 + 'px';
-      b.style.top = py - y0 + 'px';
+      let x = px - x0;
+      let y = py - y0;
+      for (let i = 1, a = 0; i < 200 && placed.some(([u, v]) => Math.hypot(u - x, v - y) < GAP); i++, a += 0.9) {
+        x = px - x0 + Math.cos(a) * (10 + 3 * i);
+        y = py - y0 + Math.sin(a) * (10 + 3 * i);
+      }
+      placed.push([x, y]);
+      b.style.left = x + 'px';
+      b.style.top = y + 'px';
     }
     lb.hidden = true;
   }

@@ -179,7 +179,7 @@ class Directory extends Widget {
       h('form', { role: 'search', 'aria-label': t('filters'), onsubmit: (e: Event) => e.preventDefault() },
         h('div', { class: 'fl' },
           this.select('comune', t('comune'), t('all_comuni'), comuni.map((c) => h('option', { value: c }, c))),
-          this.select('topic', t('topic'), t('all_topics'), [group('kinds', t('kinds')), group('topics', t('topics'))]),
+          this.select('topic', t('topic'), t('all_topics'), [group('network-services', t('kinds')), group('topics', t('topics'))]),
           this.select('language', t('lang'), t('all_langs'), langs.map(([c, n]) => h('option', { value: c }, n))))),
       h('p', null, toggle),
       this.mapBox,
