@@ -97,7 +97,9 @@ func newDirectoryHub(t *testing.T, db *gorm.DB) *dirHub {
 		return l.ID
 	}
 	srv := func(ctx context.Context, in toolkit.ServiceInput) string {
-		in.Status = toolkit.ServiceActive
+		if in.Status == "" {
+			in.Status = toolkit.ServiceActive
+		}
 		v, err := x.tk.CreateService(ctx, in)
 		if err != nil {
 			t.Fatal(err)
@@ -145,7 +147,11 @@ func newDirectoryHub(t *testing.T, db *gorm.DB) *dirHub {
 	lab := loc(ed, toolkit.LocationInput{OrganizationID: coop, Name: "Laboratori", Latitude: f(45.2370), Longitude: f(9.4050),
 		Address: addr("Via Umberto I 5", "Sant'Angelo Lodigiano", "26866")})
 	for i := 1; i <= 8; i++ {
-		link(ed, fmt.Sprint("lab", i), srv(ed, toolkit.ServiceInput{OrganizationID: coop, Name: fmt.Sprintf("Laboratorio %d", i), Topics: []string{"lavoro"}}), lab)
+		in := toolkit.ServiceInput{OrganizationID: coop, Name: fmt.Sprintf("Laboratorio %d", i), Topics: []string{"lavoro"}}
+		if i == 8 {
+			in.Status = toolkit.ServiceTemporarilyClosed
+		}
+		link(ed, fmt.Sprint("lab", i), srv(ed, in), lab)
 	}
 	// Crema's, as the system.
 	cr := org(x.sys, "crema", "Comune di Crema")
@@ -244,6 +250,12 @@ func TestBrowserDirectory(t *testing.T) {
 		if c := testbrowser.Text(t, ctx, E("caritas")); !strings.Contains(c, "Lingue parlate: arabo, francese") || strings.Contains(c, "Orari") {
 			t.Errorf("Caritas's entry: %q", c)
 		}
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(W("#entries > li > div"))+`.filter((d) => [...d.childNodes].some((n) => n.nodeType != 1)).length`); n != 0 {
+			t.Errorf("%d entries have stray text among their lines", n)
+		}
+		if testbrowser.Exists(t, ctx, W("[id^=st-]")) {
+			t.Error("an active service is marked as not active")
+		}
 		noMarkup("list")
 		if n := mapJS(); n != 0 {
 			t.Errorf("the map's chunk was loaded before it was asked for: %d", n)
@@ -255,6 +267,9 @@ func TestBrowserDirectory(t *testing.T) {
 		testbrowser.Click(t, ctx, W("#next"))
 		testbrowser.WaitText(t, ctx, W("#status"), "pagina 2 di 2")
 		want("page 2", "lab7", "lab8")
+		if got := testbrowser.Text(t, ctx, W("#st-"+x.sal["lab8"])); got != "Chiuso temporaneamente" {
+			t.Errorf("a service closed for a while is shown as %q", got)
+		}
 		if a := testbrowser.Attr(t, ctx, W("#next"), "aria-disabled"); a != "true" {
 			t.Errorf("next on the last page: aria-disabled=%q", a)
 		}

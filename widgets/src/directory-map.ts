@@ -124,7 +124,7 @@ const make = (root: ShadowRoot, box: HTMLElement, o: MapOpts): MapCtl => {
     const [ax, ay] = world(Math.max(...lat), Math.min(...lon), z);
     const [bx, by] = world(Math.min(...lat), Math.max(...lon), z);
     cx = (ax + bx) / 2;
-    cy = (ay + by) / 2 + 15; // room for the markers' height
+    cy = (ay + by) / 2 - 15; // room above for the markers, drawn above their point
   }
 
   view.addEventListener('keydown', (e) => {

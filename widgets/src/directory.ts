@@ -38,7 +38,7 @@ interface Svc {
   schedules: Sched[];
   languages: Lang[];
 }
-interface Sal { id: string; service_id: string; description?: string; phones: Phone[]; schedules: Sched[]; location?: Loc; service?: { name: string } }
+interface Sal { id: string; service_id: string; description?: string; phones: Phone[]; schedules: Sched[]; location?: Loc; service?: { name: string; status?: string } }
 interface HPage<T> { total_items: number; total_pages: number; page_number: number; contents: T[] }
 interface Term { id: string; code: string; name: string; description: string; taxonomy: string }
 
@@ -263,6 +263,7 @@ class Directory extends Widget {
     const scheds = x.schedules.length ? x.schedules : l?.schedules.length ? l.schedules : s?.schedules || [];
     const langs = [...(s?.languages || []), ...(l?.languages || [])].filter((g, i, all) => all.findIndex((q) => q.code == g.code) == i);
     const names = new Intl.DisplayNames([this.ui], { type: 'language' });
+    const st = x.service?.status;
     const open = openNow(scheds);
     const line = (k: string, ...v: (Node | string)[]) => h('p', null, h('span', { class: 'k' }, t(k) + ': '), ...v);
     const days = (b?: string) => b ? b.split(',').map((d) => this.day(d)).join(', ') : t('every_day');
@@ -271,6 +272,7 @@ class Directory extends Widget {
       h('span', { class: 'n', 'aria-hidden': 'true' }, n),
       h('div', null,
         h('h3', { id: 'h-' + x.id, tabindex: -1 }, h('bdi', null, name)),
+        st && st != 'active' && h('p', null, h('span', { class: 'b', id: 'st-' + x.id }, t('st_' + st.replace(' ', '_')))),
         s?.organization && line('org', h('bdi', { class: 'org' }, s.organization.name)),
         where && line('where', h('bdi', { class: 'addr' }, where)),
         x.description && h('p', null, h('bdi', null, x.description)),
@@ -282,7 +284,7 @@ class Directory extends Widget {
             sc.valid_from || sc.valid_to ? ' (' + t('from_to', { a: sc.valid_from ? date(sc.valid_from) : '…', b: sc.valid_to ? date(sc.valid_to) : '…' }) + ')' : '',
             sc.description ? h('bdi', null, ' ' + sc.description) : '')))),
         langs.length > 0 && line('langs', langs.map((g) => (g.code && names.of(g.code)) || g.name || g.code).join(', ')),
-        l?.accessibility.length && line('access', h('bdi', null, l.accessibility.map((ac) => [ac.description, ac.details].filter(Boolean).join(': ')).join('; '))),
+        l && l.accessibility.length > 0 && line('access', h('bdi', null, l.accessibility.map((ac) => [ac.description, ac.details].filter(Boolean).join(': ')).join('; '))),
         h('p', { class: 'ck' }, s?.assured_date ? t('checked', { d: date(s.assured_date) }) : t('unchecked'))));
   }
 
