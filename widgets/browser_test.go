@@ -232,7 +232,8 @@ var tilePNG = func() []byte {
 // the hostile stylesheet; lang, the page's language; nohub=1, the sign-in
 // widget without its hub attribute (taken from its script's address);
 // content=ar, the sign-in widget's content-lang; tiles=ok, map tiles for
-// the directory (from this site; without it they fail); assertion, an identity the
+// the directory (from this site, which the strict CSP then allows; without
+// it they fail); assertion, an identity the
 // site signed for its own signed-in user, for the sign-in widget.
 func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
@@ -301,8 +302,12 @@ func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteString("</main><footer><p>Ufficio di Piano, Lodi</p></footer></body></html>\n")
 	if q.Get("csp") == "strict" {
-		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src %s; connect-src %s; style-src %s; img-src 'none'; "+
-			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'", hubOrigin, hubOrigin, style))
+		img := "'none'"
+		if q.Get("tiles") == "ok" {
+			img = h.site.URL // the directory's map tiles
+		}
+		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src %s; connect-src %s; style-src %s; img-src %s; "+
+			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'", hubOrigin, hubOrigin, style, img))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	io.WriteString(w, b.String())

@@ -452,15 +452,17 @@ func TestBrowserDirectory(t *testing.T) {
 	})
 }
 
-// TestBrowserDirectoryTiles: with tiles to load, the map draws them and
-// says nothing of missing ones.
+// TestBrowserDirectoryTiles: under a strict CSP (Trusted Types, scripts
+// and calls to the hub only, images from the site), the map's chunk loads
+// and, with tiles to load, the map draws them and says nothing of missing
+// ones.
 func TestBrowserDirectoryTiles(t *testing.T) {
 	browser := browserTest(t)
 	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
 		x := newDirectoryHub(t, db)
 		ctx := testbrowser.Tab(t, browser)
 		W := func(sel string) string { return in(directoryW, sel) }
-		testbrowser.Navigate(t, ctx, x.page("w=directory&tiles=ok"))
+		testbrowser.Navigate(t, ctx, x.page("w=directory&tiles=ok&csp=strict"))
 		testbrowser.WaitFor(t, ctx, W("#entries"))
 		testbrowser.Click(t, ctx, W("#map-toggle"))
 		testbrowser.WaitFor(t, ctx, W("#map .pin"))
