@@ -21,7 +21,8 @@ func hsdsQuery(c *gin.Context) (HSDSQuery, error) {
 		return HSDSQuery{}, err
 	}
 	q := HSDSQuery{Search: c.Query("search"), TaxonomyTermID: c.Query("taxonomy_term_id"), TaxonomyID: c.Query("taxonomy_id"),
-		OrganizationID: c.Query("organization_id"), Comune: c.Query("comune"), Page: page, PerPage: perPage}
+		OrganizationID: c.Query("organization_id"), Comune: c.Query("comune"), Language: c.Query("language"), Ambito: c.Query("ambito"),
+		Page: page, PerPage: perPage}
 	var issues []httpx.FieldIssue
 	for name, dst := range map[string]**float64{"lat": &q.Lat, "lon": &q.Lon, "radius_km": &q.RadiusKm} {
 		v, ok := c.GetQuery(name)

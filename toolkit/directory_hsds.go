@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -437,6 +438,12 @@ type HSDSQuery struct {
 	OrganizationID string
 	// Comune keeps the services at locations in one comune.
 	Comune string
+	// Language keeps the services where a language is spoken (an ISO 639
+	// code, such as "ar"): among the service's languages or, for services
+	// at locations, the location's.
+	Language string
+	// Ambito keeps the entries that an ambito's editors keep (its slug).
+	Ambito string
 	// Lat, Lon and RadiusKm keep the services at locations within RadiusKm
 	// of the point, nearest first.
 	Lat, Lon, RadiusKm *float64
@@ -456,6 +463,10 @@ func (q *HSDSQuery) normalize() error {
 			issues = append(issues, httpx.FieldIssue{Field: name, Rule: "uuid", Key: "toolkit.dir_uuid"})
 		}
 	}
+	q.Language, q.Ambito = strings.ToLower(strings.TrimSpace(q.Language)), strings.TrimSpace(q.Ambito)
+	if q.Language != "" && !languageCode.MatchString(q.Language) {
+		issues = append(issues, httpx.FieldIssue{Field: "language", Rule: "iso639", Key: "toolkit.dir_language"})
+	}
 	n := 0
 	for _, p := range []*float64{q.Lat, q.Lon, q.RadiusKm} {
 		if p != nil {
@@ -474,6 +485,15 @@ func (q *HSDSQuery) normalize() error {
 	}
 	q.TaxonomyTermID, q.OrganizationID, q.TaxonomyID = strings.ToLower(q.TaxonomyTermID), strings.ToLower(q.OrganizationID), strings.ToLower(q.TaxonomyID)
 	return nil
+}
+
+// languageCode is what an ISO 639 code looks like (as LanguageInput keeps it).
+var languageCode = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+// spoken selects the ids of the entries of an owner type where a language is
+// spoken.
+func spoken(db *gorm.DB, owner, code string) *gorm.DB {
+	return db.Session(&gorm.Session{NewDB: true}).Model(&DirLanguage{}).Select("owner_id").Where("owner_type = ? AND code = ?", owner, code)
 }
 
 func likeOf(s string) string {
@@ -504,6 +524,9 @@ func filterServices(db *gorm.DB, q HSDSQuery, col string) *gorm.DB {
 	if q.OrganizationID != "" {
 		db = db.Where(col+" IN (?)", sub().Where("organization_id = ?", q.OrganizationID))
 	}
+	if q.Ambito != "" {
+		db = db.Where(col+" IN (?)", sub().Where("ambito = ?", q.Ambito))
+	}
 	if strings.TrimSpace(q.Search) != "" {
 		like := likeOf(q.Search)
 		db = db.Where(col+" IN (?)", sub().Where("LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(description) LIKE ? ESCAPE '\\'", like, like))
@@ -518,6 +541,9 @@ func (t *Toolkit) HSDSServices(ctx context.Context, q HSDSQuery) (*HSDSPage[HSDS
 		return nil, err
 	}
 	db := filterServices(t.db.WithContext(ctx).Model(&DirService{}), q, "id")
+	if q.Language != "" {
+		db = db.Where("id IN (?)", spoken(db, ownerService, q.Language))
+	}
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return nil, fmt.Errorf("toolkit: count services: %w", err)
@@ -579,6 +605,9 @@ func (t *Toolkit) HSDSOrganizations(ctx context.Context, q HSDSQuery) (*HSDSPage
 		return nil, err
 	}
 	db := t.db.WithContext(ctx).Model(&DirOrganization{})
+	if q.Ambito != "" {
+		db = db.Where("ambito = ?", q.Ambito)
+	}
 	if strings.TrimSpace(q.Search) != "" {
 		like := likeOf(q.Search)
 		db = db.Where("LOWER(name) LIKE ? ESCAPE '\\' OR LOWER(description) LIKE ? ESCAPE '\\'", like, like)
@@ -640,6 +669,10 @@ func (t *Toolkit) HSDSServiceAtLocations(ctx context.Context, q HSDSQuery) (*HSD
 	db = filterServices(db, q, salT+".service_id")
 	if c := strings.TrimSpace(q.Comune); c != "" {
 		db = db.Where(locT+".comune = ?", strings.ToLower(c))
+	}
+	if q.Language != "" {
+		db = db.Where("("+salT+".service_id IN (?) OR "+salT+".location_id IN (?))",
+			spoken(db, ownerService, q.Language), spoken(db, ownerLocation, q.Language))
 	}
 	var links []DirServiceAtLocation
 	var total int64

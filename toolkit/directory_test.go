@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -463,6 +464,106 @@ func TestDirectoryComuni(t *testing.T) {
 		}
 		if n := expect(t, empty.req("", "GET", "/hsds/services", nil), 200, "nothing imported").Body["total_items"]; n != 0.0 {
 			t.Errorf("a refused import wrote %v services", n)
+		}
+	})
+}
+
+// TestDirectoryFilters: the HSDS lists kept to a language spoken (by the
+// service, or at the location for services at locations), to one ambito's
+// entries, and to a taxonomy term with a comune; a bad language code is
+// refused with the field named.
+func TestDirectoryFilters(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		ids := lodiDirectory(t, e)
+		org := expect(t, e.req("cremaEditor", "POST", "/directory/organizations", map[string]any{"ambito": "crema", "name": "Comune di Crema",
+			"description": "Servizi sociali"}), 201, "crema's organization").data()
+		loc := expect(t, e.req("cremaEditor", "POST", "/directory/locations", map[string]any{"organization_id": org["id"], "location_type": "physical",
+			"name": "Sportello", "address": map[string]any{"address_1": "Piazza Duomo 25", "city": "Crema", "state_province": "CR", "postal_code": "26013"}}), 201, "crema's location").data()
+		srv := expect(t, e.req("cremaEditor", "POST", "/directory/services", map[string]any{"organization_id": org["id"], "name": "Sportello stranieri",
+			"status": "active", "topics": []string{"scuola"}, "languages": []map[string]any{{"code": "ar"}, {"code": "fr"}}}), 201, "crema's service").data()
+		sal := expect(t, e.req("cremaEditor", "POST", "/directory/service_at_locations", map[string]any{"service_id": srv["id"], "location_id": loc["id"]}), 201, "crema's link").data()
+
+		links := func(query string) []string {
+			t.Helper()
+			r := expect(t, e.req("", "GET", "/hsds/service_at_locations?"+query, nil), 200, query)
+			var out []string
+			for _, it := range r.Body["contents"].([]any) {
+				raw, _ := json.Marshal(it)
+				hsdsValid(t, "service_at_location_list", raw)
+				out = append(out, it.(map[string]any)["id"].(string))
+			}
+			if r.Body["total_items"] != float64(len(out)) {
+				t.Errorf("%s: total_items %v for %d links", query, r.Body["total_items"], len(out))
+			}
+			slices.Sort(out)
+			return out
+		}
+		services := func(query string) []string {
+			t.Helper()
+			var out []string
+			for _, it := range expect(t, e.req("", "GET", "/hsds/services?"+query, nil), 200, query).Body["contents"].([]any) {
+				out = append(out, it.(map[string]any)["id"].(string))
+			}
+			slices.Sort(out)
+			return out
+		}
+		sorted := func(v ...string) []string { return slices.Sorted(slices.Values(v)) }
+		term := func(code string) string {
+			for _, tm := range toolkit.HSDSTerms() {
+				if tm.Code == code {
+					return tm.ID
+				}
+			}
+			t.Fatalf("no term %s", code)
+			return ""
+		}
+
+		// Arabic: spoken at the Broletto (its location) and by Crema's service.
+		if got, want := links("language=AR"), sorted(ids["segretariato@broletto"], sal["id"].(string)); !slices.Equal(got, want) {
+			t.Errorf("links in Arabic: %v, want %v", got, want)
+		}
+		if got, want := services("language=ar"), []string{srv["id"].(string)}; !slices.Equal(got, want) {
+			t.Errorf("services in Arabic: %v, want %v", got, want)
+		}
+		if got, want := links("language=en"), []string{ids["segretariato@broletto"]}; !slices.Equal(got, want) {
+			t.Errorf("links in English: %v, want %v", got, want)
+		}
+		if got := links("language=ti"); len(got) != 0 {
+			t.Errorf("links in Tigrinya: %v", got)
+		}
+		// One ambito's entries.
+		if got := links("ambito=crema"); !slices.Equal(got, []string{sal["id"].(string)}) {
+			t.Errorf("crema's links: %v", got)
+		}
+		if got := links("ambito=lodi"); len(got) != 3 || slices.Contains(got, sal["id"].(string)) {
+			t.Errorf("lodi's links: %v", got)
+		}
+		if got := services("ambito=lodi&language=ar"); len(got) != 0 {
+			t.Errorf("lodi's services in Arabic: %v", got)
+		}
+		orgs := expect(t, e.req("", "GET", "/hsds/organizations?ambito=crema", nil), 200, "crema's organizations").Body
+		if orgs["total_items"] != 1.0 {
+			t.Errorf("crema's organizations: %v", orgs)
+		}
+		// A topic, with and without a comune; with a language.
+		scuola := term("scuola")
+		if got := links("taxonomy_term_id=" + scuola); len(got) != 3 {
+			t.Errorf("links on schools: %v", got)
+		}
+		if got := links("taxonomy_term_id=" + scuola + "&comune=codogno&ambito=lodi"); len(got) != 1 {
+			t.Errorf("links on schools in Codogno: %v", got)
+		}
+		if got := links("taxonomy_term_id=" + scuola + "&language=fr"); !slices.Equal(got, []string{sal["id"].(string)}) {
+			t.Errorf("links on schools in French: %v", got)
+		}
+		// A bad code: 422 naming the field, in Italian and English.
+		for _, lang := range []string{"it", "en"} {
+			r := expect(t, e.req("", "GET", "/hsds/service_at_locations?language=arabic", nil, "Accept-Language", lang), 422, "a bad language")
+			fe := r.Body["error"].(map[string]any)["fields"].([]any)[0].(map[string]any)
+			want := map[string]string{"it": "codice di lingua", "en": "language code"}[lang]
+			if fe["field"] != "language" || !strings.Contains(fe["message"].(string), want) {
+				t.Errorf("a bad language, %s: %v", lang, fe)
+			}
 		}
 	})
 }

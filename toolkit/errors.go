@@ -74,6 +74,7 @@ func init() {
 		"toolkit.dir_uuid":               {IT: "deve essere un UUID", EN: "must be a UUID"},
 		"toolkit.dir_proximity":          {IT: "lat, lon e radius_km vanno insieme (raggio da 0 a 500 km)", EN: "lat, lon and radius_km go together (radius from 0 to 500 km)"},
 		"toolkit.dir_number":             {IT: "deve essere un numero", EN: "must be a number"},
+		"toolkit.dir_language":           {IT: "deve essere un codice di lingua ISO 639 (come ar)", EN: "must be an ISO 639 language code (such as ar)"},
 		"toolkit.dir_required":           {IT: "è obbligatorio", EN: "is required"},
 		"toolkit.dir_duplicate":          {IT: "è già usato in %s", EN: "is already used at %s"},
 		"toolkit.dir_parent":             {IT: "deve essere quello dell'elemento che lo contiene", EN: "must be the one of the entry that holds it"},

@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/http"
@@ -212,13 +214,26 @@ button { color:yellow !important; border-radius:0 !important }
 incroci-signin, incroci-console { color:red !important; font-size:40px !important; background:yellow !important; border:9px dotted lime !important; margin:50px !important; padding:30px !important }
 `
 
+// tilePNG is a map tile: a plain light square.
+var tilePNG = func() []byte {
+	img := image.NewGray(image.Rect(0, 0, 256, 256))
+	for i := range img.Pix {
+		img.Pix[i] = 0xee
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
+}()
+
 // serveSite serves the ambito's page. Its query says what it holds:
 // w, the widgets in order ("signin", "console"; a second "console" loads
 // console.js a second time); csp=strict, a strict Content-Security-Policy
 // (scripts from the hub only, nothing inline, Trusted Types); css=hostile,
 // the hostile stylesheet; lang, the page's language; nohub=1, the sign-in
 // widget without its hub attribute (taken from its script's address);
-// content=ar, the sign-in widget's content-lang; assertion, an identity the
+// content=ar, the sign-in widget's content-lang; tiles=ok, map tiles for
+// the directory (from this site, which the strict CSP then allows; without
+// it they fail); assertion, an identity the
 // site signed for its own signed-in user, for the sign-in widget.
 func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
@@ -228,6 +243,12 @@ func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/":
 	default:
+		// Map tiles: a plain 256-pixel square with ok=1, else none (as offline).
+		if strings.HasPrefix(r.URL.Path, "/tiles/") && r.URL.Query().Get("ok") == "1" {
+			w.Header().Set("Content-Type", "image/png")
+			w.Write(tilePNG)
+			return
+		}
 		http.NotFound(w, r)
 		return
 	}
@@ -266,6 +287,14 @@ func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 		if a := q.Get("assertion"); name == "signin" && a != "" {
 			attrs += fmt.Sprintf(` assertion="%s"`, html.EscapeString(a))
 		}
+		if name == "directory" {
+			// Tiles from this site, never from the network; tiles=ok serves them.
+			ok := ""
+			if q.Get("tiles") == "ok" {
+				ok = "?ok=1"
+			}
+			attrs += fmt.Sprintf(` tiles="%s/tiles/{z}/{x}/{y}.png%s" tiles-attribution="Tessere di prova &lt;b&gt;"`, h.site.URL, ok)
+		}
 		if c := q.Get("content"); name == "signin" && c != "" {
 			attrs += fmt.Sprintf(` content-lang="%s"`, html.EscapeString(c))
 		}
@@ -273,8 +302,12 @@ func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteString("</main><footer><p>Ufficio di Piano, Lodi</p></footer></body></html>\n")
 	if q.Get("csp") == "strict" {
-		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src %s; connect-src %s; style-src %s; img-src 'none'; "+
-			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'", hubOrigin, hubOrigin, style))
+		img := "'none'"
+		if q.Get("tiles") == "ok" {
+			img = h.site.URL // the directory's map tiles
+		}
+		w.Header().Set("Content-Security-Policy", fmt.Sprintf("default-src 'none'; script-src %s; connect-src %s; style-src %s; img-src %s; "+
+			"base-uri 'none'; form-action 'none'; frame-ancestors 'none'; require-trusted-types-for 'script'; trusted-types 'none'", hubOrigin, hubOrigin, style, img))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	io.WriteString(w, b.String())

@@ -35,6 +35,17 @@
 //     profile; the desks' consultants; reports with charts (the help-desk
 //     views in console-helpdesk.js and the desks in console-desks.js,
 //     each loaded the first time one of its tabs opens).
+//   - directory: <incroci-directory>, the directory of services of the
+//     toolkit (its HSDS API at <hub>/toolkit/hsds), no sign-in: filters by
+//     comune, kind of service or topic and language spoken; each entry with
+//     its organization, address, phones, opening hours in Italian time (and
+//     whether it is open now), languages, accessibility and the day it was
+//     last checked, a page at a time; and a map, from directory-map.js
+//     beside it, loaded the first time someone asks for it. Attributes of
+//     its own: tiles (the map tiles' URL template with {z}, {x} and {y};
+//     OpenStreetMap's by default, credited, whose host the page's CSP must
+//     let in as img-src) and tiles-attribution (the credit of other tiles).
+//     With an ambito it lists that ambito's entries, else the network's.
 //
 // Every widget reads the attributes hub (the API base URL; by default the
 // script's own URL minus /widgets/<file>.js), ambito (the ambito's slug),

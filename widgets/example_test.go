@@ -34,6 +34,8 @@ func ExampleNames() {
 	// console.js
 	// console-desks.js
 	// console-helpdesk.js
+	// directory.js
+	// directory-map.js
 	// helpdesk.js
 	// mediation.js
 	// signin.js

@@ -241,6 +241,25 @@ func testHub(t *testing.T, cfg config) {
 			near.Contents[0].Service.Name != "Corsi di lingua italiana per adulti stranieri" {
 			t.Errorf("the demo directory near Lodi's station = %d %.300s", res.StatusCode, body)
 		}
+		// Entries in three comuni of Lodi's ambito and one of Crema's, every
+		// one with coordinates, for the directory widget's filters and map.
+		for q, want := range map[string]int{"ambito=lodi": 7, "ambito=lodi&comune=Codogno": 1, "ambito=lodi&comune=casalpusterlengo": 1, "ambito=crema": 1} {
+			res, body = get(t, base+"/incroci/toolkit/hsds/service_at_locations?per_page=100&"+q)
+			var page struct {
+				TotalItems int `json:"total_items"`
+				Contents   []struct {
+					Location struct{ Latitude, Longitude *float64 } `json:"location"`
+				} `json:"contents"`
+			}
+			if err := json.Unmarshal([]byte(body), &page); res.StatusCode != http.StatusOK || err != nil || page.TotalItems != want {
+				t.Errorf("the demo directory, %s = %d %.300s; want %d entries", q, res.StatusCode, body, want)
+			}
+			for _, c := range page.Contents {
+				if c.Location.Latitude == nil || c.Location.Longitude == nil {
+					t.Errorf("the demo directory, %s: an entry without coordinates", q)
+				}
+			}
+		}
 	})
 
 	t.Run("seed is idempotent", func(t *testing.T) {

@@ -25,9 +25,10 @@ var staticFS embed.FS
 // pageCSP is the Content-Security-Policy of the demo ambito page: scripts,
 // styles and API calls from the hub's own origin only, nothing inline. The
 // widgets style their Shadow DOM with constructed stylesheets, which
-// style-src does not block.
+// style-src does not block. Images may also come from OpenStreetMap's tile
+// server: the directory's map draws its tiles.
 const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
-	"img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+	"img-src 'self' data: https://tile.openstreetmap.org; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // widgetName is what a widget's name may look like, so that it can make
 // up the name of a custom element.
@@ -41,6 +42,7 @@ var widgetTitles = map[string]string{
 	"console":   "Console: persone e ruoli, sportello, mediazione, sportelli, report",
 	"helpdesk":  "Sportello giuridico: le mie consulenze",
 	"mediation": "Mediazione linguistico-culturale: le mie richieste",
+	"directory": "Servizi sul territorio: il repertorio dell'ambito",
 }
 
 // pageScript is one widget's script tag.

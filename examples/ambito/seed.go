@@ -73,9 +73,21 @@ func readAmbiti() ([]incroci.AmbitoInput, error) {
 				in.Comuni = append(in.Comuni, c)
 			}
 		}
+		for _, c := range demoComuni[in.Slug] {
+			if !slices.Contains(in.Comuni, c) {
+				in.Comuni = append(in.Comuni, c)
+			}
+		}
 		out = append(out, in)
 	}
 	return out, nil
+}
+
+// demoComuni are comuni of an ambito that ambiti.csv, which lists only the
+// municipalities known to it, leaves out and the demo directory has entries
+// in: the directory takes a location only in a comune of its ambito.
+var demoComuni = map[string][]string{
+	"lodi": {"Codogno", "Casalpusterlengo", "Sant'Angelo Lodigiano"},
 }
 
 // seed creates the demo data that is missing: every ambito of ambiti.csv,
@@ -390,9 +402,10 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 	return nil
 }
 
-// demoPlace is a demo organization of the Lodi ambito with one service at
-// one location. Phone numbers are fictional.
+// demoPlace is a demo organization (of the Lodi ambito unless ambito says
+// otherwise) with one service at one location. Phone numbers are fictional.
 type demoPlace struct {
+	ambito   string
 	org      toolkit.OrganizationInput
 	location toolkit.LocationInput
 	service  toolkit.ServiceInput
@@ -400,6 +413,11 @@ type demoPlace struct {
 
 func demoAddress(street, comune, cap string) *toolkit.AddressInput {
 	return &toolkit.AddressInput{Address1: street, City: comune, StateProvince: "LO", PostalCode: cap}
+}
+
+// cremaAddress is an address in the province of Cremona.
+func cremaAddress(street, comune, cap string) *toolkit.AddressInput {
+	return &toolkit.AddressInput{Address1: street, City: comune, StateProvince: "CR", PostalCode: cap}
 }
 
 func ptr(f float64) *float64 { return &f }
@@ -411,7 +429,7 @@ func weekdays(days, opens, closes string) []toolkit.ScheduleInput {
 
 // demoDirectory is the directory of services of the demo ambito.
 var demoDirectory = []demoPlace{
-	{toolkit.OrganizationInput{Name: "Comune di Lodi", Description: "Servizi sociali del Comune di Lodi.", Website: "https://www.comune.lodi.it"},
+	{"", toolkit.OrganizationInput{Name: "Comune di Lodi", Description: "Servizi sociali del Comune di Lodi.", Website: "https://www.comune.lodi.it"},
 		toolkit.LocationInput{LocationType: "physical", Name: "Servizi sociali – Palazzo Broletto", Latitude: ptr(45.3143), Longitude: ptr(9.5037),
 			Address:       demoAddress("Piazza Broletto 1", "Lodi", "26900"),
 			Accessibility: []toolkit.AccessibilityInput{{Description: "Ingresso senza gradini dal cortile interno"}}},
@@ -419,41 +437,68 @@ var demoDirectory = []demoPlace{
 			Description: "Ascolto, informazione e orientamento ai servizi sociali; presa in carico dei cittadini residenti.",
 			Phones:      []toolkit.PhoneInput{{Number: "+39 0371 000101", Type: "voice"}}, Schedules: weekdays("MO,WE,FR", "09:00", "12:30"),
 			Languages: []toolkit.LanguageInput{{Code: "it", Name: "italiano"}, {Code: "en", Name: "inglese"}}}},
-	{toolkit.OrganizationInput{Name: "CPIA di Lodi", Description: "Centro provinciale per l'istruzione degli adulti."},
+	{"", toolkit.OrganizationInput{Name: "CPIA di Lodi", Description: "Centro provinciale per l'istruzione degli adulti."},
 		toolkit.LocationInput{LocationType: "physical", Name: "CPIA – sede di Lodi", Latitude: ptr(45.3097), Longitude: ptr(9.4960),
 			Address: demoAddress("Via Fascetti 6", "Lodi", "26900")},
 		toolkit.ServiceInput{Name: "Corsi di lingua italiana per adulti stranieri", Status: toolkit.ServiceActive, Kinds: []string{"school"}, Topics: []string{"scuola"},
 			Description: "Corsi di italiano dal livello Pre-A1 al B1, test per il permesso UE di lungo periodo, licenza media.",
 			Phones:      []toolkit.PhoneInput{{Number: "+39 0371 000202", Type: "voice"}}, Schedules: weekdays("MO,TU,WE,TH", "17:30", "20:30")}},
-	{toolkit.OrganizationInput{Name: "Caritas Lodigiana", Description: "La Caritas della Diocesi di Lodi."},
+	{"", toolkit.OrganizationInput{Name: "Caritas Lodigiana", Description: "La Caritas della Diocesi di Lodi."},
 		toolkit.LocationInput{LocationType: "physical", Name: "Centro di ascolto", Latitude: ptr(45.3125), Longitude: ptr(9.5010),
 			Address: demoAddress("Via Cavour 31", "Lodi", "26900")},
 		toolkit.ServiceInput{Name: "Centro di ascolto e sportello stranieri", Status: toolkit.ServiceActive, Kinds: []string{"caritas", "info-desk"}, Topics: []string{"permesso-soggiorno"},
 			Description: "Ascolto, aiuti materiali, orientamento per documenti e lavoro.", InterpretationServices: "Volontari che parlano arabo, francese e inglese.",
 			Phones: []toolkit.PhoneInput{{Number: "+39 0371 000303", Type: "voice"}}, Schedules: weekdays("TU,TH", "09:30", "12:00"),
 			Languages: []toolkit.LanguageInput{{Code: "ar", Name: "arabo"}, {Code: "fr", Name: "francese"}}}},
-	{toolkit.OrganizationInput{Name: "Questura di Lodi", Description: "Polizia di Stato, Questura di Lodi."},
+	{"", toolkit.OrganizationInput{Name: "Questura di Lodi", Description: "Polizia di Stato, Questura di Lodi."},
 		toolkit.LocationInput{LocationType: "physical", Name: "Ufficio Immigrazione", Latitude: ptr(45.3165), Longitude: ptr(9.4960),
 			Address: demoAddress("Piazzale Forni 1", "Lodi", "26900")},
 		toolkit.ServiceInput{Name: "Ufficio Immigrazione", Status: toolkit.ServiceActive, Kinds: []string{"questura"}, Topics: []string{"permesso-soggiorno", "soggiornanti-lungo-periodo"},
 			Description: "Rilascio e rinnovo dei permessi di soggiorno, su convocazione.", ApplicationProcess: "Si accede con la convocazione ricevuta dopo l'invio del kit postale.",
 			Phones: []toolkit.PhoneInput{{Number: "+39 0371 000404", Type: "voice"}}, Schedules: weekdays("MO,WE,FR", "08:30", "12:30")}},
-	{toolkit.OrganizationInput{Name: "ASST di Lodi", Description: "Azienda Socio Sanitaria Territoriale di Lodi."},
+	{"", toolkit.OrganizationInput{Name: "ASST di Lodi", Description: "Azienda Socio Sanitaria Territoriale di Lodi."},
 		toolkit.LocationInput{LocationType: "physical", Name: "Ospedale Maggiore – sportello scelta e revoca", Latitude: ptr(45.3080), Longitude: ptr(9.4900),
 			Address: demoAddress("Largo Donatori del Sangue 1", "Lodi", "26900")},
 		toolkit.ServiceInput{Name: "Scelta e revoca del medico", Status: toolkit.ServiceActive, Kinds: []string{"health"}, Topics: []string{"salute"},
 			Description: "Iscrizione al Servizio Sanitario Nazionale, scelta del medico di famiglia e del pediatra, tessera STP.",
 			Phones:      []toolkit.PhoneInput{{Number: "+39 0371 000505", Type: "voice"}}, Schedules: weekdays("MO,TU,WE,TH,FR", "08:30", "12:00")}},
+	{"", toolkit.OrganizationInput{Name: "Comune di Codogno", Description: "Servizi sociali del Comune di Codogno."},
+		toolkit.LocationInput{LocationType: "physical", Name: "Servizi sociali – Palazzo comunale", Latitude: ptr(45.1600), Longitude: ptr(9.7052),
+			Address:       demoAddress("Via Vittorio Emanuele II 4", "Codogno", "26845"),
+			Accessibility: []toolkit.AccessibilityInput{{Description: "Ascensore per il primo piano"}},
+			Languages:     []toolkit.LanguageInput{{Code: "ar", Name: "arabo", Note: "il giovedì, con la mediatrice"}}},
+		toolkit.ServiceInput{Name: "Sportello immigrazione", Status: toolkit.ServiceActive, Kinds: []string{"social-services", "info-desk"}, Topics: []string{"permesso-soggiorno", "ricongiungimento"},
+			Description: "Aiuto per i kit postali, il ricongiungimento familiare e le pratiche di residenza.",
+			Phones:      []toolkit.PhoneInput{{Number: "+39 0377 000606", Type: "voice"}}, Schedules: weekdays("TH", "14:00", "17:30"),
+			Languages: []toolkit.LanguageInput{{Code: "it", Name: "italiano"}, {Code: "fr", Name: "francese"}}}},
+	{"", toolkit.OrganizationInput{Name: "Associazione Il Ponte", Description: "Associazione di volontariato per l'accoglienza."},
+		toolkit.LocationInput{LocationType: "physical", Name: "Sede dell'associazione", Latitude: ptr(45.1772), Longitude: ptr(9.6508),
+			Address: demoAddress("Via Garibaldi 12", "Casalpusterlengo", "26841")},
+		toolkit.ServiceInput{Name: "Scuola di italiano del sabato", Status: toolkit.ServiceActive, Kinds: []string{"volunteer", "school"}, Topics: []string{"scuola"},
+			Description: "Lezioni di italiano per donne, con spazio bimbi.",
+			Phones:      []toolkit.PhoneInput{{Number: "+39 0377 000707", Type: "cell"}}, Schedules: weekdays("SA", "09:30", "11:30"),
+			Languages: []toolkit.LanguageInput{{Code: "ar", Name: "arabo"}, {Code: "ur", Name: "urdu"}}}},
+	{"crema", toolkit.OrganizationInput{Name: "Comune di Crema", Description: "Servizi sociali del Comune di Crema."},
+		toolkit.LocationInput{LocationType: "physical", Name: "Sportello stranieri", Latitude: ptr(45.3621), Longitude: ptr(9.6818),
+			Address: cremaAddress("Piazza Duomo 25", "Crema", "26013")},
+		toolkit.ServiceInput{Name: "Sportello stranieri", Status: toolkit.ServiceActive, Kinds: []string{"info-desk"}, Topics: []string{"permesso-soggiorno"},
+			Description: "Informazioni su permessi di soggiorno, cittadinanza e ricongiungimento.",
+			Phones:      []toolkit.PhoneInput{{Number: "+39 0373 000808", Type: "voice"}}, Schedules: weekdays("MO,WE", "09:00", "12:00")}},
 }
 
-// seedDirectory writes the demo directory as the demo editor (ed), each
-// entry checked today, when the directory has no organization yet.
+// seedDirectory writes the demo directory as the demo editor (ed; the
+// other ambiti's entries as the system), each entry checked today, when
+// the directory has no organization yet.
 func seedDirectory(ed context.Context, tk *toolkit.Toolkit) error {
 	if page, err := tk.HSDSOrganizations(ed, toolkit.HSDSQuery{}); err != nil || page.TotalItems > 0 {
 		return err
 	}
 	for _, d := range demoDirectory {
+		ed := ed
 		d.org.Ambito = demoAmbito
+		if d.ambito != "" {
+			d.org.Ambito, ed = d.ambito, incroci.AsSystem(ed)
+		}
 		o, err := tk.CreateOrganization(ed, d.org)
 		if err != nil {
 			return fmt.Errorf("demo organization %q: %w", d.org.Name, err)
