@@ -61,9 +61,9 @@ func pdfText(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`, "\r", "", "\n", " ").Replace(b)
 }
 
-// zipOf builds a zip archive of name/content pairs, in order; the first,
+// ZIP builds a zip archive of name/content pairs, in order; the first,
 // when named "mimetype", is stored uncompressed as OpenDocument wants.
-func zipOf(entries ...string) []byte {
+func ZIP(entries ...string) []byte {
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
 	for i := 0; i+1 < len(entries); i += 2 {
@@ -106,7 +106,7 @@ func ODT(title string, lines ...string) []byte {
 	for _, l := range lines {
 		body += "<text:p>" + esc(l) + "</text:p>"
 	}
-	return zipOf("mimetype", mt, "META-INF/manifest.xml", fmt.Sprintf(odfManifest, mt),
+	return ZIP("mimetype", mt, "META-INF/manifest.xml", fmt.Sprintf(odfManifest, mt),
 		"content.xml", fmt.Sprintf(odfContent, "<office:text>"+body+"</office:text>"))
 }
 
@@ -122,7 +122,7 @@ func ODS(rows ...[]string) []byte {
 		body += "</table:table-row>"
 	}
 	body += "</table:table>"
-	return zipOf("mimetype", mt, "META-INF/manifest.xml", fmt.Sprintf(odfManifest, mt),
+	return ZIP("mimetype", mt, "META-INF/manifest.xml", fmt.Sprintf(odfManifest, mt),
 		"content.xml", fmt.Sprintf(odfContent, "<office:spreadsheet>"+body+"</office:spreadsheet>"))
 }
 
@@ -135,7 +135,7 @@ func DOCX(lines ...string) []byte {
 	for _, l := range lines {
 		body += "<w:p><w:r><w:t>" + esc(l) + "</w:t></w:r></w:p>"
 	}
-	return zipOf("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+	return ZIP("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
 		"_rels/.rels", fmt.Sprintf(ooxmlRels, "word/document.xml"),
 		"word/document.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -152,7 +152,7 @@ func XLSX(rows ...[]string) []byte {
 		}
 		data += "</row>"
 	}
-	return zipOf("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+	return ZIP("[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
 		"_rels/.rels", fmt.Sprintf(ooxmlRels, "xl/workbook.xml"),
 		"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
