@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -63,7 +64,7 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Toolkit, error)
 		cfg.MaxAttachment = 10 << 20
 	}
 	if len(cfg.AttachmentTypes) == 0 {
-		cfg.AttachmentTypes = DefaultAttachmentTypes
+		cfg.AttachmentTypes = slices.Clone(DefaultAttachmentTypes)
 	}
 	if cfg.Attachments == nil {
 		store, err := NewDiskStore("data/toolkit-attachments")
