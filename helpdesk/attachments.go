@@ -1,22 +1,14 @@
 package helpdesk
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"path"
-	"slices"
-	"strings"
 	"time"
-	"unicode"
 
-	"github.com/gabriel-vasile/mimetype"
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/files"
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	"gorm.io/gorm"
 )
@@ -32,28 +24,16 @@ func (h *Helpdesk) Upload(ctx context.Context, id int64, name string, r io.Reade
 	if _, _, _, err := h.load(ctx, h.db, id); err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(r, h.cfg.MaxAttachment+1))
-	if err != nil {
-		return nil, fmt.Errorf("helpdesk: read upload: %w", err)
-	}
-	if int64(len(data)) > h.cfg.MaxAttachment {
-		return nil, &httpx.TooLargeError{Limit: h.cfg.MaxAttachment}
-	}
-	if len(data) == 0 {
+	u, err := files.Judge(r, name, h.cfg.MaxAttachment, h.cfg.AttachmentTypes)
+	switch {
+	case errors.Is(err, files.ErrEmpty):
 		return nil, httpx.Invalid("file", "required", "helpdesk.file_empty")
-	}
-	ctype := mimetype.Detect(data).String()
-	if i := strings.IndexByte(ctype, ';'); i >= 0 {
-		ctype = strings.TrimSpace(ctype[:i])
-	}
-	if !slices.Contains(h.cfg.AttachmentTypes, ctype) {
+	case errors.Is(err, files.ErrType):
 		return nil, ErrFileType
+	case err != nil:
+		return nil, err
 	}
-	name = cleanFileName(name)
-	sum := sha256.Sum256(data)
-	var kb [24]byte
-	rand.Read(kb[:])
-	key := hex.EncodeToString(kb[:])
+	key := files.NewKey()
 	var out Attachment
 	err = h.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		c, _, pr, err := h.load(ctx, tx, id)
@@ -63,16 +43,16 @@ func (h *Helpdesk) Upload(ctx context.Context, id int64, name string, r io.Reade
 		if c.Status == StatusClosed {
 			return ErrClosed
 		}
-		if err := h.cfg.Attachments.Put(ctx, key, bytes.NewReader(data)); err != nil {
+		if err := h.cfg.Attachments.Put(ctx, key, u.Reader()); err != nil {
 			return fmt.Errorf("helpdesk: store file: %w", err)
 		}
-		out = Attachment{ConsultationID: c.ID, Name: name, ContentType: ctype, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]),
+		out = Attachment{ConsultationID: c.ID, Name: u.Name, ContentType: u.Type, Size: u.Size(), SHA256: u.SHA256,
 			StorageKey: key, UploadedBy: pr.PersonID, CreatedAt: h.p.Now()}
 		if err := tx.Create(&out).Error; err != nil {
 			return fmt.Errorf("helpdesk: record file: %w", err)
 		}
 		return h.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: c.Ambito, Action: "helpdesk.attachment.upload", ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID)},
-			map[string]any{"attachment": out.ID, "type": ctype, "size": out.Size})
+			map[string]any{"attachment": out.ID, "type": u.Type, "size": out.Size})
 	})
 	if err != nil {
 		// The file, if stored, belongs to nothing: remove it.
@@ -112,35 +92,12 @@ func (h *Helpdesk) Download(ctx context.Context, id, attachmentID int64) (*Attac
 	}
 	rc, err := h.cfg.Attachments.Open(ctx, att.StorageKey)
 	if err != nil {
-		if errors.Is(err, ErrNoSuchFile) {
+		if errors.Is(err, files.ErrNoSuchFile) {
 			return nil, nil, ErrAttachmentNotFound
 		}
 		return nil, nil, err
 	}
 	return &att, rc, nil
-}
-
-// cleanFileName keeps the base name, without control characters, at most
-// 200 characters; the name is shown as text, never used as a path.
-func cleanFileName(name string) string {
-	// Browsers escape these three in multipart file names (HTML's form
-	// encoding); take them back before judging the name.
-	name = strings.NewReplacer("%22", `"`, "%0D", "\r", "%0A", "\n").Replace(name)
-	name = path.Base(strings.ReplaceAll(name, `\`, "/"))
-	name = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '/' {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimSpace(name)
-	if r := []rune(name); len(r) > 200 {
-		name = string(r[:200])
-	}
-	if name == "" || name == "." || name == ".." {
-		name = "file"
-	}
-	return name
 }
 
 // DeleteUpload removes a file the caller uploaded and has not sent yet.

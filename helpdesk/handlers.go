@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci/internal/files"
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	"github.com/incrocicomuni/incroci/internal/sse"
 )
@@ -282,15 +281,12 @@ func (h *Helpdesk) handleUpload(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, h.cfg.MaxAttachment+64<<10)
-	fh, err := c.FormFile("file")
+	fh, err := files.FormFile(c, "file", h.cfg.MaxAttachment)
+	if errors.Is(err, files.ErrEmpty) {
+		err = httpx.Invalid("file", "required", "helpdesk.file_empty")
+	}
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			httpx.Fail(c, &httpx.TooLargeError{Limit: h.cfg.MaxAttachment})
-			return
-		}
-		httpx.Fail(c, httpx.Invalid("file", "required", "helpdesk.file_empty"))
+		httpx.Fail(c, err)
 		return
 	}
 	f, err := fh.Open()
@@ -322,17 +318,7 @@ func (h *Helpdesk) handleDownload(c *gin.Context) {
 		return
 	}
 	defer rc.Close()
-	hd := c.Writer.Header()
-	hd.Set("Content-Type", att.ContentType)
-	hd.Set("Content-Length", strconv.FormatInt(att.Size, 10))
-	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
-	hd.Set("X-Content-Type-Options", "nosniff")
-	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	hd.Set("Cache-Control", "private, no-store")
-	c.Status(http.StatusOK)
-	if _, err := io.Copy(c.Writer, rc); err != nil {
-		httpx.Logger(c).WarnContext(c.Request.Context(), "helpdesk: send file", "err", err)
-	}
+	files.Serve(c, att.Name, att.ContentType, att.Size, rc)
 }
 
 // streamLifetime bounds one event stream: the client reconnects (resuming

@@ -32,6 +32,15 @@
 // each is machine, human, checked by a mediator, or outdated once the
 // Italian text changed after it.
 //
+// Attachments: a sheet has files (forms, templates), each with a title and
+// the language it is written in, judged by their content against
+// Config.AttachmentTypes and Config.MaxAttachment, kept in an
+// AttachmentStore (a DiskStore by default). Editors change the files of a
+// published sheet; a file added with a draft or a proposed change waits
+// for it (status pending) and reaches the sheet only when that revision is
+// published. Each published revision carries the list of files the sheet
+// had meanwhile, so a rollback brings that list back.
+//
 // Bodies are Markdown: they are stored as written and rendered to HTML that
 // is sanitised (no script, no event handler, no style), so text written by
 // anyone renders as text.

@@ -34,6 +34,17 @@ var (
 	// ErrTranslationNotFound: the sheet has no translation into that
 	// language yet.
 	ErrTranslationNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "toolkit.translation_not_found")
+	// ErrAttachmentNotFound: the sheet has no such file visible to the
+	// caller.
+	ErrAttachmentNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "toolkit.attachment_not_found")
+	// ErrAttachmentEditors: only the sheet's editors change the files of a
+	// published sheet; others attach theirs to a proposed change.
+	ErrAttachmentEditors error = httpx.NewProblem(http.StatusForbidden, "forbidden", "toolkit.attachment_editors")
+	// ErrFileType: the file's content is not of an accepted type.
+	ErrFileType error = httpx.NewProblem(http.StatusUnsupportedMediaType, "unsupported_media_type", "toolkit.file_type")
+	// ErrFileTooLarge: the file is larger than Config.MaxAttachment (the
+	// message names the limit).
+	ErrFileTooLarge error = httpx.NewProblem(http.StatusRequestEntityTooLarge, "too_large", "toolkit.file_too_large")
 )
 
 func init() {
@@ -91,5 +102,10 @@ func init() {
 		"toolkit.source_unknown":         {IT: "fonte sconosciuta o di un altro ambito", EN: "unknown source, or another ambito's"},
 		"toolkit.owner_role":             {IT: "deve avere un ruolo nell'ambito della scheda", EN: "must hold a role in the sheet's ambito"},
 		"toolkit.section_not_in_italian": {IT: "il testo italiano non ha questa sezione", EN: "the Italian text has no such section"},
+		"toolkit.attachment_not_found":   {IT: "Allegato non trovato.", EN: "Attachment not found."},
+		"toolkit.attachment_editors":     {IT: "Solo i redattori della scheda cambiano gli allegati di una scheda pubblicata: allega il file alla tua proposta di modifica.", EN: "Only the sheet's editors change the attachments of a published sheet: attach the file to your proposed change."},
+		"toolkit.file_type":              {IT: "Tipo di file non ammesso: sono ammessi PDF, documenti e fogli di calcolo OpenDocument, Word ed Excel, testo, CSV e immagini PNG o JPEG.", EN: "File type not allowed: PDF, OpenDocument, Word and Excel documents and spreadsheets, text, CSV and PNG or JPEG images are."},
+		"toolkit.file_too_large":         {IT: "Il file è troppo grande: al massimo %s.", EN: "The file is too large: at most %s."},
+		"toolkit.file_empty":             {IT: "il file è vuoto o manca", EN: "the file is empty or missing"},
 	})
 }

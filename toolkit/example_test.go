@@ -33,7 +33,8 @@ func Example() {
 		log.Fatal(err)
 	}
 	defer p.Close(ctx)
-	tk, err := toolkit.New(ctx, p, toolkit.Config{})
+	store, _ := toolkit.NewDiskStore(filepath.Join(dir, "attachments"))
+	tk, err := toolkit.New(ctx, p, toolkit.Config{Attachments: store})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -2,10 +2,13 @@ package toolkit
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci/internal/files"
 	"github.com/incrocicomuni/incroci/internal/httpx"
 )
 
@@ -511,4 +514,99 @@ func (t *Toolkit) handleHandout(c *gin.Context) {
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", page)
+}
+
+// attachmentID reads the attachment's id from the path.
+func attachmentID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("aid"), 10, 64)
+	if err != nil || id <= 0 {
+		httpx.Fail(c, ErrAttachmentNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+func (t *Toolkit) handleAttachments(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	list, err := t.Attachments(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, list)
+}
+
+func (t *Toolkit) handleAttach(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	fh, err := files.FormFile(c, "file", t.cfg.MaxAttachment)
+	if errors.Is(err, files.ErrEmpty) {
+		err = httpx.Invalid("file", "required", "toolkit.file_empty")
+	}
+	if err != nil {
+		httpx.Fail(c, fileTooLarge(err))
+		return
+	}
+	in := AttachmentInput{Title: c.PostForm("title"), Lang: c.PostForm("lang")}
+	if v := c.PostForm("revision_id"); v != "" {
+		if in.RevisionID, err = strconv.ParseInt(v, 10, 64); err != nil || in.RevisionID <= 0 {
+			httpx.Fail(c, httpx.Invalid("revision_id", "exists", "toolkit.revision_not_found"))
+			return
+		}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		httpx.Fail(c, fmt.Errorf("toolkit: open upload: %w", err))
+		return
+	}
+	defer f.Close()
+	a, err := t.Attach(c.Request.Context(), id, in, fh.Filename, f)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusCreated, a)
+}
+
+func (t *Toolkit) handleDownload(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	aid, ok := attachmentID(c)
+	if !ok {
+		return
+	}
+	a, rc, err := t.OpenAttachment(c.Request.Context(), id, aid)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	defer rc.Close()
+	files.Serve(c, a.Name, a.ContentType, a.Size, rc)
+}
+
+func (t *Toolkit) handleRemoveAttachment(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	aid, ok := attachmentID(c)
+	if !ok {
+		return
+	}
+	if err := t.RemoveAttachment(c.Request.Context(), id, aid); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (t *Toolkit) handleSettings(c *gin.Context) {
+	httpx.OK(c, http.StatusOK, t.Settings())
 }

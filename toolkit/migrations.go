@@ -16,6 +16,7 @@ var migrations = []migrate.Step{
 	{Version: 4, Name: "directory of services (HSDS)", Up: m4Up},
 	{Version: 5, Name: "legal sources, outdated flags, translations", Up: m5Up},
 	{Version: 6, Name: "services of the directory in the search (ref_key)", Up: m6Up},
+	{Version: 7, Name: "attachments of sheets", Up: m7Up},
 }
 
 type m1Sheet struct {
@@ -404,4 +405,40 @@ func m6Up(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+type m7Attachment struct {
+	ID          int64  `gorm:"primaryKey"`
+	SheetID     int64  `gorm:"not null;index:incroci_toolkit_attachments_sheet"`
+	RevisionID  *int64 `gorm:"index:incroci_toolkit_attachments_revision"`
+	Status      string `gorm:"size:16;not null"`
+	Title       string `gorm:"size:200;not null"`
+	Lang        string `gorm:"size:8;not null;default:''"`
+	Name        string `gorm:"size:200;not null"`
+	ContentType string `gorm:"size:100;not null"`
+	Size        int64  `gorm:"not null"`
+	SHA256      string `gorm:"size:64;not null"`
+	StorageKey  string `gorm:"size:100;not null"`
+	UploadedBy  int64  `gorm:"not null"`
+	CreatedAt   time.Time
+	RemovedAt   *time.Time
+	RemovedBy   *int64
+}
+
+func (m7Attachment) TableName() string { return "incroci_toolkit_attachments" }
+
+// m7Revision holds the column Step 7 adds to the revisions.
+type m7Revision struct {
+	AttachmentIDs []int64 `gorm:"serializer:json"`
+}
+
+func (m7Revision) TableName() string { return "incroci_toolkit_revisions" }
+
+// m7Up adds the files of sheets, and to each revision the list of files
+// the sheet showed while it was published.
+func m7Up(tx *gorm.DB) error {
+	if err := tx.Migrator().CreateTable(&m7Attachment{}); err != nil {
+		return err
+	}
+	return tx.Migrator().AddColumn(&m7Revision{}, "AttachmentIDs")
 }

@@ -136,11 +136,16 @@ type Revision struct {
 	BaseID *int64 `json:"base_id"`
 	// SourceIDs are the legal sources the sheet rests on once this revision
 	// is published; nil leaves them as they are.
-	SourceIDs  []int64    `gorm:"serializer:json" json:"source_ids"`
-	ReviewerID *int64     `json:"reviewer_id"`
-	ReviewNote string     `gorm:"size:500;not null;default:''" json:"review_note"`
-	ReviewedAt *time.Time `json:"reviewed_at"`
-	CreatedAt  time.Time  `json:"created_at"`
+	SourceIDs []int64 `gorm:"serializer:json" json:"source_ids"`
+	// AttachmentIDs are the attachments the sheet showed while this
+	// revision was published (kept current while it is); a rollback to it
+	// brings them back. Null for revisions never published (or published
+	// before sheets had attachments).
+	AttachmentIDs []int64    `gorm:"serializer:json" json:"attachment_ids"`
+	ReviewerID    *int64     `json:"reviewer_id"`
+	ReviewNote    string     `gorm:"size:500;not null;default:''" json:"review_note"`
+	ReviewedAt    *time.Time `json:"reviewed_at"`
+	CreatedAt     time.Time  `json:"created_at"`
 	// AuthorName is the author's name, in views.
 	AuthorName string `gorm:"-" json:"author_name,omitempty"`
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -26,6 +27,15 @@ type Config struct {
 	// LinkPage is the page with the <incroci-toolkit> widget that the links
 	// in e-mails open (with ?incroci_sheet=<id>); "" sends no link.
 	LinkPage string
+	// Attachments stores the files of sheets. Default: a DiskStore in
+	// "data/toolkit-attachments".
+	Attachments AttachmentStore
+	// MaxAttachment is the largest file a sheet takes, in bytes. Default:
+	// 10 MiB.
+	MaxAttachment int64
+	// AttachmentTypes are the accepted content types, sniffed from the
+	// file's bytes. Default: DefaultAttachmentTypes.
+	AttachmentTypes []string
 }
 
 // Toolkit is the toolkit module, mounted beside an incroci.Platform.
@@ -49,6 +59,19 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Toolkit, error)
 	}
 	if cfg.ReviewEvery <= 0 {
 		cfg.ReviewEvery = 365 * 24 * time.Hour
+	}
+	if cfg.MaxAttachment <= 0 {
+		cfg.MaxAttachment = 10 << 20
+	}
+	if len(cfg.AttachmentTypes) == 0 {
+		cfg.AttachmentTypes = slices.Clone(DefaultAttachmentTypes)
+	}
+	if cfg.Attachments == nil {
+		store, err := NewDiskStore("data/toolkit-attachments")
+		if err != nil {
+			return nil, fmt.Errorf("toolkit: attachments: %w", err)
+		}
+		cfg.Attachments = store
 	}
 	t := &Toolkit{p: p, db: p.DB(), cfg: cfg, log: p.Logger()}
 	if t.db.Dialector.Name() == "postgres" {

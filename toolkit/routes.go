@@ -28,6 +28,11 @@ func (t *Toolkit) routes() []httpx.Route {
 		{Method: "POST", Path: "/sheets/:id/comments", Access: signedIn, Handler: t.handleComment},
 		{Method: "POST", Path: "/sheets/:id/feedback", Access: anyone, Handler: t.handleGiveFeedback},
 		{Method: "GET", Path: "/sheets/:id/feedback", Access: signedIn, Handler: t.handleFeedback},
+		{Method: "GET", Path: "/sheets/:id/attachments", Access: anyone, Handler: t.handleAttachments},
+		{Method: "POST", Path: "/sheets/:id/attachments", Access: signedIn, Handler: t.handleAttach},
+		{Method: "GET", Path: "/sheets/:id/attachments/:aid", Access: anyone, Handler: t.handleDownload},
+		{Method: "DELETE", Path: "/sheets/:id/attachments/:aid", Access: signedIn, Handler: t.handleRemoveAttachment},
+		{Method: "GET", Path: "/settings", Access: anyone, Handler: t.handleSettings},
 
 		{Method: "GET", Path: "/search", Access: anyone, Handler: t.handleSearch},
 		{Method: "GET", Path: "/glossary", Access: anyone, Handler: t.handleGlossary},

@@ -104,6 +104,10 @@ type SheetView struct {
 	// Terms are the glossary's entries named in the revision shown, with
 	// their definitions, for widgets to explain on hover or tap.
 	Terms []TermMatch `json:"terms"`
+	// Attachments are the files of the sheet as shown: the published ones
+	// (a sheet never published: its draft's). Files waiting for a proposed
+	// change are listed by Attachments.
+	Attachments []Attachment `json:"attachments"`
 }
 
 // SheetQuery filters and pages sheets.
@@ -299,6 +303,12 @@ func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
 			text = append(text, r.Sections[k])
 		}
 		out.Terms = termsIn(strings.Join(text, "\n"), terms)
+		if out.Attachments, err = shownAttachments(ctx, tx, s); err != nil {
+			return err
+		}
+		if err := t.nameUploaders(ctx, tx, out.Attachments); err != nil {
+			return err
+		}
 		if out.Editor || (pr != nil && (s.OwnerID == pr.PersonID || authored)) {
 			q := tx.Where("sheet_id = ? AND status IN ?", s.ID, []RevisionStatus{RevisionDraft, RevisionProposed}).Order("id")
 			if !out.Editor && s.OwnerID != pr.PersonID {
@@ -429,10 +439,14 @@ func (t *Toolkit) Revise(ctx context.Context, id int64, in RevisionInput) (*Revi
 			if status == RevisionProposed {
 				upd["state"] = StateReview
 			}
-			// Earlier drafts are replaced by this one.
+			// Earlier drafts are replaced by this one, which carries their
+			// files on.
 			if err := tx.Model(&Revision{}).Where("sheet_id = ? AND id <> ? AND status IN ?", s.ID, r.ID, []RevisionStatus{RevisionDraft, RevisionProposed}).
 				Update("status", RevisionReplaced).Error; err != nil {
 				return fmt.Errorf("toolkit: supersede drafts: %w", err)
+			}
+			if err := carryAttachments(ctx, tx, s.ID, r.ID); err != nil {
+				return err
 			}
 		}
 		if err := tx.Model(&Sheet{}).Where("id = ?", s.ID).Updates(upd).Error; err != nil {
@@ -552,6 +566,10 @@ func (t *Toolkit) publish(ctx context.Context, tx *gorm.DB, s *Sheet, r *Revisio
 			return err
 		}
 	}
+	// The files that came with r reach the sheet; r carries the list.
+	if err := t.publishAttachments(ctx, tx, s, r); err != nil {
+		return err
+	}
 	if err := t.outdateTranslations(ctx, tx, s.ID, r.ID); err != nil {
 		return err
 	}
@@ -569,6 +587,7 @@ func (t *Toolkit) Reject(ctx context.Context, id int64, in ReviewInput) (*SheetV
 	if err := httpx.Validate(incroci.LangFrom(ctx), &in); err != nil {
 		return nil, err
 	}
+	var drop []string
 	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		s, r, pr, err := t.review(ctx, tx, id, in.RevisionID)
 		if err != nil {
@@ -576,6 +595,13 @@ func (t *Toolkit) Reject(ctx context.Context, id int64, in ReviewInput) (*SheetV
 		}
 		if r.Status != RevisionDraft && r.Status != RevisionProposed {
 			return ErrRevisionState
+		}
+		// A rejected change of a published sheet takes its files with it;
+		// a sheet not yet published keeps its draft's for the next draft.
+		if s.PublishedID != nil {
+			if drop, err = dropAttachments(ctx, tx, s.ID, r.ID); err != nil {
+				return err
+			}
 		}
 		now := t.p.Now()
 		if err := tx.Model(&Revision{}).Where("id = ?", r.ID).Updates(map[string]any{"status": RevisionRejected, "reviewer_id": pr.PersonID,
@@ -588,16 +614,18 @@ func (t *Toolkit) Reject(ctx context.Context, id int64, in ReviewInput) (*SheetV
 			}
 		}
 		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: s.Ambito, Action: "toolkit.sheet.reject", ObjectType: "sheet", ObjectID: fmt.Sprint(s.ID)},
-			map[string]any{"revision": r.ID})
+			map[string]any{"revision": r.ID, "attachments_dropped": len(drop)})
 	})
 	if err != nil {
 		return nil, err
 	}
+	t.deleteFiles(ctx, drop)
 	return t.Get(ctx, id)
 }
 
 // Rollback publishes again the text of an earlier revision of a published
-// sheet, as a new revision (the history stays whole): editors only.
+// sheet, as a new revision (the history stays whole), with the attachments
+// the sheet had while that revision was published: editors only.
 func (t *Toolkit) Rollback(ctx context.Context, id int64, in ReviewInput) (*SheetView, error) {
 	if err := httpx.Validate(incroci.LangFrom(ctx), &in); err != nil {
 		return nil, err
@@ -625,6 +653,14 @@ func (t *Toolkit) Rollback(ctx context.Context, id int64, in ReviewInput) (*Shee
 			Status: RevisionProposed, BaseID: s.PublishedID, CreatedAt: t.p.Now()}
 		if err := tx.Create(&r).Error; err != nil {
 			return fmt.Errorf("toolkit: create revision: %w", err)
+		}
+		// The files go back to those the old revision carried (when it
+		// carries a list: revisions published before attachments existed
+		// leave them as they are).
+		if old.AttachmentIDs != nil {
+			if err := t.restoreAttachments(ctx, tx, s.ID, old.AttachmentIDs, pr.PersonID); err != nil {
+				return err
+			}
 		}
 		return t.publish(ctx, tx, s, &r, pr, note, "toolkit.sheet.rollback")
 	})

@@ -39,6 +39,8 @@ type env struct {
 	tok    map[string]string
 	id     map[string]int64
 	email  map[string]string
+	// files is the folder of the toolkit's AttachmentStore.
+	files string
 }
 
 // linkPage is the page the toolkit's e-mails link to, in tests.
@@ -60,7 +62,12 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close(context.Background()) })
-	tk, err := toolkit.New(ctx, p, toolkit.Config{LinkPage: linkPage})
+	filesDir := t.TempDir()
+	store, err := toolkit.NewDiskStore(filesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := toolkit.New(ctx, p, toolkit.Config{LinkPage: linkPage, Attachments: store, MaxAttachment: 1 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +77,7 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 	tk.Mount(api.Group("/toolkit"))
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	e := &env{t: t, db: db, p: p, tk: tk, srv: srv, engine: r, smtp: smtpSrv, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}, email: map[string]string{}}
+	e := &env{t: t, db: db, p: p, tk: tk, srv: srv, engine: r, smtp: smtpSrv, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}, email: map[string]string{}, files: filesDir}
 	sys := incroci.AsSystem(ctx)
 	for _, a := range []incroci.AmbitoInput{
 		{Slug: "lodi", Name: "Ambito Distrettuale di Lodi", EmailDomains: []string{"comune.lodi.it"}},

@@ -103,7 +103,11 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	if h.hd, err = helpdesk.New(ctx, h.p, helpdesk.Config{Attachments: store, LinkPage: cfg.PublicURL + "/"}); err != nil {
 		return nil, fmt.Errorf("start help desk: %w", err)
 	}
-	if h.tk, err = toolkit.New(ctx, h.p, toolkit.Config{}); err != nil {
+	sheetFiles, err := toolkit.NewDiskStore(filepath.Join(cfg.DataDir, "toolkit-attachments"))
+	if err != nil {
+		return nil, err
+	}
+	if h.tk, err = toolkit.New(ctx, h.p, toolkit.Config{Attachments: sheetFiles}); err != nil {
 		return nil, fmt.Errorf("start toolkit: %w", err)
 	}
 	if err := seed(ctx, h.p, h.origins, logger); err != nil {

@@ -225,6 +225,16 @@ func testHub(t *testing.T, cfg config) {
 		if status["en"] != "human " || status["ar"] != "checked Amina El Idrissi" {
 			t.Errorf("the handout's translations = %v; want en human, ar checked by the demo mediator", status)
 		}
+		// Its checklist, a PDF made at seed time, is for anyone to download.
+		v, err := h.tk.Get(sys, id)
+		if err != nil || len(v.Attachments) != 1 || v.Attachments[0].ContentType != "application/pdf" {
+			t.Fatalf("the handout's attachments: %+v, %v", v, err)
+		}
+		res, body = get(t, fmt.Sprintf("%s/incroci/toolkit/sheets/%d/attachments/%d", base, id, v.Attachments[0].ID))
+		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") ||
+			!strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;") {
+			t.Errorf("GET the handout's checklist = %d %v", res.StatusCode, res.Header)
+		}
 		res, body = get(t, fmt.Sprintf("%s/incroci/toolkit/sheets/%d/handout?lang=ar", base, id))
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, `lang="ar" dir="rtl"`) || !strings.Contains(body, "التسجيل في الخدمة الصحية الوطنية") {
 			t.Errorf("GET the handout in Arabic = %d %.300s", res.StatusCode, body)

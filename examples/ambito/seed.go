@@ -14,6 +14,7 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
+	"github.com/incrocicomuni/incroci/internal/testfiles"
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
@@ -398,6 +399,19 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 	}
 	if _, err := tk.CheckTranslation(med, handout, "ar"); err != nil {
 		return fmt.Errorf("check the demo translation ar: %w", err)
+	}
+	// The handout's checklist, a PDF to print, made now.
+	checklist := testfiles.PDF("Iscrizione al Servizio Sanitario Nazionale: cosa portare",
+		"1. Permesso di soggiorno, oppure la ricevuta della domanda.",
+		"2. Codice fiscale (tessera o certificato).",
+		"3. Autocertificazione di residenza o dichiarazione di domicilio.",
+		"4. Documento d'identità o passaporto.",
+		"",
+		"Sportello scelta e revoca dell'ASST del tuo distretto.",
+		"Promemoria dimostrativo del portale incroci.")
+	if _, err := tk.Attach(ed, handout, toolkit.AttachmentInput{Title: "Promemoria: cosa portare allo sportello", Lang: "it"},
+		"promemoria-iscrizione-ssn.pdf", bytes.NewReader(checklist)); err != nil {
+		return fmt.Errorf("demo attachment: %w", err)
 	}
 	return nil
 }
