@@ -2,6 +2,7 @@ package toolkit
 
 import (
 	"context"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -511,4 +512,22 @@ func (t *Toolkit) handleHandout(c *gin.Context) {
 	c.Header("Referrer-Policy", "no-referrer")
 	c.Header("Cache-Control", "no-store")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", page)
+}
+
+// handleHandoutPDF serves the same handout printed to PDF by the toolkit's
+// Printer, as a download.
+func (t *Toolkit) handleHandoutPDF(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	doc, err := t.PrintHandout(c.Request.Context(), id, c.Query("lang"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.Filename}))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/pdf", doc.PDF)
 }

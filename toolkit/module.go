@@ -11,6 +11,7 @@ import (
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	"github.com/incrocicomuni/incroci/internal/migrate"
+	"github.com/incrocicomuni/incroci/pdf"
 	"gorm.io/gorm"
 )
 
@@ -26,6 +27,11 @@ type Config struct {
 	// LinkPage is the page with the <incroci-toolkit> widget that the links
 	// in e-mails open (with ?incroci_sheet=<id>); "" sends no link.
 	LinkPage string
+	// Printer prints handouts to PDF (GET /sheets/{id}/handout.pdf), for
+	// example a *pdf.Chromium; the toolkit does not close it. Default: nil,
+	// no PDF: that route answers 503 and the handout page offers no
+	// download (people print the page from the browser).
+	Printer pdf.Printer
 }
 
 // Toolkit is the toolkit module, mounted beside an incroci.Platform.
