@@ -103,16 +103,20 @@ func TestHandoutPDF(t *testing.T) {
 	})
 }
 
-// TestHandoutPDFWithoutPrinter: a toolkit with no printer answers 503 with
-// a message that sends people to print the page from the browser, and its
-// page offers no PDF.
-func TestHandoutPDFWithoutPrinter(t *testing.T) {
-	bothDBs(t, func(t *testing.T, e *env) {
+// TestHandoutPDFUnavailable: a toolkit with no printer answers 503 with a
+// message that sends people to print the page from the browser, and its
+// page offers no PDF; a printer that fails (here a real one, closed) is 503
+// too, with its own message.
+func TestHandoutPDFUnavailable(t *testing.T) {
+	publish := func(t *testing.T, e *env) (int64, string) {
 		in := sheetInput(true)
 		in["audience"] = "citizens"
 		r := expect(t, e.req("operator", "POST", "/sheets", in), 201, "handout")
 		expect(t, e.req("editor", "POST", fmt.Sprintf("/sheets/%d/publish", id(r)), map[string]any{"revision_id": revID(r)}), 200, "publish")
-		path := fmt.Sprint("/sheets/", id(r), "/handout")
+		return id(r), fmt.Sprint("/sheets/", id(r), "/handout")
+	}
+	bothDBs(t, func(t *testing.T, e *env) {
+		_, path := publish(t, e)
 		if page := string(expect(t, e.req("", "GET", path, nil), 200, "the page").Raw); strings.Contains(page, "handout.pdf") {
 			t.Error("the page links to a PDF there is no printer for")
 		}
@@ -126,5 +130,27 @@ func TestHandoutPDFWithoutPrinter(t *testing.T) {
 		}
 		expect(t, e.req("", "GET", path+".pdf?lang=xx", nil), 422, "an unknown language, printer or not")
 		expect(t, e.req("", "GET", "/sheets/999999/handout.pdf", nil), 404, "no such sheet, printer or not")
+	})
+
+	closed, err := pdf.NewChromium(pdf.ChromiumConfig{})
+	if errors.Is(err, pdf.ErrNoBrowser) && os.Getenv("CI") != "true" {
+		t.Skipf("%v: the failing printer is not checked", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	t.Run("failing printer", func(t *testing.T) {
+		testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+			e := newEnv(t, db, func(c *toolkit.Config) { c.Printer = closed })
+			sheet, path := publish(t, e)
+			res := expect(t, e.req("", "GET", path+".pdf?lang=ar", nil, "Accept-Language", "en"), 503, "a printer that fails")
+			if res.code() != "unavailable" || !strings.Contains(string(res.Raw), "could not be made now") {
+				t.Errorf("a printer that fails: %s", res.Raw)
+			}
+			if _, err := e.tk.PrintHandout(e.ctx, sheet, "ar"); !errors.Is(err, toolkit.ErrPrintFailed) || !errors.Is(err, pdf.ErrClosed) {
+				t.Errorf("PrintHandout with a closed printer: err = %v, want ErrPrintFailed wrapping pdf.ErrClosed", err)
+			}
+		})
 	})
 }
