@@ -32,6 +32,13 @@
 // each is machine, human, checked by a mediator, or outdated once the
 // Italian text changed after it.
 //
+// Handouts: Handout lays a published sheet out for print, Italian beside
+// another language (GET /sheets/{id}/handout, an HTML page with its print
+// stylesheet), with the day it is valid from and a QR code to the live
+// version; PrintHandout prints it to PDF (GET /sheets/{id}/handout.pdf)
+// with Config.Printer, a pdf.Printer such as a headless Chromium. Without a
+// printer there is no PDF, and people print the page from the browser.
+//
 // Bodies are Markdown: they are stored as written and rendered to HTML that
 // is sanitised (no script, no event handler, no style), so text written by
 // anyone renders as text.
