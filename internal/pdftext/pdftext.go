@@ -57,15 +57,21 @@ func Read(doc []byte) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pdftext: text: %w", err)
 	}
-	d.Text = strings.Join(strings.Fields(norm.NFKC.String(string(raw))), " ")
+	d.Text = normalise(string(raw))
 	return d, nil
+}
+
+// normalise turns presentation forms into letters (NFKC) and makes runs of
+// white space one space.
+func normalise(s string) string {
+	return strings.Join(strings.Fields(norm.NFKC.String(s)), " ")
 }
 
 // Contains reports whether the text holds phrase (white space made one
 // space), in reading order or, for a right-to-left run, in the reverse
 // order its glyphs are drawn in.
 func (d *Document) Contains(phrase string) bool {
-	phrase = strings.Join(strings.Fields(norm.NFKC.String(phrase)), " ")
+	phrase = normalise(phrase)
 	if strings.Contains(d.Text, phrase) {
 		return true
 	}
