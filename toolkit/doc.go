@@ -40,6 +40,13 @@
 // for it (status pending) and reaches the sheet only when that revision is
 // published. Each published revision carries the list of files the sheet
 // had meanwhile, so a rollback brings that list back.
+
+// Handouts: Handout lays a published sheet out for print, Italian beside
+// another language (GET /sheets/{id}/handout, an HTML page with its print
+// stylesheet), with the day it is valid from and a QR code to the live
+// version; PrintHandout prints it to PDF (GET /sheets/{id}/handout.pdf)
+// with Config.Printer, a pdf.Printer such as a headless Chromium. Without a
+// printer there is no PDF, and people print the page from the browser.
 //
 // Bodies are Markdown: they are stored as written and rendered to HTML that
 // is sanitised (no script, no event handler, no style), so text written by

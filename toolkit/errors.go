@@ -45,11 +45,19 @@ var (
 	// ErrFileTooLarge: the file is larger than Config.MaxAttachment (the
 	// message names the limit).
 	ErrFileTooLarge error = httpx.NewProblem(http.StatusRequestEntityTooLarge, "too_large", "toolkit.file_too_large")
+	// ErrNoPrinter: the toolkit has no Printer (Config.Printer), so it makes
+	// no PDF; the handout's page prints from the browser.
+	ErrNoPrinter error = httpx.NewProblem(http.StatusServiceUnavailable, "unavailable", "toolkit.no_printer")
+	// ErrPrintFailed: the Printer did not make the PDF (busy, timed out or
+	// failed; the cause is logged).
+	ErrPrintFailed error = httpx.NewProblem(http.StatusServiceUnavailable, "unavailable", "toolkit.print_failed")
 )
 
 func init() {
 	i18n.Register(map[string]i18n.Text{
 		"toolkit.sheet_not_found":        {IT: "Scheda non trovata.", EN: "Sheet not found."},
+		"toolkit.no_printer":             {IT: "Il PDF non è disponibile su questo server: apri la versione da stampare della scheda e stampala dal browser (Stampa, poi Salva come PDF).", EN: "PDF is not available on this server: open the printable handout and print it from the browser (Print, then Save as PDF)."},
+		"toolkit.print_failed":           {IT: "Non è stato possibile creare il PDF ora: riprova tra poco, oppure apri la versione da stampare della scheda e stampala dal browser.", EN: "The PDF could not be made now: try again shortly, or open the printable handout and print it from the browser."},
 		"toolkit.revision_not_found":     {IT: "Versione della scheda non trovata.", EN: "Revision of the sheet not found."},
 		"toolkit.revision_state":         {IT: "Questa versione è già stata esaminata.", EN: "This revision was already reviewed."},
 		"toolkit.archived":               {IT: "La scheda è archiviata.", EN: "The sheet is archived."},

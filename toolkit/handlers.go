@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -609,4 +610,22 @@ func (t *Toolkit) handleRemoveAttachment(c *gin.Context) {
 
 func (t *Toolkit) handleSettings(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, t.Settings())
+}
+
+// handleHandoutPDF serves the same handout printed to PDF by the toolkit's
+// Printer, as a download.
+func (t *Toolkit) handleHandoutPDF(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	doc, err := t.PrintHandout(c.Request.Context(), id, c.Query("lang"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": doc.Filename}))
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "application/pdf", doc.PDF)
 }

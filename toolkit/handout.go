@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strings"
 
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	qrcode "github.com/skip2/go-qrcode"
@@ -41,6 +42,9 @@ type Handout struct {
 	QR       template.URL
 	Outdated bool
 	Columns  []HandoutColumn
+	// PDF is the link to the same handout as a PDF, relative to the page
+	// (handout.pdf?lang=…); "" when the toolkit has no Printer.
+	PDF string
 }
 
 // Handout lays out the published sheet id for print, Italian beside lang
@@ -102,7 +106,78 @@ func (t *Toolkit) Handout(ctx context.Context, id int64, lang string) (*Handout,
 		}
 		h.Columns = append(h.Columns, col)
 	}
+	if t.cfg.Printer != nil {
+		h.PDF = "handout.pdf"
+		if other != nil {
+			h.PDF += "?lang=" + url.QueryEscape(other.Code)
+		}
+	}
 	return h, nil
+}
+
+// PrintedHandout is a handout printed to PDF.
+type PrintedHandout struct {
+	// Filename names the file for a download: scheda-<title>-it-<lang>.pdf.
+	Filename string
+	// PDF is the document.
+	PDF []byte
+}
+
+// PrintHandout prints the handout of sheet id (see Handout, whose rules of
+// access and errors it shares) to PDF with the toolkit's Printer. It
+// returns ErrNoPrinter when the toolkit has none and ErrPrintFailed when
+// the printer fails (the cause is logged).
+func (t *Toolkit) PrintHandout(ctx context.Context, id int64, lang string) (*PrintedHandout, error) {
+	h, err := t.Handout(ctx, id, lang)
+	if err != nil {
+		return nil, err
+	}
+	if t.cfg.Printer == nil {
+		return nil, ErrNoPrinter
+	}
+	h.PDF = ""
+	page, err := RenderHandout(h, newNonce())
+	if err != nil {
+		return nil, err
+	}
+	doc, err := t.cfg.Printer.Print(ctx, page)
+	if err != nil {
+		if ctx.Err() == nil { // not a caller who went away
+			t.log.ErrorContext(ctx, "toolkit: print handout", "sheet", id, "lang", lang, "err", err)
+		}
+		return nil, fmt.Errorf("%w: sheet %d: %w", ErrPrintFailed, id, err)
+	}
+	return &PrintedHandout{Filename: handoutFilename(id, h), PDF: doc}, nil
+}
+
+// handoutFilename is scheda-<slug of the Italian title>-it[-<lang>].pdf,
+// with the sheet's id when the title leaves no letters.
+func handoutFilename(id int64, h *Handout) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range fold(h.Title) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+			if b.Len() >= 60 {
+				break
+			}
+		} else {
+			dash = true
+		}
+	}
+	slug := b.String()
+	if slug == "" {
+		slug = fmt.Sprint(id)
+	}
+	name := "scheda-" + slug
+	for _, c := range h.Columns {
+		name += "-" + c.Lang
+	}
+	return name + ".pdf"
 }
 
 // liveURL is the address of the live version of sheet id: the toolkit's

@@ -12,6 +12,7 @@ import (
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/httpx"
 	"github.com/incrocicomuni/incroci/internal/migrate"
+	"github.com/incrocicomuni/incroci/pdf"
 	"gorm.io/gorm"
 )
 
@@ -36,6 +37,12 @@ type Config struct {
 	// AttachmentTypes are the accepted content types, sniffed from the
 	// file's bytes. Default: DefaultAttachmentTypes.
 	AttachmentTypes []string
+
+	// Printer prints handouts to PDF (GET /sheets/{id}/handout.pdf), for
+	// example a *pdf.Chromium; the toolkit does not close it. Default: nil,
+	// no PDF: that route answers 503 and the handout page offers no
+	// download (people print the page from the browser).
+	Printer pdf.Printer
 }
 
 // Toolkit is the toolkit module, mounted beside an incroci.Platform.

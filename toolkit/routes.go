@@ -20,6 +20,7 @@ func (t *Toolkit) routes() []httpx.Route {
 		{Method: "POST", Path: "/sheets/:id/revisions", Access: signedIn, Handler: t.handleRevise},
 		{Method: "GET", Path: "/sheets/:id/diff", Access: anyone, Handler: t.handleDiff},
 		{Method: "GET", Path: "/sheets/:id/handout", Access: anyone, Handler: t.handleHandout},
+		{Method: "GET", Path: "/sheets/:id/handout.pdf", Access: anyone, Handler: t.handleHandoutPDF},
 		{Method: "POST", Path: "/sheets/:id/publish", Access: signedIn, Handler: t.handlePublish},
 		{Method: "POST", Path: "/sheets/:id/reject", Access: signedIn, Handler: t.handleReject},
 		{Method: "POST", Path: "/sheets/:id/rollback", Access: signedIn, Handler: t.handleRollback},

@@ -46,7 +46,9 @@ type env struct {
 // linkPage is the page the toolkit's e-mails link to, in tests.
 const linkPage = "https://www.lodi.example.it/schede"
 
-func newEnv(t *testing.T, db *gorm.DB) *env {
+// newEnv builds the env; each of cfgs may change the toolkit's Config
+// before New.
+func newEnv(t *testing.T, db *gorm.DB, cfgs ...func(*toolkit.Config)) *env {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	smtpSrv := testsmtp.Start(t)
@@ -67,7 +69,11 @@ func newEnv(t *testing.T, db *gorm.DB) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tk, err := toolkit.New(ctx, p, toolkit.Config{LinkPage: linkPage, Attachments: store, MaxAttachment: 1 << 20})
+	cfg := toolkit.Config{LinkPage: linkPage, Attachments: store, MaxAttachment: 1 << 20}
+	for _, f := range cfgs {
+		f(&cfg)
+	}
+	tk, err := toolkit.New(ctx, p, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,11 @@ type config struct {
 	// Default: none, so clients cannot dodge the sign-in rate limits by
 	// sending that header themselves.
 	TrustedProxies []string
+	// Chromium is the browser that prints the toolkit's handouts to PDF
+	// (INCROCI_CHROMIUM): a path or a name on PATH, or "off" for no PDF.
+	// Default "": the first Chromium found on PATH, and no PDF when there
+	// is none (people print the handout page from their browser).
+	Chromium string
 }
 
 // defaultFrom is the sender of the hub's e-mails when MAIL_FROM is unset.
@@ -55,6 +60,7 @@ func configFromEnv(getenv func(string) string) (config, error) {
 		DatabaseURL: env("DATABASE_URL", ""),
 		DataDir:     env("DATA_DIR", "./data"),
 		PublicURL:   strings.TrimRight(env("PUBLIC_URL", "http://localhost:8080"), "/"),
+		Chromium:    env("INCROCI_CHROMIUM", ""),
 	}
 	for _, p := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {

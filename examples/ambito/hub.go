@@ -20,6 +20,7 @@ import (
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
 	"github.com/incrocicomuni/incroci/mail"
+	"github.com/incrocicomuni/incroci/pdf"
 	"github.com/incrocicomuni/incroci/toolkit"
 	"gorm.io/gorm"
 )
@@ -41,6 +42,7 @@ type hub struct {
 	p       *incroci.Platform
 	hd      *helpdesk.Helpdesk
 	tk      *toolkit.Toolkit
+	printer *pdf.Chromium // nil: no PDF
 	ln      net.Listener
 	srv     *http.Server
 	origins []string
@@ -107,7 +109,14 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	if err != nil {
 		return nil, err
 	}
-	if h.tk, err = toolkit.New(ctx, h.p, toolkit.Config{Attachments: sheetFiles}); err != nil {
+	tkCfg := toolkit.Config{Attachments: sheetFiles}
+	if h.printer, err = newPrinter(cfg, logger); err != nil {
+		return nil, err
+	}
+	if h.printer != nil {
+		tkCfg.Printer = h.printer
+	}
+	if h.tk, err = toolkit.New(ctx, h.p, tkCfg); err != nil {
 		return nil, fmt.Errorf("start toolkit: %w", err)
 	}
 	if err := seed(ctx, h.p, h.origins, logger); err != nil {
@@ -272,10 +281,37 @@ func (h *hub) prune(ctx context.Context) {
 	}
 }
 
-// closeAll closes the platform (waiting for queued e-mails), the database
-// and the listener, whichever are open.
+// newPrinter returns the Chromium that prints the handouts to PDF: the one
+// cfg.Chromium names (an error when it is not there), else the first on
+// PATH; nil when cfg.Chromium is "off" or none is found. The browser starts
+// at the first PDF.
+func newPrinter(cfg config, logger *slog.Logger) (*pdf.Chromium, error) {
+	if cfg.Chromium == "off" {
+		logger.Info("INCROCI_CHROMIUM=off: no handout PDFs; people print the handout page from the browser")
+		return nil, nil
+	}
+	p, err := pdf.NewChromium(pdf.ChromiumConfig{Path: cfg.Chromium})
+	switch {
+	case err == nil:
+		logger.Info("handout PDFs printed with Chromium", "path", p.Executable())
+		return p, nil
+	case cfg.Chromium == "" && errors.Is(err, pdf.ErrNoBrowser):
+		logger.Warn("no handout PDFs: people print the handout page from the browser; install chromium or set INCROCI_CHROMIUM", "err", err)
+		return nil, nil
+	default:
+		return nil, fmt.Errorf("INCROCI_CHROMIUM: %w", err)
+	}
+}
+
+// closeAll closes the PDF printer's browser, the platform (waiting for
+// queued e-mails), the database and the listener, whichever are open.
 func (h *hub) closeAll(ctx context.Context) error {
 	var errs []error
+	if h.printer != nil {
+		if err := h.printer.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close the PDF printer: %w", err))
+		}
+	}
 	if h.p != nil {
 		if err := h.p.Close(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("close platform: %w", err))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/pdftext"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/toolkit"
 	"github.com/incrocicomuni/incroci/widgets"
@@ -238,6 +239,28 @@ func testHub(t *testing.T, cfg config) {
 		res, body = get(t, fmt.Sprintf("%s/incroci/toolkit/sheets/%d/handout?lang=ar", base, id))
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, `lang="ar" dir="rtl"`) || !strings.Contains(body, "التسجيل في الخدمة الصحية الوطنية") {
 			t.Errorf("GET the handout in Arabic = %d %.300s", res.StatusCode, body)
+		}
+		// With Chromium on PATH the hub prints it to PDF too.
+		switch {
+		case h.printer != nil:
+			if !strings.Contains(body, `href="handout.pdf?lang=ar"`) {
+				t.Error("the handout page has no link to its PDF")
+			}
+			res, body = get(t, fmt.Sprintf("%s/incroci/toolkit/sheets/%d/handout.pdf?lang=ar", base, id))
+			if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("GET the handout's PDF = %d %s %.300s", res.StatusCode, res.Header.Get("Content-Type"), body)
+			}
+			doc, err := pdftext.Read([]byte(body))
+			if err != nil {
+				t.Fatalf("the handout's PDF: %v", err)
+			}
+			if !doc.Contains("Iscriversi al Servizio Sanitario Nazionale") || !doc.Contains("الوطنية") {
+				t.Errorf("the handout's PDF lacks the Italian title or the Arabic text: %q", doc.Text)
+			}
+		case os.Getenv("CI") == "true":
+			t.Error("no Chromium on PATH: CI=true, so the hub must print handouts to PDF")
+		default:
+			t.Log("no Chromium on PATH: the handout's PDF is not checked")
 		}
 		// The demo directory, in HSDS, near Lodi's station, nearest first.
 		res, body = get(t, base+"/incroci/toolkit/hsds/service_at_locations?lat=45.3080&lon=9.5010&radius_km=3")

@@ -10,7 +10,8 @@
 // (":8080"), DATABASE_URL ("" = DATA_DIR/incroci.db), DATA_DIR ("./data"),
 // INCROCI_SECRET (generated into DATA_DIR/secret when unset), PUBLIC_URL
 // ("http://localhost:8080"), SMTP_URL and MAIL_FROM (unset: mail goes to the
-// log).
+// log), INCROCI_CHROMIUM (the browser that prints handouts to PDF; unset:
+// chromium on PATH, if any; "off": no PDF).
 package main
 
 import (
