@@ -279,7 +279,7 @@ export class Toolkit extends Widget {
 
   /** show puts the tools' bar above every view, the sign-in flow's included. */
   show(kids: Node[], focus?: boolean): void {
-    super.show([this.bar(), ...kids], focus);
+    super.show([this.bar(), ...kids.filter(Boolean)], focus);
   }
 
   /** put shows a view and, when the person was acting in the widget, focuses target. */
@@ -349,8 +349,11 @@ export class Toolkit extends Widget {
     return h('select', { id, name: id }, ...opts.map(([o, l]) => h('option', { value: o, selected: o == v }, l)));
   }
 
+  /** loading shows the loading state; the view that follows takes the focus as this one would have. */
   loading(): void {
-    this.put([h('p', { 'aria-busy': 'true' }, this.t('loading'))]);
+    const f = this.acted || !!this.shadowRoot!.activeElement;
+    this.show([h('p', { 'aria-busy': 'true' }, this.t('loading'))], false);
+    this.acted = f;
   }
 
   // ---- search
@@ -401,6 +404,7 @@ export class Toolkit extends Widget {
     const qs = new URLSearchParams({ page: '' + this.page, per_page: '' + PER });
     for (const k in this.f) if (this.f[k]) qs.set(k, this.f[k]);
     out.setAttribute('aria-busy', 'true');
+    if (!focus) out.replaceChildren(h('p', null, t('loading')));
     this.say(t('loading'));
     try {
       const r = await this.api<Hit[]>(T + '/search?' + qs);
@@ -573,16 +577,18 @@ export class Toolkit extends Widget {
     const id = 'gd-' + ++this.n;
     const tip = h('span', { id, role: 'tooltip', class: 'tip', lang, dir: RTL.includes(lang) ? 'rtl' : null, hidden: true }, h('strong', null, m.term + ': '), d[lang] || '');
     const b = h('button', { type: 'button', class: 'gl', 'aria-describedby': id, 'aria-expanded': 'false', 'data-term': m.id }, text);
-    let pinned = false;
-    const on = (v: boolean) => {
+    // Shown while hovered, focused or tapped; Escape hides it until the focus leaves or a tap.
+    let pin = false, hover = false, focus = false, esc = false;
+    const upd = () => {
+      const v = !esc && (pin || hover || focus);
       tip.hidden = !v;
       b.setAttribute('aria-expanded', String(v));
     };
-    b.onclick = () => on((pinned = !pinned) || b.matches(':focus'));
-    b.onfocus = () => on(true);
-    b.onblur = () => on((pinned = false));
-    b.onkeydown = (e) => e.key == 'Escape' && (e.stopPropagation(), on((pinned = false)));
-    const w = h('span', { class: 'gw', onmouseenter: () => on(true), onmouseleave: () => on(pinned || b.matches(':focus')) }, b, tip);
+    b.onclick = () => upd((esc = false, pin = true));
+    b.onfocus = () => upd((focus = true));
+    b.onblur = () => upd((focus = pin = esc = false));
+    b.onkeydown = (e) => e.key == 'Escape' && !tip.hidden && (e.stopPropagation(), upd((esc = true)));
+    const w = h('span', { class: 'gw', onmouseenter: () => upd((hover = true)), onmouseleave: () => upd((hover = false)) }, b, tip);
     return w;
   }
 
