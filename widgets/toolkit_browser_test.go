@@ -110,6 +110,11 @@ func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
 	}
 	x.xssSheet = publish(toolkit.SheetInput{Audience: toolkit.AudienceCitizens, Topics: []string{"casa"}, Title: tkXSS + " Certificato abitativo prova",
 		Sections: map[string]string{"what": tkXSS + " Il certificato di idoneità abitativa si chiede al Comune. <script>window.__xss=2</script>"}})
+	// Enough sheets on one word for two pages of results.
+	for i := 1; i <= 12; i++ {
+		publish(toolkit.SheetInput{Audience: toolkit.AudienceCitizens, Topics: []string{"salute"}, Title: "Tessera sanitaria, caso " + strconv.Itoa(i),
+			Sections: map[string]string{"what": "La tessera sanitaria si rinnova alla scadenza del permesso."}})
+	}
 	return x
 }
 
@@ -215,6 +220,33 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("count %q", got)
 		}
 		testbrowser.Axe(t, ctx, "toolkit: results")
+		if got := testbrowser.Text(t, ctx, W("#results")); strings.Contains(got, "false") {
+			t.Errorf("the results show %q", got)
+		}
+		testbrowser.Screenshot(t, ctx, "results")
+
+		// Two pages: the next one, by keyboard, keeps the focus on its button.
+		testbrowser.Clear(t, ctx, W("#q"))
+		testbrowser.Type(t, ctx, W("#q"), "tessera\r")
+		testbrowser.WaitText(t, ctx, W("#results nav"), "Pagina 1 di 2")
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(W("#hits > li"))+`.length`); n != 10 {
+			t.Errorf("page 1 has %d results", n)
+		}
+		if got := testbrowser.Attr(t, ctx, W("#prev"), "aria-disabled"); got != "true" {
+			t.Errorf("previous on page 1: aria-disabled=%q", got)
+		}
+		testbrowser.Focus(t, ctx, W("#next"))
+		testbrowser.Keys(t, ctx, "\r")
+		testbrowser.WaitText(t, ctx, W("#results nav"), "Pagina 2 di 2")
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(W("#hits > li"))+`.length`); n != 2 {
+			t.Errorf("page 2 has %d results", n)
+		}
+		if f := testbrowser.Focused(t, ctx); f != toolkitW+" >>> button#next" {
+			t.Errorf("after the next page the focus is on %s", f)
+		}
+		testbrowser.Clear(t, ctx, W("#q"))
+		testbrowser.Type(t, ctx, W("#q"), "ricongiungimenti\r")
+		testbrowser.WaitText(t, ctx, W("#hits"), "Ricongiungimento familiare")
 
 		// A filter the sheet does not match: the empty state.
 		setValue(t, ctx, W("#audience"), "operators")
@@ -276,6 +308,7 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("the term is not described by its definition: %q", got)
 		}
 		testbrowser.Axe(t, ctx, "toolkit: sheet with a definition shown")
+		testbrowser.Screenshot(t, ctx, "definition")
 		testbrowser.Keys(t, ctx, "\x1b") // Escape
 		testbrowser.Wait(t, ctx, `(`+testbrowser.Query(W("#"+tip))+`).hidden`)
 		testbrowser.Click(t, ctx, W("#sheet-title"))
@@ -301,6 +334,7 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("the print link answers %d", code)
 		}
 		testbrowser.Axe(t, ctx, "toolkit: sheet in Arabic")
+		testbrowser.Screenshot(t, ctx, "arabic")
 
 		// Feedback: a score first; a comment with a phone number refused by the API; then sent.
 		testbrowser.Click(t, ctx, W("#fb-send"))
@@ -384,6 +418,7 @@ func TestBrowserToolkit(t *testing.T) {
 		}
 		noScript(t, ctx, "glossary")
 		testbrowser.Axe(t, ctx, "toolkit: glossary")
+		testbrowser.Screenshot(t, ctx, "glossary")
 		testbrowser.Click(t, ctx, W("#l-N"))
 		testbrowser.Wait(t, ctx, testbrowser.QueryAll(W("#terms > li"))+`.length == 1`)
 		if got := testbrowser.Attr(t, ctx, W("#l-N"), "aria-pressed"); got != "true" {
@@ -403,6 +438,7 @@ func TestBrowserToolkit(t *testing.T) {
 		testbrowser.WaitFor(t, ctx, W("#p-title"))
 		testbrowser.WaitFor(t, ctx, W("#signout"))
 		testbrowser.Axe(t, ctx, "toolkit: proposal form")
+		testbrowser.Screenshot(t, ctx, "proposal")
 		testbrowser.Click(t, ctx, W("#p-send"))
 		testbrowser.WaitText(t, ctx, W("#p-title-err"), "Scrivi un titolo")
 		title := tkXSS + " Assegno unico per i figli"

@@ -135,7 +135,8 @@ mark{background:#ffe08a;color:inherit;font-weight:600}
 .warn{border-inline-start:4px solid var(--_d);background:#fdf0f2;padding:.5em .75em;margin:0 0 1em}
 .md{overflow-wrap:anywhere}.md table{width:auto}
 .gw{position:relative}
-button.gl{font:inherit;background:none;color:inherit;border:0;border-bottom:2px dotted var(--_p);border-radius:0;padding:0;min-height:0;cursor:help}
+button.gl{font:inherit;background:none;color:inherit;border:0;border-radius:0;padding:0;min-height:0;cursor:help;
+text-decoration:underline dotted var(--_p) 2px;text-underline-offset:.2em}
 .tip{position:absolute;top:100%;inset-inline-start:0;z-index:9;width:max-content;max-width:min(22em,80vw);background:var(--_b);color:var(--_t);
 border:2px solid var(--_l);border-radius:var(--_r);padding:.5em .75em;font-size:.9em;font-weight:400;box-shadow:0 2px 6px #0004}
 .letters{display:flex;flex-wrap:wrap;gap:.25em;margin:0 0 1em}
@@ -422,7 +423,7 @@ export class Toolkit extends Widget {
         ? [h('p', { id: 'count' }, t('count', { n: total })),
           h('ol', { id: 'hits', class: 'c', 'aria-labelledby': 'count', start: (this.page - 1) * PER + 1 }, ...hits.map((x) => this.hit(x))),
           pages > 1 && h('nav', { class: 'row', 'aria-label': t('pages') }, nav(-1, 'prev'), t('page', { p: this.page, n: pages }), nav(1, 'next'))]
-        : [h('p', { id: 'empty', class: 'note' }, t('none', { q: this.f.q }))]));
+        : [h('p', { id: 'empty', class: 'note' }, t('none', { q: this.f.q }))]).filter(Boolean) as Node[]);
       this.say(t('count', { n: total }));
       if (focus) this.shadowRoot!.getElementById(focus)?.focus();
     } catch (e) {
@@ -601,7 +602,7 @@ export class Toolkit extends Widget {
       h('legend', null, t('fb_missing')), radios('missing', ['steps', 'documents', 'where', 'language', 'other'].map((k) => [k, t('m_' + k)])),
       h('p', { id: 'fb-missing-err', class: 'fe', hidden: true }));
     const score = h('fieldset', { id: 'fb-score', 'data-field': 'score', 'aria-describedby': 'fb-score-err' },
-      h('legend', null, t('fb')), radios('score', ['1', '2', '3', '4', '5'].map((k) => [k, t('fb_' + k)])),
+      h('legend', null, t('fb_score')), radios('score', ['1', '2', '3', '4', '5'].map((k) => [k, t('fb_' + k)])),
       h('p', { id: 'fb-score-err', class: 'fe', hidden: true }));
     const comment = h('textarea', { id: 'fb-comment', name: 'comment', maxlength: 500, rows: 3 });
     const btn = h('button', { id: 'fb-send', type: 'submit' }, t('fb_send'));
@@ -653,7 +654,8 @@ export class Toolkit extends Widget {
       const r = await this.api<Term[]>(T + '/glossary' + (this.gq ? '?q=' + enc(this.gq) : ''));
       if (my != this.seq) return;
       const all = r.data || [];
-      const init = (x: Term) => fold(x.term).charAt(0).toUpperCase();
+      // Entries that do not start with a letter go under "#".
+      const init = (x: Term) => (/^\p{L}/u.test(fold(x.term)) ? fold(x.term).charAt(0).toUpperCase() : '#');
       const letters = [...new Set(all.map(init))].sort();
       const draw = (focus?: string) => {
         const list = all.filter((x) => !this.letter || init(x) == this.letter);
@@ -661,11 +663,11 @@ export class Toolkit extends Widget {
           this.letter = l;
           draw('l-' + (l || 'all'));
         } }, l || t('all'));
-        out.replaceChildren(
+        out.replaceChildren(...[
           letters.length > 1 && h('div', { class: 'letters', role: 'group', 'aria-label': t('letters') }, lb(''), ...letters.map(lb)),
           list.length ? h('p', { id: 'g-count' }, t('g_count', { n: list.length })) : h('p', { id: 'g-empty', class: 'note' }, t('g_none')),
           list.length > 0 && h('ul', { id: 'terms', class: 'c terms', 'aria-labelledby': 'g-count' }, ...list.map((x) => this.entry(x))),
-        );
+        ].filter(Boolean) as Node[]);
         if (focus) this.shadowRoot!.getElementById(focus)?.focus();
       };
       draw();
