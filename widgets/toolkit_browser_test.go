@@ -446,6 +446,7 @@ func TestBrowserToolkit(t *testing.T) {
 		testbrowser.Click(t, ctx, W("#p-topics input[value=prestazioni]"))
 		testbrowser.Type(t, ctx, W("#p-what"), "L'assegno unico spetta a chi ha figli a carico. "+tkXSS)
 		testbrowser.Type(t, ctx, W("#p-note"), "Da verificare con l'INPS")
+		testbrowser.Click(t, ctx, W("#p-sources input[value='"+id64(x.source)+"']"))
 		testbrowser.Click(t, ctx, W("#p-send"))
 		testbrowser.WaitText(t, ctx, W("#p-done"), "inviata alla redazione")
 		noScript(t, ctx, "proposal")
@@ -468,6 +469,9 @@ func TestBrowserToolkit(t *testing.T) {
 		if got := testbrowser.Text(t, ctx, W("#p-done")); !strings.Contains(got, "n. "+id64(list.Data[0].ID)) {
 			t.Errorf("the confirmation %q does not name proposal %d", got, list.Data[0].ID)
 		}
+		if srcs, err := x.tk.SheetSources(x.asEmail(tkEditor), list.Data[0].ID); err != nil || len(srcs) != 1 || srcs[0].ID != x.source {
+			t.Errorf("the proposal's legal sources: %v %+v", err, srcs)
+		}
 		testbrowser.Axe(t, ctx, "toolkit: proposal sent")
 
 		// "Proponi una modifica" to the sheet shown, from its revision.
@@ -486,6 +490,9 @@ func TestBrowserToolkit(t *testing.T) {
 		if got := testbrowser.Value(t, ctx, W("#p-needed")); !strings.Contains(got, "**nulla osta**") {
 			t.Errorf("the change starts from the section's Markdown %q", got)
 		}
+		if !testbrowser.Eval[bool](t, ctx, `(`+testbrowser.Query(W("#p-sources input[value='"+id64(x.source)+"']"))+`).checked`) {
+			t.Error("the change does not start from the sheet's legal sources")
+		}
 		testbrowser.Type(t, ctx, W("#p-special"), "Per i genitori serve l'assicurazione sanitaria.")
 		testbrowser.Click(t, ctx, W("#p-send"))
 		testbrowser.WaitText(t, ctx, W("#p-done"), "revisione 2")
@@ -501,11 +508,15 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("a proposed change altered the published sheet: %v %+v", err, v)
 		}
 
-		// In English, on a page with a strict CSP that requires Trusted Types (no HTML sink is used).
-		testbrowser.Navigate(t, ctx, h.page("w=toolkit&lang=en&csp=strict"))
+		// In English, on a page with a strict CSP that requires Trusted Types
+		// (no HTML sink is used) and a hostile stylesheet (kept out of the Shadow DOM).
+		testbrowser.Navigate(t, ctx, h.page("w=toolkit&lang=en&csp=strict&css=hostile"))
 		testbrowser.WaitFor(t, ctx, W("#q"))
 		if got := testbrowser.Text(t, ctx, W("label[for=q]")); got != "Search the sheets, the glossary and the services" {
 			t.Errorf("English label %q", got)
+		}
+		if st := testbrowser.Style(t, ctx, W("#q"), "display", "color"); st["display"] != "block" || st["color"] == "rgb(255, 0, 0)" {
+			t.Errorf("the host page's stylesheet reached the search field: %v", st)
 		}
 		testbrowser.Type(t, ctx, W("#q"), "ricongiungimento\r")
 		testbrowser.WaitFor(t, ctx, W("#hits li h3 button"))

@@ -23,6 +23,8 @@ const P = {
     p_ambito: 'Di chi è la scheda',
     p_topics: 'Argomenti',
     p_note: 'Nota per la redazione (facoltativa)',
+    p_sources: 'Fonti normative su cui si basa',
+    p_no_sources: 'Non ci sono ancora fonti normative da scegliere: la redazione le aggiunge.',
     p_submit: 'Invia alla redazione',
     p_draft: 'Salva come bozza',
     p_cancel: 'Annulla',
@@ -46,6 +48,8 @@ const P = {
     p_ambito: 'Whose sheet it is',
     p_topics: 'Topics',
     p_note: 'Note for the editors (optional)',
+    p_sources: 'Legal sources it rests on',
+    p_no_sources: 'There are no legal sources to choose yet: the editors add them.',
     p_submit: 'Send to the editors',
     p_draft: 'Save as a draft',
     p_cancel: 'Cancel',
@@ -74,7 +78,14 @@ function signin(w: Toolkit, activate: boolean) {
   w.box.querySelector('form')?.prepend(h('p', { class: 'note' }, w.t('p_signin')));
 }
 
-function propose(w: Toolkit, o: { sheet?: SheetView; topics: Topic[]; back(): void }) {
+interface Source {
+  id: number;
+  title: string;
+  reference: string;
+  expired: boolean;
+}
+
+async function propose(w: Toolkit, o: { sheet?: SheetView; sources?: number[]; topics: Topic[]; back(): void }) {
   strings(w);
   if (!getSession(w.hub)) {
     w.back = 'propose';
@@ -82,6 +93,10 @@ function propose(w: Toolkit, o: { sheet?: SheetView; topics: Topic[]; back(): vo
     return signin(w, false);
   }
   const t = w.t.bind(w);
+  const my = ++w.seq;
+  // The legal sources the caller may name (the network's and their ambiti's); without them the form still works.
+  const all = await w.api<Source[]>('/toolkit/sources?per_page=100').then((r) => r.data || [], () => null);
+  if (my != w.seq) return;
   const s = o.sheet;
   const rev = s?.revision;
   const ta = (k: string) => h('textarea', { id: 'p-' + k, name: 'sections.' + k, rows: k == 'what' ? 6 : 4, maxlength: 20000 }, rev?.sections[k] || '');
@@ -102,6 +117,12 @@ function propose(w: Toolkit, o: { sheet?: SheetView; topics: Topic[]; back(): vo
     fresh[1].querySelector('select')!.name = 'ambito';
   }
   const note = h('input', { id: 'p-note', name: 'note', type: 'text', maxlength: 500 });
+  const sources = all && h('fieldset', { id: 'p-sources', 'data-field': 'source_ids', 'aria-describedby': 'p-sources-err' }, h('legend', null, t('p_sources')),
+    all.length ? h('ul', { class: 'c' }, ...all.map((x) => h('li', null, h('label', { class: 'ck' },
+      h('input', { type: 'checkbox', name: 'source', value: x.id, checked: (o.sources || []).includes(x.id) }),
+      (x.reference ? x.reference + ' – ' : '') + x.title + (x.expired ? ' (' + t('expired') + ')' : '')))))
+      : h('p', { class: 'hint' }, t('p_no_sources')),
+    h('p', { id: 'p-sources-err', class: 'fe', hidden: true }));
   const form: HTMLFormElement = h('form', { id: 'propose', novalidate: true, onsubmit: async (e: SubmitEvent) => {
     e.preventDefault();
     const submit = e.submitter != draft;
@@ -118,6 +139,7 @@ function propose(w: Toolkit, o: { sheet?: SheetView; topics: Topic[]; back(): vo
     if (!w.busy(btn, true)) return;
     w.say(t('p_sending'));
     const body: Record<string, unknown> = { title: ti, sections, note: note.value.trim(), submit };
+    if (all && (!s || o.sources)) body.source_ids = [...form.querySelectorAll<HTMLInputElement>('input[name=source]:checked')].map((x) => +x.value);
     try {
       let msg: string;
       if (s) {
@@ -148,6 +170,7 @@ function propose(w: Toolkit, o: { sheet?: SheetView; topics: Topic[]; back(): vo
     ...(fresh || []),
     h('p', { id: 'p-pii', class: 'note' }, t('p_pii')),
     ...KEYS.map((k) => w.fld(t('s_' + k), ta(k))),
+    sources,
     w.fld(t('p_note'), note),
     err,
     h('div', { class: 'row' }, send, draft, h('button', { id: 'p-cancel', type: 'button', class: 'l', onclick: () => o.back() }, t('p_cancel'))));

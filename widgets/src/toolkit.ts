@@ -98,7 +98,7 @@ export interface Chunk {
   /** signin draws the sign-in flow into w, or exchanges the page's activation token when activate. */
   signin(w: Toolkit, activate: boolean): void;
   /** propose draws the form of a new sheet, or of a change to sheet. */
-  propose(w: Toolkit, o: { sheet?: SheetView; topics: Topic[]; back(): void }): void;
+  propose(w: Toolkit, o: { sheet?: SheetView; sources?: number[]; topics: Topic[]; back(): void }): void;
 }
 
 /**
@@ -139,6 +139,7 @@ button.gl{font:inherit;background:none;color:inherit;border:0;border-radius:0;pa
 text-decoration:underline dotted var(--_p) 2px;text-underline-offset:.2em}
 .tip{position:absolute;top:100%;inset-inline-start:0;z-index:9;width:max-content;max-width:min(22em,80vw);background:var(--_b);color:var(--_t);
 border:2px solid var(--_l);border-radius:var(--_r);padding:.5em .75em;font-size:.9em;font-weight:400;box-shadow:0 2px 6px #0004}
+.ck{display:flex;align-items:center;font-weight:400}
 .letters{display:flex;flex-wrap:wrap;gap:.25em;margin:0 0 1em}
 .letters button{min-width:2.75em;padding:.5em}
 .letters button[aria-pressed=true]{background:var(--_p);color:#fff}
@@ -231,8 +232,9 @@ export class Toolkit extends Widget {
   trs: Tr[] = [];
   /** cl is the language of the sheet's text shown. */
   cl = 'it';
-  /** editing is the sheet a change is proposed to. */
+  /** editing is the sheet a change is proposed to, and srcs the ids of its legal sources. */
   editing?: SheetView;
+  srcs?: number[];
   gq = '';
   letter = '';
   n = 0;
@@ -479,6 +481,7 @@ export class Toolkit extends Widget {
   draw(s: SheetView, trs: Tr[], src: Source[] | Error, ts: Topic[]): void {
     const t = this.t.bind(this);
     this.s = s;
+    this.srcs = src instanceof Error ? undefined : src.map((x) => x.id);
     this.trs = trs.filter((x) => x.status != 'missing' && x.code != 'it');
     if (!this.trs.some((x) => x.code == this.cl)) this.cl = 'it';
     const back = h('button', { id: 'back', type: 'button', class: 'l', onclick: () => this.go(this.back == 'glossary' ? 'glossary' : 'search') },
@@ -502,7 +505,9 @@ export class Toolkit extends Widget {
       pdf.setAttribute('href', this.handout('handout.pdf'));
       this.content(body);
     };
-    const tools = h('div', { class: 'row' }, this.trs.length > 0 && this.fld(t('content_lang'), cl), print, pdf,
+    // The handout opens in a tab of its own, without the session: only the network's handouts for citizens, readable by anyone, print there.
+    const open = s.audience == 'citizens' && !s.ambito && s.state == 'published';
+    const tools = h('div', { class: 'row' }, this.trs.length > 0 && this.fld(t('content_lang'), cl), open && print, open && pdf,
       h('button', { id: 'change', type: 'button', class: 's', onclick: () => {
         this.editing = s;
         this.go('propose');
@@ -704,7 +709,7 @@ export class Toolkit extends Widget {
     this.loading();
     const my = ++this.seq;
     Promise.all([this.chunk(), this.meta()]).then(([c, [ts]]) => {
-      if (my == this.seq && this.view == 'propose') c.propose(this, { sheet: this.editing, topics: ts, back: () => this.go(this.editing ? 'sheet' : 'search') });
+      if (my == this.seq && this.view == 'propose') c.propose(this, { sheet: this.editing, sources: this.editing && this.srcs, topics: ts, back: () => this.go(this.editing ? 'sheet' : 'search') });
     }, (e) => my == this.seq && this.failView(e, () => this.render()));
   }
 }
