@@ -110,6 +110,26 @@ func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
 	}
 	x.xssSheet = publish(toolkit.SheetInput{Audience: toolkit.AudienceCitizens, Topics: []string{"casa"}, Title: tkXSS + " Certificato abitativo prova",
 		Sections: map[string]string{"what": tkXSS + " Il certificato di idoneità abitativa si chiede al Comune. <script>window.__xss=2</script>"}})
+	// Two services of the directory, in two comuni.
+	for _, c := range []string{"Lodi", "Codogno"} {
+		o, err := x.tk.CreateOrganization(ed, toolkit.OrganizationInput{Ambito: "lodi", Name: "Comune di " + c, Description: "Servizi sociali del Comune di " + c + "."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := x.tk.CreateLocation(ed, toolkit.LocationInput{OrganizationID: o.ID, LocationType: "physical", Name: "Municipio di " + c,
+			Address: &toolkit.AddressInput{Address1: "Piazza della Vittoria 1", City: c, StateProvince: "LO", PostalCode: "26900"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sv, err := x.tk.CreateService(ed, toolkit.ServiceInput{OrganizationID: o.ID, Name: "Sportello stranieri di " + c, Status: toolkit.ServiceActive,
+			Description: tkXSS + " Informazioni per i cittadini stranieri residenti a " + c + "."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.tk.CreateServiceAtLocation(ed, toolkit.ServiceAtLocationInput{ServiceID: sv.ID, LocationID: l.ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Enough sheets on one word for two pages of results.
 	for i := 1; i <= 12; i++ {
 		publish(toolkit.SheetInput{Audience: toolkit.AudienceCitizens, Topics: []string{"salute"}, Title: "Tessera sanitaria, caso " + strconv.Itoa(i),
@@ -244,6 +264,41 @@ func TestBrowserToolkit(t *testing.T) {
 		if f := testbrowser.Focused(t, ctx); f != toolkitW+" >>> button#next" {
 			t.Errorf("after the next page the focus is on %s", f)
 		}
+		testbrowser.Clear(t, ctx, W("#q"))
+		testbrowser.Type(t, ctx, W("#q"), "ricongiungimenti\r")
+		testbrowser.WaitText(t, ctx, W("#hits"), "Ricongiungimento familiare")
+
+		// The directory's services, by comune; their fields as text.
+		testbrowser.Clear(t, ctx, W("#q"))
+		setValue(t, ctx, W("#kind"), "service")
+		testbrowser.Type(t, ctx, W("#comune"), "codogno")
+		testbrowser.Type(t, ctx, W("#q"), "stranieri\r")
+		testbrowser.WaitFor(t, ctx, W("#hits li"))
+		if got := testbrowser.Eval[string](t, ctx, `[...`+testbrowser.QueryAll(W("#hits h3"))+`].map((e) => e.textContent).join('|')`); got != "Sportello stranieri di Codogno" {
+			t.Errorf("services in Codogno: %q", got)
+		}
+		noScript(t, ctx, "a service's description")
+		testbrowser.Clear(t, ctx, W("#comune"))
+		testbrowser.Click(t, ctx, W("#go"))
+		testbrowser.Wait(t, ctx, testbrowser.QueryAll(W("#hits > li"))+`.length == 2`)
+		setValue(t, ctx, W("#kind"), "")
+
+		// A glossary entry among the results opens in the glossary.
+		testbrowser.Clear(t, ctx, W("#q"))
+		setValue(t, ctx, W("#kind"), "term")
+		testbrowser.Type(t, ctx, W("#q"), "nulla osta\r")
+		testbrowser.WaitFor(t, ctx, W("#hits li h3 button"))
+		testbrowser.Click(t, ctx, W("#hits li h3 button"))
+		testbrowser.WaitFor(t, ctx, W("#terms"))
+		if got := testbrowser.Value(t, ctx, W("#gq")); got != "nulla osta" {
+			t.Errorf("the glossary opened on %q", got)
+		}
+		if n := testbrowser.Eval[int](t, ctx, testbrowser.QueryAll(W("#terms > li"))+`.length`); n != 1 {
+			t.Errorf("the glossary shows %d entries for the term", n)
+		}
+		testbrowser.Click(t, ctx, W("#go-search"))
+		testbrowser.WaitFor(t, ctx, W("#q"))
+		setValue(t, ctx, W("#kind"), "")
 		testbrowser.Clear(t, ctx, W("#q"))
 		testbrowser.Type(t, ctx, W("#q"), "ricongiungimenti\r")
 		testbrowser.WaitText(t, ctx, W("#hits"), "Ricongiungimento familiare")
@@ -389,6 +444,9 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("overdue banner %q", got)
 		}
 		noScript(t, ctx, "outdated note")
+		// Its translations too: the Arabic one says it is out of date.
+		setValue(t, ctx, W("#cl"), "ar")
+		testbrowser.WaitFor(t, ctx, W("#tr-outdated"))
 		testbrowser.Axe(t, ctx, "toolkit: outdated sheet")
 
 		// The sheet whose title and body carry a script payload.
