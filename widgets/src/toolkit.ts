@@ -385,7 +385,7 @@ export class Toolkit extends Widget {
     ] as [string, HTMLElement][];
     const err = h('p', { id: 'error', class: 'err', role: 'alert', hidden: true });
     const out = h('div', { id: 'results' });
-    const form: HTMLFormElement = h('form', { role: 'search', novalidate: true, onsubmit: (e: Event) => {
+    const form: HTMLFormElement = h('form', { role: 'search', 'aria-label': t('title'), novalidate: true, onsubmit: (e: Event) => {
       e.preventDefault();
       for (const k in f) f[k] = ((form.elements.namedItem(k) as HTMLInputElement | null)?.value || '').trim();
       this.clear(form, err);
@@ -648,7 +648,7 @@ export class Toolkit extends Widget {
     const my = ++this.seq;
     const qi = h('input', { id: 'gq', name: 'q', type: 'search', value: this.gq });
     const out = h('div', { id: 'glossary', 'aria-busy': 'true' }, h('p', null, t('loading')));
-    const form = h('form', { role: 'search', class: 'row', onsubmit: (e: Event) => {
+    const form = h('form', { role: 'search', 'aria-label': t('glossary'), class: 'row', onsubmit: (e: Event) => {
       e.preventDefault();
       this.gq = qi.value.trim();
       this.letter = '';
