@@ -92,7 +92,7 @@ func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
 		SourceIDs: []int64{src.ID}, Sections: map[string]string{
 			"what":   "Il ricongiungimento familiare permette di far venire in Italia il coniuge, i figli minori e i genitori a carico.",
 			"needed": "- il **nulla osta** della Prefettura\n- il passaporto dei familiari\n- un alloggio idoneo",
-			"where":  "Sportello Unico per l'Immigrazione della Prefettura di Lodi.",
+			"where":  "Sportello Unico per l'Immigrazione della [Prefettura di Lodi](https://www.prefettura.it/lodi/).",
 		}})
 	for lang, in := range map[string]toolkit.TranslationInput{
 		"ar": {Title: "لمّ الشمل العائلي", Sections: map[string]string{
@@ -332,6 +332,10 @@ func TestBrowserToolkit(t *testing.T) {
 		}
 		if got := testbrowser.Text(t, ctx, W("#sources")); !strings.Contains(got, "D.Lgs. 286/1998, art. 29 – Testo unico sull'immigrazione, art. 29") {
 			t.Errorf("sources %q", got)
+		}
+		link := testbrowser.Eval[string](t, ctx, `((a) => a.href + ' ' + a.rel + ' ' + a.target + ' ' + a.textContent)(`+testbrowser.Query(W("[data-section=where] a"))+`)`)
+		if link != "https://www.prefettura.it/lodi/ noopener noreferrer nofollow _blank Prefettura di Lodi" {
+			t.Errorf("a link of the sheet: %q", link)
 		}
 		if got := testbrowser.Attr(t, ctx, W("#sources a"), "href"); !strings.HasPrefix(got, "https://www.normattiva.it/") {
 			t.Errorf("source link %q", got)
