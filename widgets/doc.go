@@ -35,6 +35,15 @@
 //     profile; the desks' consultants; reports with charts (the help-desk
 //     views in console-helpdesk.js and the desks in console-desks.js,
 //     each loaded the first time one of its tabs opens).
+//   - toolkit: <incroci-toolkit>, the network's working tools: one search
+//     across sheets, glossary and directory services (highlighted
+//     snippets, filters, pages); a sheet with its translations (right to
+//     left where the language is), glossary terms shown on hover, focus or
+//     tap, the outdated and review-overdue banners, its legal sources, the
+//     handout to print or as PDF, and "Le istruzioni erano chiare?"; the
+//     glossary. Signing in and proposing a sheet or a change are in
+//     toolkit-propose.js, loaded the first time they are asked for. The
+//     toolkit is expected mounted at <hub>/toolkit.
 //   - directory: <incroci-directory>, the directory of services of the
 //     toolkit (its HSDS API at <hub>/toolkit/hsds), no sign-in: filters by
 //     comune, kind of service or topic and language spoken; each entry with

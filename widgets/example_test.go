@@ -39,6 +39,8 @@ func ExampleNames() {
 	// helpdesk.js
 	// mediation.js
 	// signin.js
+	// toolkit.js
+	// toolkit-propose.js
 }
 
 // A demo page loads the content-hashed file, cached for a year, and pins

@@ -42,6 +42,7 @@ var widgetTitles = map[string]string{
 	"console":   "Console: persone e ruoli, sportello, mediazione, sportelli, report",
 	"helpdesk":  "Sportello giuridico: le mie consulenze",
 	"mediation": "Mediazione linguistico-culturale: le mie richieste",
+	"toolkit":   "Strumenti: schede, glossario e servizi",
 	"directory": "Servizi sul territorio: il repertorio dell'ambito",
 }
 
