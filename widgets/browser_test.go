@@ -185,7 +185,7 @@ func newHub(t *testing.T, db *gorm.DB) *hub {
 	})
 	h.p.Mount(r.Group("/incroci")) // the API and, under /widgets/, the widgets' scripts
 	if _, err := h.p.CreateAmbito(h.sys, incroci.AmbitoInput{
-		Slug: "lodi", Name: "Ambito Distrettuale di Lodi", Comuni: []string{"Lodi", "Codogno", "Casalpusterlengo"},
+		Slug: "lodi", Name: "Ambito Distrettuale di Lodi", Comuni: []string{"Lodi", "Codogno", "Casalpusterlengo", "Sant'Angelo Lodigiano"},
 		Origins: []string{h.site.URL}, EmailDomains: []string{"comune.lodi.it"},
 	}); err != nil {
 		t.Fatal(err)
