@@ -1,0 +1,387 @@
+package widgets_test
+
+// Browser tests of the toolkit's views of <incroci-console> (the chunks
+// console-toolkit.js, console-translations.js and console-sources.js,
+// loaded when one of their tabs opens): an editor reviews an operator's
+// proposals with their diff and publishes them, changes a legal source and
+// clears the sheet it flagged from the queue, writes an Arabic translation
+// laid out right to left; other ambiti's editors and plain operators see
+// none of it. On a page with a strict CSP, on SQLite and PostgreSQL.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/testbrowser"
+	"github.com/incrocicomuni/incroci/internal/testdb"
+	"github.com/incrocicomuni/incroci/toolkit"
+)
+
+// tkHub is the test hub with the toolkit mounted at /incroci/toolkit, and a
+// second ambito, crema.
+type tkHub struct {
+	*hub
+	tk *toolkit.Toolkit
+}
+
+func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
+	t.Helper()
+	x := &tkHub{hub: newHub(t, db)}
+	r, ok := x.api.Config.Handler.(*gin.Engine)
+	if !ok {
+		t.Fatalf("the hub's handler is a %T", x.api.Config.Handler)
+	}
+	var err error
+	if x.tk, err = toolkit.New(context.Background(), x.p, toolkit.Config{}); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing was served yet: the routes can still be added.
+	x.tk.Mount(r.Group("/incroci/toolkit"))
+	if _, err := x.p.CreateAmbito(x.sys, incroci.AmbitoInput{Slug: "crema", Name: "Ambito di Crema", Comuni: []string{"Crema"}, EmailDomains: []string{"comune.crema.cr.it"}}); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// call sends a request to the toolkit's HTTP API as email and returns the
+// answer's data; any status but want fails the test.
+func (x *tkHub) call(email, method, path string, body any, want int) map[string]any {
+	x.t.Helper()
+	s, err := x.p.SignIn(context.Background(), incroci.Identity{Email: email})
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	r, _ := http.NewRequest(method, x.base()+"/toolkit"+path, rd)
+	r.Header.Set("Authorization", "Bearer "+s.Token)
+	r.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		x.t.Fatalf("%s %s as %s: %d %s, want %d", method, path, email, res.StatusCode, raw, want)
+	}
+	var out struct {
+		Data any `json:"data"`
+	}
+	json.Unmarshal(raw, &out)
+	m, _ := out.Data.(map[string]any)
+	if m == nil {
+		m = map[string]any{"list": out.Data}
+	}
+	return m
+}
+
+func num(v any) int64 { f, _ := v.(float64); return int64(f) }
+
+// TestBrowserConsoleToolkit runs the toolkit's tabs as an editor of lodi:
+// an operator's new sheet (its title a script payload) is reviewed and
+// published; a change the operator proposes to it shows as a diff, gets a
+// comment and is published; a legal source changed in "Fonti" flags the
+// sheet, which "Da aggiornare" lists until it is marked checked; an Arabic
+// translation is written right to left and checked. Then an editor of crema
+// (in English) does not see lodi's private proposal, and an operator has no
+// toolkit tab.
+func TestBrowserConsoleToolkit(t *testing.T) {
+	browser := browserTest(t)
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		x := newToolkitHub(t, db)
+		h := x.hub
+		ctx := testbrowser.Tab(t, browser)
+		C := func(sel string) string { return in(console, sel) }
+		const (
+			op     = "operatore@comune.lodi.it"
+			editor = "redattrice@comune.lodi.it"
+			crema  = "redattore@comune.crema.cr.it"
+			xss    = `<img src=x onerror="window.__xss=1">`
+			title  = "Permesso per attesa occupazione " + xss
+		)
+		h.invite(op, "Marco Operatore", incroci.RoleOperator)
+		h.invite(editor, "Elena Redattrice", incroci.RoleEditor)
+		if _, err := h.p.Invite(h.sys, "crema", incroci.InviteInput{Email: crema, Name: "Carlo Redattore", Roles: []incroci.Role{incroci.RoleEditor}}); err != nil {
+			t.Fatal(err)
+		}
+
+		// The operator proposes a sheet of lodi through the API, and sends it to the editors.
+		v := x.call(op, "POST", "/sheets", map[string]any{"ambito": "lodi", "audience": "operators", "topics": []string{"lavoro"}, "title": title, "submit": true,
+			"note":     "Prima stesura " + xss,
+			"sections": map[string]string{"what": "Il permesso per **attesa occupazione** dura un anno. " + xss, "needed": "- passaporto\n- dichiarazione di disponibilità"}}, 201)
+		sid := num(v["id"])
+		row := C(fmt.Sprintf("#pr-table-open-%d", sid))
+
+		// The editor: the toolkit's tabs, Proposte first, its chunk loaded.
+		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
+		h.signIn(ctx, console, editor)
+		testbrowser.WaitFor(t, ctx, row)
+		tabs := testbrowser.Eval[string](t, ctx, `[...`+testbrowser.QueryAll(C("[role=tab]"))+`].map((b) => b.textContent).join(',')`)
+		if tabs != "Proposte,Da aggiornare,Traduzioni,Fonti" {
+			t.Errorf("an editor's tabs: %q", tabs)
+		}
+		if got := testbrowser.Text(t, ctx, row); got != title {
+			t.Errorf("the proposal's title reads %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, C("#pr-table caption")); got != "Schede: 1" {
+			t.Errorf("caption %q", got)
+		}
+		consoleNoMarkup(t, ctx, "proposals")
+		testbrowser.Axe(t, ctx, "console toolkit: proposals")
+
+		// The proposal: rendered from the API's sanitised HTML, nothing to compare yet.
+		testbrowser.Click(t, ctx, row)
+		testbrowser.WaitFor(t, ctx, C("#sh-title"))
+		if got := testbrowser.Text(t, ctx, C("#sh-title")); got != title {
+			t.Errorf("the sheet's title reads %q", got)
+		}
+		if f := testbrowser.Focused(t, ctx); f != console+" >>> h2#sh-title" {
+			t.Errorf("the sheet opened with the focus on %s", f)
+		}
+		rev := num(v["revision"].(map[string]any)["id"])
+		text := C(fmt.Sprintf("#rv-text-%d", rev))
+		if got := testbrowser.Text(t, ctx, text+" strong"); got != "attesa occupazione" {
+			t.Errorf("the rendered text's bold: %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, text); !strings.Contains(got, "dura un anno. "+xss) || !strings.Contains(got, "passaporto") {
+			t.Errorf("the rendered proposal reads %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#rv-%d", rev))); !strings.Contains(got, "Scheda nuova") || !strings.Contains(got, "Prima stesura "+xss) {
+			t.Errorf("the proposal reads %q", got)
+		}
+		consoleNoMarkup(t, ctx, "a new sheet")
+		testbrowser.Axe(t, ctx, "console toolkit: a new sheet to review")
+
+		// Publish: the first press asks, the second publishes.
+		pub := C(fmt.Sprintf("#rv-publish-%d", rev))
+		testbrowser.Click(t, ctx, pub)
+		testbrowser.WaitText(t, ctx, pub, "Conferma: Pubblica")
+		if x.call(editor, "GET", fmt.Sprint("/sheets/", sid), nil, 200)["state"] != "in_review" {
+			t.Fatal("published on the first press")
+		}
+		testbrowser.Click(t, ctx, pub)
+		testbrowser.WaitText(t, ctx, C("#status"), "Versione 1 pubblicata.")
+		if s := x.call(op, "GET", fmt.Sprint("/sheets/", sid), nil, 200); s["state"] != "published" || num(s["published_revision_id"]) != rev {
+			t.Fatalf("after publishing: %v %v", s["state"], s["published_revision_id"])
+		}
+		testbrowser.WaitText(t, ctx, C("#sh-meta"), "pubblicata")
+
+		// A change the operator proposes: listed among changes to published sheets, with its diff.
+		ch := x.call(op, "POST", fmt.Sprintf("/sheets/%d/revisions", sid), map[string]any{"base_id": rev, "title": title, "note": "Nuovo modulo",
+			"sections": map[string]string{"what": "Il permesso per **attesa occupazione** dura un anno. " + xss, "needed": "- passaporto\n- modulo 2027 " + xss}}, 201)
+		chID := num(ch["id"])
+		testbrowser.Click(t, ctx, C("#sh-back"))
+		testbrowser.WaitFor(t, ctx, C("#pr-table-empty"))
+		setValue(t, ctx, C("#pr-kind"), "pending")
+		testbrowser.Click(t, ctx, C("#pr-show"))
+		testbrowser.WaitFor(t, ctx, row)
+		testbrowser.Click(t, ctx, row)
+		diff := C(fmt.Sprintf("#rv-diff-%d", chID))
+		testbrowser.WaitFor(t, ctx, diff)
+		if got := testbrowser.Text(t, ctx, diff+" ins"); got != "+aggiunto: modulo 2027 "+xss && got != "+aggiunto: - modulo 2027 "+xss {
+			t.Errorf("the added line reads %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, diff+" del"); !strings.Contains(got, "tolto: - dichiarazione di disponibilità") {
+			t.Errorf("the removed line reads %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, diff); !strings.Contains(got, "Sezioni invariate: Cos’è") {
+			t.Errorf("the diff reads %q", got)
+		}
+		consoleNoMarkup(t, ctx, "a diff")
+		testbrowser.Axe(t, ctx, "console toolkit: a proposed change with its diff")
+
+		// A comment with a script payload, shown as text; rejecting asks for a reason.
+		testbrowser.Type(t, ctx, C("#cm-body"), "Controllare il numero del modulo "+xss)
+		testbrowser.Click(t, ctx, C("#cm-send"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Commento inviato.")
+		testbrowser.WaitText(t, ctx, C("#cm-list"), "Controllare il numero del modulo "+xss)
+		if got := testbrowser.Text(t, ctx, C("#cm-list .who strong")); got != "Elena Redattrice" {
+			t.Errorf("the comment's author: %q", got)
+		}
+		rej := C(fmt.Sprintf("#rv-reject-%d", chID))
+		testbrowser.Click(t, ctx, rej)
+		testbrowser.Click(t, ctx, rej)
+		testbrowser.WaitText(t, ctx, C(fmt.Sprintf("#rv-note-%d-err", chID)), "Scrivi il motivo")
+		consoleNoMarkup(t, ctx, "comments")
+		testbrowser.Axe(t, ctx, "console toolkit: a comment and a reason asked for")
+
+		// Published, with a note: the sheet shows the change.
+		testbrowser.Type(t, ctx, C(fmt.Sprintf("#rv-note-%d", chID)), "Va bene")
+		pub = C(fmt.Sprintf("#rv-publish-%d", chID))
+		testbrowser.Click(t, ctx, pub)
+		testbrowser.Click(t, ctx, pub)
+		testbrowser.WaitText(t, ctx, C("#status"), "Versione 2 pubblicata.")
+		if s := x.call(op, "GET", fmt.Sprint("/sheets/", sid), nil, 200); num(s["published_revision_id"]) != chID {
+			t.Errorf("after publishing the change the sheet shows revision %v, want %d", s["published_revision_id"], chID)
+		}
+		testbrowser.Click(t, ctx, C("#sh-history summary"))
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#hi-%d", rev))); !strings.Contains(got, "sostituita") {
+			t.Errorf("the first revision in the history: %q", got)
+		}
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#hi-rollback-%d", rev)))
+
+		// A legal source of lodi the sheet rests on, changed in "Fonti".
+		edCtx := x.asEmailTk(editor)
+		src, err := x.tk.CreateSource(edCtx, toolkit.SourceInput{Ambito: "lodi", Kind: "form", Title: "Modulo di dichiarazione " + xss, Reference: "Modello 209", Version: "2026"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.tk.SetSheetSources(edCtx, sid, toolkit.SheetSourcesInput{SourceIDs: []int64{src.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		testbrowser.Click(t, ctx, C("#tab-sources"))
+		open := C(fmt.Sprintf("#so-table-open-%d", src.ID))
+		testbrowser.WaitFor(t, ctx, open)
+		consoleNoMarkup(t, ctx, "sources")
+		testbrowser.Axe(t, ctx, "console toolkit: sources")
+		testbrowser.Click(t, ctx, open)
+		testbrowser.WaitFor(t, ctx, C("#se-version"))
+		if got := testbrowser.Text(t, ctx, C("#se-meta")); !strings.Contains(got, "Schede che si basano su questa fonte: 1") {
+			t.Errorf("the source's header: %q", got)
+		}
+		testbrowser.Clear(t, ctx, C("#se-version"))
+		testbrowser.Type(t, ctx, C("#se-version"), "2027")
+		testbrowser.Click(t, ctx, C("#se-save"))
+		// Without a note the API refuses the change, beside the field.
+		testbrowser.Wait(t, ctx, testbrowser.Query(C("#se-note"))+`.getAttribute('aria-invalid') == 'true'`)
+		if got := testbrowser.Text(t, ctx, C("#se-note-err")); got == "" {
+			t.Error("no message beside the note")
+		}
+		testbrowser.Type(t, ctx, C("#se-note"), "Nuova versione del modulo")
+		testbrowser.Click(t, ctx, C("#se-save"))
+		testbrowser.WaitText(t, ctx, C("#se-result"), "Modifica registrata: 1 schede segnalate come da aggiornare.")
+		if got := testbrowser.Text(t, ctx, C("#se-changes")); !strings.Contains(got, "Nuova versione del modulo") {
+			t.Errorf("the source's changes: %q", got)
+		}
+		consoleNoMarkup(t, ctx, "a source changed")
+		testbrowser.Axe(t, ctx, "console toolkit: a source changed")
+
+		// "Da aggiornare": the sheet, outdated by the source; checked, it leaves the queue.
+		testbrowser.Click(t, ctx, C("#tab-queue"))
+		qrow := C(fmt.Sprintf("#qu-table-%d", sid))
+		testbrowser.WaitFor(t, ctx, qrow)
+		if got := testbrowser.Text(t, ctx, qrow); !strings.Contains(got, "fonte cambiata: Modulo di dichiarazione "+xss) || !strings.Contains(got, "Nuova versione del modulo") || !strings.Contains(got, "Marco Operatore") {
+			t.Errorf("the queue's row: %q", got)
+		}
+		consoleNoMarkup(t, ctx, "queue")
+		testbrowser.Axe(t, ctx, "console toolkit: queue")
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#qu-check-%d", sid)))
+		testbrowser.WaitFor(t, ctx, C("#qu-table-empty"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Schede da aggiornare: 0")
+		if s := x.call(editor, "GET", fmt.Sprint("/sheets/", sid), nil, 200); s["outdated"] != false {
+			t.Errorf("checked, the sheet is still outdated: %v", s["outdated"])
+		}
+
+		// "Traduzioni": Arabic, written right to left, then checked.
+		testbrowser.Click(t, ctx, C("#tab-translations"))
+		topen := C(fmt.Sprintf("#tr-table-open-%d", sid))
+		testbrowser.WaitFor(t, ctx, topen)
+		testbrowser.Click(t, ctx, topen)
+		testbrowser.WaitFor(t, ctx, C("#tr-write-ar"))
+		if got := testbrowser.Text(t, ctx, C("#tr-ar")); !strings.Contains(got, "mancante") {
+			t.Errorf("Arabic before: %q", got)
+		}
+		testbrowser.Axe(t, ctx, "console toolkit: translations of a sheet")
+		testbrowser.Click(t, ctx, C("#tr-write-ar"))
+		testbrowser.WaitFor(t, ctx, C("#tf-what"))
+		for _, id := range []string{"#tf-title", "#tf-what", "#tf-needed"} {
+			if d, l := testbrowser.Attr(t, ctx, C(id), "dir"), testbrowser.Attr(t, ctx, C(id), "lang"); d != "rtl" || l != "ar" {
+				t.Errorf("%s: dir=%q lang=%q", id, d, l)
+			}
+		}
+		testbrowser.Axe(t, ctx, "console toolkit: writing a translation")
+		testbrowser.Type(t, ctx, C("#tf-title"), "تصريح انتظار العمل "+xss)
+		testbrowser.Type(t, ctx, C("#tf-what"), "يدوم التصريح **سنة واحدة**.")
+		testbrowser.Type(t, ctx, C("#tf-needed"), "- جواز السفر")
+		testbrowser.Click(t, ctx, C("#tf-save"))
+		testbrowser.WaitFor(t, ctx, C("#tf-preview"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Traduzione in العربية salvata.")
+		pv := C("#tf-preview .doc")
+		if d, l := testbrowser.Attr(t, ctx, pv, "dir"), testbrowser.Attr(t, ctx, pv, "lang"); d != "rtl" || l != "ar" {
+			t.Errorf("the preview: dir=%q lang=%q", d, l)
+		}
+		if got := testbrowser.Text(t, ctx, pv+" strong"); got != "تصريح انتظار العمل "+xss {
+			t.Errorf("the preview's title: %q", got)
+		}
+		if got := testbrowser.Style(t, ctx, pv, "direction")["direction"]; got != "rtl" {
+			t.Errorf("the preview is laid out %s", got)
+		}
+		consoleNoMarkup(t, ctx, "a translation")
+		testbrowser.Axe(t, ctx, "console toolkit: a translation saved")
+		testbrowser.Click(t, ctx, C("#tr-check-ar"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Traduzione in العربية verificata.")
+		ts := x.call(editor, "GET", fmt.Sprintf("/sheets/%d/translations", sid), nil, 200)["list"].([]any)
+		for _, tv := range ts {
+			if m := tv.(map[string]any); m["code"] == "ar" && m["status"] != "checked" {
+				t.Errorf("the Arabic translation is %v", m["status"])
+			}
+		}
+		testbrowser.CheckErrors(t, ctx)
+
+		// Another private proposal of lodi. crema's editor, in English: no
+		// toolkit tab for lodi, and under crema's Proposals none of lodi's.
+		other := x.call(op, "POST", "/sheets", map[string]any{"ambito": "lodi", "audience": "operators", "title": "Bozza privata di Lodi", "submit": true,
+			"sections": map[string]string{"what": "Solo per Lodi."}}, 201)
+		ctx2 := testbrowser.Tab(t, browser)
+		testbrowser.Navigate(t, ctx2, h.page("w=console&csp=strict&lang=en"))
+		h.signIn(ctx2, console, crema)
+		testbrowser.WaitFor(t, ctx2, C("#forbidden"))
+		if got := testbrowser.Text(t, ctx2, C("#forbidden")); !strings.Contains(got, "The console is for coordinators, consultants, mediators and editors") {
+			t.Errorf("crema's editor on lodi's console: %q", got)
+		}
+		testbrowser.Eval[bool](t, ctx2, `document.querySelector('incroci-console').setAttribute('ambito', 'crema') || true`)
+		testbrowser.WaitFor(t, ctx2, C("#pr-table-empty"))
+		if got := testbrowser.Text(t, ctx2, C("#pr-table caption")); got != "Sheets: 0" {
+			t.Errorf("crema's proposals: %q", got)
+		}
+		if got := testbrowser.Text(t, ctx2, C("#tab-proposals")); got != "Proposals" {
+			t.Errorf("the English tab reads %q", got)
+		}
+		if testbrowser.Exists(t, ctx2, C(fmt.Sprintf("#pr-table-open-%d", num(other["id"])))) {
+			t.Error("crema's editor lists lodi's private proposal")
+		}
+		testbrowser.Axe(t, ctx2, "console toolkit: proposals in English")
+		testbrowser.CheckErrors(t, ctx2)
+
+		// A plain operator: no toolkit tab, no chunk.
+		ctx3 := testbrowser.Tab(t, browser)
+		testbrowser.Navigate(t, ctx3, h.page("w=console&csp=strict"))
+		h.signIn(ctx3, console, op)
+		testbrowser.WaitFor(t, ctx3, C("#forbidden"))
+		if testbrowser.Exists(t, ctx3, C("[role=tab]")) || testbrowser.Exists(t, ctx3, C("#pr-table")) {
+			t.Error("an operator sees the toolkit's tabs")
+		}
+		if n := testbrowser.Eval[int](t, ctx3, `performance.getEntriesByType('resource').filter((e) => /console-(toolkit|sources|translations)/.test(e.name)).length`); n != 0 {
+			t.Errorf("an operator's console loaded %d toolkit chunks", n)
+		}
+		testbrowser.CheckErrors(t, ctx3)
+	})
+}
+
+// asEmailTk is the Go API's context of the person with email, signed in.
+func (x *tkHub) asEmailTk(email string) context.Context {
+	x.t.Helper()
+	s, err := x.p.SignIn(context.Background(), incroci.Identity{Email: email})
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	pr, err := x.p.Authenticate(context.Background(), s.Token)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	return incroci.WithPrincipal(context.Background(), pr)
+}
