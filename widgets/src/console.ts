@@ -148,17 +148,13 @@ const views = (hub: string, tab: string): Promise<Reg> => {
   })).then(reg);
 };
 
-/**
- * tabs are the tabs person p may open in ambito a. The toolkit's are for
- * its editors (and admins); mediators also get "Traduzioni", since they
- * write and check translations.
- */
+/** tabs are the tabs person p may open in ambito a; the toolkit's are for its editors (and admins). */
 const tabs = (p: Me, a: string) => {
   const has = (role: string, here = true) => (p.roles || []).some((r) => r.role == role && (!here || r.ambito == a));
   const c = p.admin || has('coordinator');
   const e = p.admin || has('editor');
   return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports',
-    e && 'proposals', e && 'queue', (e || has('mediator')) && 'translations', e && 'sources'].filter((x) => x) as string[];
+    e && 'proposals', e && 'queue', e && 'translations', e && 'sources'].filter((x) => x) as string[];
 };
 
 class IncrociConsole extends Widget {
