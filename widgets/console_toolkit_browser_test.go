@@ -184,6 +184,10 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		ch := x.call(op, "POST", fmt.Sprintf("/sheets/%d/revisions", sid), map[string]any{"base_id": rev, "title": title, "note": "Nuovo modulo",
 			"sections": map[string]string{"what": "Il permesso per **attesa occupazione** dura un anno. " + xss, "needed": "- passaporto\n- modulo 2027 " + xss}}, 201)
 		chID := num(ch["id"])
+		// A second change written from the same revision: stale once the first is published.
+		ch2 := x.call(op, "POST", fmt.Sprintf("/sheets/%d/revisions", sid), map[string]any{"base_id": rev, "title": title, "note": "Altra proposta",
+			"sections": map[string]string{"what": "Un'altra versione."}}, 201)
+		ch2ID := num(ch2["id"])
 		testbrowser.Click(t, ctx, C("#sh-back"))
 		testbrowser.WaitFor(t, ctx, C("#pr-table-empty"))
 		setValue(t, ctx, C("#pr-kind"), "pending")
@@ -227,6 +231,25 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		testbrowser.WaitText(t, ctx, C("#status"), "Versione 2 pubblicata.")
 		if s := x.call(op, "GET", fmt.Sprint("/sheets/", sid), nil, 200); num(s["published_revision_id"]) != chID {
 			t.Errorf("after publishing the change the sheet shows revision %v, want %d", s["published_revision_id"], chID)
+		}
+		// The second change, written from the revision no longer published: refused, with the API's reason.
+		pub = C(fmt.Sprintf("#rv-publish-%d", ch2ID))
+		testbrowser.WaitFor(t, ctx, pub)
+		testbrowser.Click(t, ctx, pub)
+		testbrowser.Click(t, ctx, pub)
+		testbrowser.WaitText(t, ctx, C("#sh-error"), "La scheda è cambiata mentre scrivevi")
+		testbrowser.Axe(t, ctx, "console toolkit: a stale change refused")
+		// Rejected with a reason.
+		testbrowser.Type(t, ctx, C(fmt.Sprintf("#rv-note-%d", ch2ID)), "Superata dalla versione 2")
+		rej = C(fmt.Sprintf("#rv-reject-%d", ch2ID))
+		testbrowser.Click(t, ctx, rej)
+		testbrowser.Click(t, ctx, rej)
+		testbrowser.WaitText(t, ctx, C("#status"), "Versione 3 respinta.")
+		testbrowser.WaitFor(t, ctx, C("#sh-review .note"))
+		for _, r := range x.call(editor, "GET", fmt.Sprintf("/sheets/%d/revisions", sid), nil, 200)["list"].([]any) {
+			if m := r.(map[string]any); num(m["id"]) == ch2ID && (m["status"] != "rejected" || m["review_note"] != "Superata dalla versione 2") {
+				t.Errorf("the second change: %v %q", m["status"], m["review_note"])
+			}
 		}
 		testbrowser.Click(t, ctx, C("#sh-history summary"))
 		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#hi-%d", rev))); !strings.Contains(got, "sostituita") {
@@ -304,7 +327,17 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 			}
 		}
 		testbrowser.Axe(t, ctx, "console toolkit: writing a translation")
+		// Sent empty, then with a title only: the API's errors beside the title, then beside the first section.
+		invalid := func(id string) string { return testbrowser.Query(C(id)) + `.getAttribute('aria-invalid') == 'true'` }
+		testbrowser.Click(t, ctx, C("#tf-save"))
+		testbrowser.Wait(t, ctx, invalid("#tf-title"))
 		testbrowser.Type(t, ctx, C("#tf-title"), "تصريح انتظار العمل "+xss)
+		testbrowser.Click(t, ctx, C("#tf-save"))
+		testbrowser.Wait(t, ctx, invalid("#tf-what")+` && !(`+invalid("#tf-title")+`)`)
+		if got := testbrowser.Text(t, ctx, C("#tf-what-err")); got == "" {
+			t.Error("no message beside the empty section")
+		}
+		testbrowser.Axe(t, ctx, "console toolkit: a translation refused")
 		testbrowser.Type(t, ctx, C("#tf-what"), "يدوم التصريح **سنة واحدة**.")
 		testbrowser.Type(t, ctx, C("#tf-needed"), "- جواز السفر")
 		testbrowser.Click(t, ctx, C("#tf-save"))

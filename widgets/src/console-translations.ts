@@ -106,7 +106,7 @@ export const translations: View = (w, box, me) => {
       e.preventDefault();
       const v = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value.trim();
       const sections: Record<string, string> = {};
-      for (const k of keys) if (v(k)) sections[k] = v(k);
+      for (const k of keys) if (v('sections.' + k)) sections[k] = v('sections.' + k);
       w.clear(form, err);
       if (!w.busy(save, true)) return;
       try {
@@ -129,7 +129,8 @@ export const translations: View = (w, box, me) => {
         h('input', { id: 'tf-title', name: 'title', ...a, value: old?.title || '', 'aria-describedby': 'tf-title-err', maxlength: 200 }),
         h('p', { id: 'tf-title-err', class: 'fe', hidden: true })),
       ...keys.map((k) => {
-        const ta = h('textarea', { id: 'tf-' + k, name: k, ...a, rows: 5 });
+        // Named as the API names its errors ("sections.what"), so they show beside the field.
+        const ta = h('textarea', { id: 'tf-' + k, name: 'sections.' + k, ...a, rows: 5 });
         ta.value = old?.sections[k] || '';
         return h('div', null, fld(t('s_' + k), ta),
           h('details', null, h('summary', null, t('italian')), h('p', { class: 'md doc', lang: 'it', dir: 'ltr' }, s.revision.sections[k])));
