@@ -15,9 +15,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/evanw/esbuild/pkg/api"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
@@ -25,6 +27,7 @@ import (
 	"github.com/incrocicomuni/incroci/internal/testbrowser"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/toolkit"
+	"github.com/incrocicomuni/incroci/widgets/internal/bundle"
 )
 
 // tkHub is the test hub with the toolkit mounted at /incroci/toolkit, and a
@@ -417,4 +420,71 @@ func (x *tkHub) asEmailTk(email string) context.Context {
 		x.t.Fatal(err)
 	}
 	return incroci.WithPrincipal(context.Background(), pr)
+}
+
+// richPage exposes the console's rich (sheet HTML to elements) to the test.
+const richPage = `import { rich } from './src/console-toolkit-ui';
+(window as any).rich = (s: string) => {
+  const d = document.createElement('div');
+  d.append(rich(s));
+  document.body.append(d);
+  return d.innerHTML;
+};`
+
+// TestBrowserRichText turns sheet HTML into elements the way the console
+// does, on a page whose Trusted Types forbid innerHTML: the tags it knows
+// stay, links keep only an http(s) or mailto address, everything else is
+// dropped and text stays text.
+func TestBrowserRichText(t *testing.T) {
+	browser := browserTest(t)
+	dir, err := bundle.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := api.Build(api.BuildOptions{
+		Stdin:  &api.StdinOptions{Contents: richPage, ResolveDir: dir, Loader: api.LoaderTS},
+		Bundle: true, Format: api.FormatIIFE, Target: api.ES2022, Write: false, LogLevel: api.LogLevelSilent,
+	})
+	if len(res.Errors) > 0 {
+		t.Fatalf("build the test page: %v", res.Errors)
+	}
+	script := res.OutputFiles[0].Contents
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/t.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write(script)
+			return
+		}
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; img-src 'none'; require-trusted-types-for 'script'; trusted-types 'none'")
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<!doctype html><html lang="it"><head><meta charset="utf-8"><title>rich</title><script src="/t.js"></script></head><body></body></html>`)
+	}))
+	defer srv.Close()
+	ctx := testbrowser.Tab(t, browser)
+	testbrowser.Navigate(t, ctx, srv.URL)
+	rel := ` rel="nofollow noreferrer noopener" target="_blank"`
+	for _, c := range []struct{ in, want string }{
+		{`<p>Il <strong>nulla osta</strong> &amp; il &#39;visto&#39; &#x41;</p>`, `<p>Il <strong>nulla osta</strong> &amp; il 'visto' A</p>`},
+		{`<p>&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;</p>`, `<p>&lt;img src=x onerror="window.__xss=1"&gt;</p>`},
+		{`<img src=x onerror="window.__xss=1"><svg onload="window.__xss=1"></svg>ok`, `ok`},
+		{`<a href="javascript:alert(1)" onclick="window.__xss=1">x</a>`, `<a` + rel + `>x</a>`},
+		{`<a href="https://example.org/?a=1&amp;b=2" rel="nofollow" style="color:red">l</a>`, `<a href="https://example.org/?a=1&amp;b=2"` + rel + `>l</a>`},
+		{`<a href="mailto:sportello@comune.lodi.it">m</a>`, `<a href="mailto:sportello@comune.lodi.it"` + rel + `>m</a>`},
+		{`<h1>T</h1><ul><li>a<ul><li>b</li></ul></li></ul>`, `<h4>T</h4><ul><li>a<ul><li>b</li></ul></li></ul>`},
+		{`<script>window.__xss=1</script><iframe src="x"></iframe><form><button>b</button></form>`, `window.__xss=1b`},
+		{`<p>a</em>b<br>c<br/><hr></p>`, `<p>ab<br>c<br><hr></p>`},
+		{`a < b`, `a &lt; b`},
+		{`<table><thead><tr><th align="left">h</th></tr></thead><tbody><tr><td class="x">d</td></tr></tbody></table>`, `<table><thead><tr><th>h</th></tr></thead><tbody><tr><td>d</td></tr></tbody></table>`},
+		{`<p><strong>x`, `<p><strong>x</strong></p>`},
+		{`<p>uno</p></li></ul><p>due</p>`, `<p>uno</p><p>due</p>`},
+	} {
+		b, _ := json.Marshal(c.in)
+		if got := testbrowser.Eval[string](t, ctx, `rich(`+string(b)+`)`); got != c.want {
+			t.Errorf("rich(%s)\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+	if got := testbrowser.Eval[string](t, ctx, `document.body.querySelectorAll('img,svg,script,iframe,form').length + ' ' + typeof window.__xss`); got != "0 undefined" {
+		t.Errorf("markup came alive: %s", got)
+	}
+	testbrowser.CheckErrors(t, ctx)
 }
