@@ -18,6 +18,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/gin-gonic/gin"
@@ -109,6 +110,7 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		h := x.hub
 		ctx := testbrowser.Tab(t, browser)
 		C := func(sel string) string { return in(console, sel) }
+		invalid := func(id string) string { return testbrowser.Query(C(id)) + `.getAttribute('aria-invalid') == 'true'` }
 		const (
 			op     = "operatore@comune.lodi.it"
 			editor = "redattrice@comune.lodi.it"
@@ -260,20 +262,63 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		}
 		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#hi-rollback-%d", rev)))
 
-		// A legal source of lodi the sheet rests on, changed in "Fonti".
-		edCtx := x.asEmailTk(editor)
-		src, err := x.tk.CreateSource(edCtx, toolkit.SourceInput{Ambito: "lodi", Kind: "form", Title: "Modulo di dichiarazione " + xss, Reference: "Modello 209", Version: "2026"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := x.tk.SetSheetSources(edCtx, sid, toolkit.SheetSourcesInput{SourceIDs: []int64{src.ID}}); err != nil {
-			t.Fatal(err)
-		}
+		// A legal source recorded in "Fonti" (a title too short refused first).
 		testbrowser.Click(t, ctx, C("#tab-sources"))
-		open := C(fmt.Sprintf("#so-table-open-%d", src.ID))
+		testbrowser.WaitFor(t, ctx, C("#so-table-empty"))
+		testbrowser.Click(t, ctx, C("#sn-box summary"))
+		testbrowser.Axe(t, ctx, "console toolkit: no sources, the form open")
+		setValue(t, ctx, C("#sn-kind"), "form")
+		testbrowser.Type(t, ctx, C("#sn-title"), "Mo")
+		testbrowser.Click(t, ctx, C("#sn-save"))
+		testbrowser.Wait(t, ctx, invalid("#sn-title"))
+		testbrowser.Type(t, ctx, C("#sn-title"), "dulo di dichiarazione "+xss)
+		testbrowser.Type(t, ctx, C("#sn-reference"), "Modello 209")
+		testbrowser.Type(t, ctx, C("#sn-version"), "2026")
+		testbrowser.Click(t, ctx, C("#sn-save"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Fonte registrata: Modulo di dichiarazione "+xss)
+		srcs := x.call(editor, "GET", "/sources", nil, 200)["list"].([]any)
+		if len(srcs) != 1 || srcs[0].(map[string]any)["ambito"] != "lodi" || srcs[0].(map[string]any)["kind"] != "form" {
+			t.Fatalf("the sources: %v", srcs)
+		}
+		srcID := num(srcs[0].(map[string]any)["id"])
+		open := C(fmt.Sprintf("#so-table-open-%d", srcID))
 		testbrowser.WaitFor(t, ctx, open)
 		consoleNoMarkup(t, ctx, "sources")
 		testbrowser.Axe(t, ctx, "console toolkit: sources")
+
+		// In the sheet's page, among the published sheets: it rests on the
+		// source, and its review-by day goes to the past.
+		testbrowser.Click(t, ctx, C("#tab-proposals"))
+		testbrowser.WaitFor(t, ctx, C("#pr-kind"))
+		setValue(t, ctx, C("#pr-kind"), "published")
+		testbrowser.Click(t, ctx, C("#pr-show"))
+		testbrowser.WaitFor(t, ctx, row)
+		testbrowser.Click(t, ctx, row)
+		testbrowser.WaitFor(t, ctx, C("#sh-src-edit"))
+		testbrowser.Click(t, ctx, C("#sh-src-edit summary"))
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#sh-src-%d", srcID)))
+		testbrowser.Axe(t, ctx, "console toolkit: a sheet's sources")
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#sh-src-%d", srcID)))
+		testbrowser.Click(t, ctx, C("#sh-src-save"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Fonti della scheda salvate.")
+		testbrowser.WaitText(t, ctx, C("#sh-src-list"), "Modulo di dichiarazione "+xss+" — Modello 209 (2026)")
+		if l := x.call(op, "GET", fmt.Sprintf("/sheets/%d/sources", sid), nil, 200)["list"].([]any); len(l) != 1 || num(l[0].(map[string]any)["id"]) != srcID {
+			t.Errorf("the sheet's sources: %v", l)
+		}
+		past := time.Now().AddDate(0, 0, -3).Format(time.DateOnly)
+		setValue(t, ctx, C("#st-review"), past)
+		testbrowser.Click(t, ctx, C("#st-save"))
+		testbrowser.WaitText(t, ctx, C("#status"), "Impostazioni salvate.")
+		if s := x.call(editor, "GET", fmt.Sprint("/sheets/", sid), nil, 200); s["review_by"] != past || s["overdue"] != true {
+			t.Errorf("the sheet's review-by day: %v, overdue %v", s["review_by"], s["overdue"])
+		}
+		testbrowser.WaitFor(t, ctx, C("#sh-overdue"))
+		consoleNoMarkup(t, ctx, "a published sheet")
+		testbrowser.Axe(t, ctx, "console toolkit: a published sheet, overdue")
+
+		// The source changed in "Fonti".
+		testbrowser.Click(t, ctx, C("#tab-sources"))
+		testbrowser.WaitFor(t, ctx, open)
 		testbrowser.Click(t, ctx, open)
 		testbrowser.WaitFor(t, ctx, C("#se-version"))
 		if got := testbrowser.Text(t, ctx, C("#se-meta")); !strings.Contains(got, "Schede che si basano su questa fonte: 1") {
@@ -300,7 +345,7 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		testbrowser.Click(t, ctx, C("#tab-queue"))
 		qrow := C(fmt.Sprintf("#qu-table-%d", sid))
 		testbrowser.WaitFor(t, ctx, qrow)
-		if got := testbrowser.Text(t, ctx, qrow); !strings.Contains(got, "fonte cambiata: Modulo di dichiarazione "+xss) || !strings.Contains(got, "Nuova versione del modulo") || !strings.Contains(got, "Marco Operatore") {
+		if got := testbrowser.Text(t, ctx, qrow); !strings.Contains(got, "revisione scaduta") || !strings.Contains(got, "fonte cambiata: Modulo di dichiarazione "+xss) || !strings.Contains(got, "Nuova versione del modulo") || !strings.Contains(got, "Marco Operatore") {
 			t.Errorf("the queue's row: %q", got)
 		}
 		consoleNoMarkup(t, ctx, "queue")
@@ -308,8 +353,8 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		testbrowser.Click(t, ctx, C(fmt.Sprintf("#qu-check-%d", sid)))
 		testbrowser.WaitFor(t, ctx, C("#qu-table-empty"))
 		testbrowser.WaitText(t, ctx, C("#status"), "Schede da aggiornare: 0")
-		if s := x.call(editor, "GET", fmt.Sprint("/sheets/", sid), nil, 200); s["outdated"] != false {
-			t.Errorf("checked, the sheet is still outdated: %v", s["outdated"])
+		if s := x.call(editor, "GET", fmt.Sprint("/sheets/", sid), nil, 200); s["outdated"] != false || s["overdue"] != false || s["review_by"].(string) <= past {
+			t.Errorf("checked, the sheet is still outdated %v or overdue %v (review by %v)", s["outdated"], s["overdue"], s["review_by"])
 		}
 
 		// "Traduzioni": Arabic, written right to left, then checked.
@@ -331,7 +376,6 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		}
 		testbrowser.Axe(t, ctx, "console toolkit: writing a translation")
 		// Sent empty, then with a title only: the API's errors beside the title, then beside the first section.
-		invalid := func(id string) string { return testbrowser.Query(C(id)) + `.getAttribute('aria-invalid') == 'true'` }
 		testbrowser.Click(t, ctx, C("#tf-save"))
 		testbrowser.Wait(t, ctx, invalid("#tf-title"))
 		testbrowser.Type(t, ctx, C("#tf-title"), "تصريح انتظار العمل "+xss)
@@ -406,20 +450,6 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		}
 		testbrowser.CheckErrors(t, ctx3)
 	})
-}
-
-// asEmailTk is the Go API's context of the person with email, signed in.
-func (x *tkHub) asEmailTk(email string) context.Context {
-	x.t.Helper()
-	s, err := x.p.SignIn(context.Background(), incroci.Identity{Email: email})
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	pr, err := x.p.Authenticate(context.Background(), s.Token)
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	return incroci.WithPrincipal(context.Background(), pr)
 }
 
 // richPage exposes the console's rich (sheet HTML to elements) to the test.

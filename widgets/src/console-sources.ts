@@ -74,7 +74,7 @@ export const sources: View = (w, box) => {
         w.fail(form, err, e);
       }
     } },
-      h('div', { class: 'row' }, fld(t('ambito'), sel('sn-ambito', 'ambito', [[w.ambito, w.ambito], ['', t('network')]])),
+      h('div', { class: 'row' }, fld(t('ambito'), sel('sn-ambito', 'ambito', [[w.ambito, w.ambito], ['', t('network')]], w.ambito)),
         fld(t('kind'), sel('sn-kind', 'kind', KINDS.map((k) => [k, t('k_' + k)])))),
       ...inputs('sn'), err, make);
     box.replaceChildren(title, h('p', { class: 'hint' }, t('so_hint')),

@@ -61,6 +61,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     pr_in_review: 'Nuove schede inviate in revisione',
     pr_pending: 'Modifiche proposte a schede pubblicate',
     pr_draft: 'Bozze non ancora inviate',
+    pr_published: 'Schede pubblicate (cronologia, fonti, impostazioni)',
     pr_count: 'Schede: {n}',
     pr_empty: 'Nessuna proposta da esaminare.',
     open: 'Apri {title}',
@@ -231,6 +232,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     pr_in_review: 'New sheets sent for review',
     pr_pending: 'Changes proposed to published sheets',
     pr_draft: 'Drafts not sent yet',
+    pr_published: 'Published sheets (history, sources, settings)',
     pr_count: 'Sheets: {n}',
     pr_empty: 'No proposals to review.',
     open: 'Open {title}',
@@ -552,7 +554,7 @@ const PER = 20;
  * returns what loads the first page.
  */
 export function list<R extends { id: number; title: string }>(w: Widget, id: string, out: HTMLElement, path: () => string, cols: string[], cells: (s: R) => Kid[],
-  open: (id: number) => void, count: string, empty: string): () => Promise<void> {
+  open: (id: number) => void, count: string, empty: string | (() => string)): () => Promise<void> {
   const t = tr(w);
   let seq = 0;
   const pg = pager(w, id, () => load());
@@ -573,7 +575,7 @@ export function list<R extends { id: number; title: string }>(w: Widget, id: str
         h('thead', null, h('tr', null, ...[t('title'), ...cols.map((c) => t(c))].map((c) => h('th', { scope: 'col' }, c)))),
         h('tbody', null, ...(rows.length ? rows.map((s) => h('tr', { id: `${id}-${s.id}` },
           h('th', { scope: 'row' }, h('button', { id: `${id}-open-${s.id}`, type: 'button', class: 'l', onclick: () => open(s.id) }, s.title)),
-          ...cells(s).map((c) => h('td', null, c)))) : [h('tr', null, h('td', { id: id + '-empty', colspan: cols.length + 1 }, t(empty)))])))));
+          ...cells(s).map((c) => h('td', null, c)))) : [h('tr', null, h('td', { id: id + '-empty', colspan: cols.length + 1 }, t(typeof empty == 'string' ? empty : empty())))])))));
       pg.set(total, PER);
       w.say(t(count, { n: total }));
     } catch (e) {

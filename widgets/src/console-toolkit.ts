@@ -1,7 +1,7 @@
 // The toolkit's review views of <incroci-console>, a chunk of their own
 // (console-toolkit.js) that the console loads when one of its tabs first
 // opens: "Proposte" (sheets in review, changes proposed to published
-// sheets, drafts: GET /toolkit/sheets) and "Da aggiornare" (the editors'
+// sheets, drafts, and the published sheets themselves: GET /toolkit/sheets) and "Da aggiornare" (the editors'
 // queue, GET /toolkit/queue), and one sheet as its editors see it: the
 // proposal with its diff against the published revision, publish and
 // reject, comments, the revision history with rollback, its legal sources,
@@ -73,26 +73,29 @@ interface Diff {
 export const proposals: View = (w, box, me) => {
   style(w);
   const t = tr(w);
-  const f = { kind: 'in_review', ambito: '' };
+  const f = { kind: 'in_review', ambito: '', q: '' };
   let stop = () => {};
   function home(focus = false) {
     stop();
     const title = h('h2', { id: 'pr-t', tabindex: -1 }, t('pr_title'));
-    const kind = sel('pr-kind', 'kind', ['in_review', 'pending', 'draft'].map((k) => [k, t('pr_' + k)]), f.kind);
+    const kind = sel('pr-kind', 'kind', ['in_review', 'pending', 'draft', 'published'].map((k) => [k, t('pr_' + k)]), f.kind);
+    const q = h('input', { id: 'pr-q', name: 'q', type: 'search', value: f.q });
     const sc = scope(w, 'pr-scope');
     (sc.querySelector('select') as HTMLSelectElement).value = f.ambito;
     const out = h('div', { id: 'pr-list' });
     const go = list<Sheet>(w, 'pr-table', out, () => {
       const qs = new URLSearchParams(f.kind == 'pending' ? { state: 'published', pending: 'true' } : { state: f.kind });
       if (f.ambito) qs.set('ambito', f.ambito);
+      if (f.q) qs.set('q', f.q);
       return '/toolkit/sheets?' + qs;
-    }, ['ambito', 'state', 'updated'], (s) => [amb(t, s.ambito), t('st_' + s.state), when(w, s.updated_at)], (id) => (stop = sheet(w, box, me, id, home)), 'pr_count', 'pr_empty');
+    }, ['ambito', 'state', 'updated'], (s) => [amb(t, s.ambito), t('st_' + s.state), when(w, s.updated_at)], (id) => (stop = sheet(w, box, me, id, home)), 'pr_count', () => (f.kind == 'published' ? 'tr_empty' : 'pr_empty'));
     const form = h('form', { id: 'pr-filters', role: 'search', 'aria-label': t('pr_title'), onsubmit: (e: Event) => {
       e.preventDefault();
       f.kind = kind.value;
       f.ambito = (sc.querySelector('select') as HTMLSelectElement).value;
+      f.q = q.value.trim();
       go();
-    } }, h('div', { class: 'row' }, fld(t('pr_kind'), kind), sc, h('button', { id: 'pr-show', type: 'submit', class: 's' }, t('show'))));
+    } }, h('div', { class: 'row' }, fld(t('pr_kind'), kind), sc, fld(t('q'), q), h('button', { id: 'pr-show', type: 'submit', class: 's' }, t('show'))));
     box.replaceChildren(title, form, out);
     if (focus) title.focus();
     go();
