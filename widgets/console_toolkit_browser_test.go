@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp/kb"
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
@@ -147,6 +148,13 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		}
 		consoleNoMarkup(t, ctx, "proposals")
 		testbrowser.Axe(t, ctx, "console toolkit: proposals")
+		// Only the review chunk loaded so far.
+		chunks := func(ctx context.Context) string {
+			return testbrowser.Eval[string](t, ctx, `['toolkit', 'translations', 'sources'].map((c) => performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('/console-' + c + '.js')).length).join(',')`)
+		}
+		if got := chunks(ctx); got != "1,0,0" {
+			t.Errorf("chunks loaded (toolkit, translations, sources): %s", got)
+		}
 
 		// The proposal: rendered from the API's sanitised HTML, nothing to compare yet.
 		testbrowser.Click(t, ctx, row)
@@ -261,6 +269,15 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 			t.Errorf("the first revision in the history: %q", got)
 		}
 		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#hi-rollback-%d", rev)))
+		testbrowser.Axe(t, ctx, "console toolkit: the history")
+		// Rolled back to the first revision: published again as revision 4.
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#hi-rollback-%d", rev)))
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#hi-rollback-%d", rev)))
+		testbrowser.WaitText(t, ctx, C("#status"), "Ripristinata la versione 1")
+		if s := x.call(op, "GET", fmt.Sprint("/sheets/", sid), nil, 200); s["revision"].(map[string]any)["number"] != 4.0 ||
+			!strings.Contains(s["revision"].(map[string]any)["sections"].(map[string]any)["needed"].(string), "dichiarazione di disponibilità") {
+			t.Errorf("after the rollback the sheet shows %v", s["revision"])
+		}
 
 		// A legal source recorded in "Fonti" (a title too short refused first).
 		testbrowser.Click(t, ctx, C("#tab-sources"))
@@ -342,7 +359,16 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		testbrowser.Axe(t, ctx, "console toolkit: a source changed")
 
 		// "Da aggiornare": the sheet, outdated by the source; checked, it leaves the queue.
-		testbrowser.Click(t, ctx, C("#tab-queue"))
+		// By keyboard: Home goes to the first tab, the right arrow to "Da aggiornare".
+		selected := func(id string) string { return testbrowser.Query(C(id)) + `.getAttribute('aria-selected') == 'true'` }
+		testbrowser.Focus(t, ctx, C("#tab-sources"))
+		testbrowser.Keys(t, ctx, kb.Home)
+		testbrowser.Wait(t, ctx, selected("#tab-proposals"))
+		testbrowser.Keys(t, ctx, kb.ArrowRight)
+		testbrowser.Wait(t, ctx, selected("#tab-queue"))
+		if f := testbrowser.Focused(t, ctx); f != console+" >>> button#tab-queue" {
+			t.Errorf("after the arrow key the focus is on %s", f)
+		}
 		qrow := C(fmt.Sprintf("#qu-table-%d", sid))
 		testbrowser.WaitFor(t, ctx, qrow)
 		if got := testbrowser.Text(t, ctx, qrow); !strings.Contains(got, "revisione scaduta") || !strings.Contains(got, "fonte cambiata: Modulo di dichiarazione "+xss) || !strings.Contains(got, "Nuova versione del modulo") || !strings.Contains(got, "Marco Operatore") {
@@ -409,6 +435,9 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 			if m := tv.(map[string]any); m["code"] == "ar" && m["status"] != "checked" {
 				t.Errorf("the Arabic translation is %v", m["status"])
 			}
+		}
+		if got := chunks(ctx); got != "1,1,1" {
+			t.Errorf("chunks loaded (toolkit, translations, sources): %s", got)
 		}
 		testbrowser.CheckErrors(t, ctx)
 
