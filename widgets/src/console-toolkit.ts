@@ -68,7 +68,6 @@ interface Diff {
   sections: { section: string; changed: boolean; ops: Op[] }[];
 }
 
-
 /** proposals is the "Proposte" tab. */
 export const proposals: View = (w, box, me) => {
   style(w);
@@ -167,7 +166,7 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
       const cands = s.state == 'published' ? s.pending.filter((r) => r.status == 'proposed') : s.state == 'archived' ? [] : [s.revision];
       const diffs = await Promise.all(cands.map((r) => {
         const from = s.published_revision_id || (r.base_id != r.id ? r.base_id : null);
-        return from ? w.api<Diff>(`${path}/diff?from=${from}&to=${r.id}`).then((d) => d.data) : null;
+        return from ? w.api<Diff>(`${path}/diff?from=${from}&to=${r.id}`).then((d) => ({ d: d.data, n: (revs.data || []).find((x) => x.id == from)?.number || 0 })) : null;
       }));
       if (my != seq) return;
       const title = h('h2', { id: 'sh-title', tabindex: -1 }, s.title);
@@ -214,8 +213,10 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
     return h('div', { class: 'doc' }, ...SECTIONS.filter((k) => s.html[k]).map((k) => h('section', null, h('h4', null, t('s_' + k)), rich(s.html[k]))));
   }
 
-  function proposal(s: SheetView, r: Rev, d: Diff | null): HTMLElement {
+  /** proposal is revision r under review, with its diff (d, against revision number base) when there is something to compare. */
+  function proposal(s: SheetView, r: Rev, dd: { d: Diff; n: number } | null): HTMLElement {
     const n = r.number;
+    const d = dd?.d;
     const note = h('textarea', { id: `rv-note-${r.id}`, name: 'note', maxlength: 500, rows: 2 });
     const changed = d ? d.sections.filter((x) => x.changed) : [];
     const same = d ? d.sections.filter((x) => !x.changed).map((x) => t('s_' + x.section)) : [];
@@ -223,7 +224,7 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
     return h('article', { id: 'rv-' + r.id, 'aria-labelledby': `rv-${r.id}-t` },
       h('h4', { id: `rv-${r.id}-t` }, t('rev', { n, who: r.author_name || '—' }), ' · ', t('rs_' + r.status), ' · ', when(w, r.created_at)),
       r.note && h('p', null, t('rev_note', { note: r.note })),
-      h('h5', null, d ? (s.published_revision_id ? t('diff') : t('diff_base', { n: n - 1 })) : t('diff_new')),
+      h('h5', null, d ? (s.published_revision_id ? t('diff') : t('diff_base', { n: dd!.n })) : t('diff_new')),
       d && h('div', { id: `rv-diff-${r.id}` },
         titleChanged && h('div', null, h('h6', null, t('title')), ops(t, d.title)),
         ...changed.map((x) => h('div', null, h('h6', null, t('s_' + x.section)), ops(t, x.ops))),
