@@ -219,6 +219,9 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 			t.Errorf("the diff reads %q", got)
 		}
 		consoleNoMarkup(t, ctx, "a diff")
+		if got := testbrowser.Text(t, ctx, C("#panel")); strings.Contains(got, "false") || strings.Contains(got, "undefined") {
+			t.Errorf("the sheet's page writes out a value: %q", got)
+		}
 		testbrowser.Axe(t, ctx, "console toolkit: a proposed change with its diff")
 
 		// A comment with a script payload, shown as text; rejecting asks for a reason.
@@ -331,6 +334,9 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		}
 		testbrowser.WaitFor(t, ctx, C("#sh-overdue"))
 		consoleNoMarkup(t, ctx, "a published sheet")
+		if got := testbrowser.Text(t, ctx, C("#panel")); strings.Contains(got, "false") || strings.Contains(got, "undefined") {
+			t.Errorf("the sheet's page writes out a value: %q", got)
+		}
 		testbrowser.Axe(t, ctx, "console toolkit: a published sheet, overdue")
 
 		// The source changed in "Fonti".

@@ -455,7 +455,9 @@ export interface Op {
  * does not rest on colour.
  */
 export function ops(t: T, list: Op[]): HTMLElement {
-  return h('div', { class: 'df' }, ...list.map((o) =>
+  // One element per line: an op holds as many lines as changed together.
+  const lines = list.flatMap((o) => o.text.replace(/\n$/, '').split('\n').map((text) => ({ op: o.op, text })));
+  return h('div', { class: 'df' }, ...lines.map((o) =>
     o.op == '=' ? h('span', null, h('i', { 'aria-hidden': 'true' }, ' '), o.text)
       : h(o.op == '+' ? 'ins' : 'del', null, h('i', { 'aria-hidden': 'true' }, o.op == '+' ? '+' : '−'), h('span', { class: 'sr' }, t(o.op == '+' ? 'added' : 'removed') + ' '), o.text)));
 }

@@ -170,7 +170,8 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
       }));
       if (my != seq) return;
       const title = h('h2', { id: 'sh-title', tabindex: -1 }, s.title);
-      box.replaceChildren(top, title,
+      // h skips false children; replaceChildren would write them.
+      box.replaceChildren(...[top, title,
         h('dl', { id: 'sh-meta', 'aria-label': t('meta') },
           h('dt', null, t('state')), h('dd', null, t('st_' + s.state)),
           h('dt', null, t('ambito')), h('dd', null, amb(t, s.ambito)),
@@ -185,7 +186,7 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
         history(s, revs.data || []),
         comments(s, cs.data || [], cands[0]),
         sources(s, srcs.data || []),
-        s.editor && s.state != 'archived' && settings(s, revs.data || []));
+        s.editor && s.state != 'archived' && settings(s, revs.data || [])].filter((x): x is HTMLElement => !!x));
       if (focus) (w.shadowRoot!.getElementById(focus) as HTMLElement | null)?.focus();
       else title.focus();
     } catch (e) {
@@ -270,7 +271,8 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
   }
 
   function sources(s: SheetView, list: Src[]): HTMLElement {
-    const line = (x: Src) => [x.title, x.reference && ` — ${x.reference}`, x.version && ` (${x.version})`, x.expired && ' ', x.expired && h('span', { class: 'b warn' }, t('expired'))];
+    const line = (x: Src) => [x.title, x.reference && ` — ${x.reference}`, x.version && ` (${x.version})`, x.expired && ' ', x.expired && h('span', { class: 'b warn' }, t('expired'))]
+      .filter((y): y is string | HTMLElement => !!y);
     const out = h('section', { id: 'sh-sources', 'aria-labelledby': 'so-t' }, h('h3', { id: 'so-t' }, t('srcs')),
       list.length ? h('ul', { id: 'sh-src-list' }, ...list.map((x) => h('li', null, ...line(x)))) : h('p', { class: 'note' }, t('no_srcs')));
     if (!s.editor || s.state == 'archived') return out;
