@@ -385,7 +385,8 @@ dt{font-weight:600}dd{margin:0}
 summary{cursor:pointer;color:var(--_p);margin:0 0 .5em}
 .m{list-style:none;margin:0 0 1em;padding:0}
 .m>li{border:1px solid var(--_l);border-radius:var(--_r);padding:.5em .75em;margin:0 0 .5em;max-width:48em}
-.who{font-size:.875em;margin:0 0 .25em}`;
+.who{font-size:.875em;margin:0 0 .25em}
+th button.l{text-align:start}`;
 
 let sheet: CSSStyleSheet | undefined;
 
