@@ -45,7 +45,7 @@ func (t *Toolkit) handleList(c *gin.Context) {
 		return
 	}
 	q := SheetQuery{Topic: c.Query("topic"), Audience: Audience(c.Query("audience")), Ambito: c.Query("ambito"), State: State(c.Query("state")),
-		Q: c.Query("q"), Page: page, PerPage: perPage}
+		Q: c.Query("q"), Pending: c.Query("pending") == "true", Page: page, PerPage: perPage}
 	list, total, err := t.List(c.Request.Context(), q)
 	if err != nil {
 		httpx.Fail(c, err)

@@ -120,7 +120,12 @@ type SheetQuery struct {
 	// State: one state; editors only but for "published" (the default).
 	State State
 	// Q looks in titles.
-	Q       string
+	Q string
+	// Pending keeps only the sheets with a change proposed and not yet
+	// reviewed (for a published sheet, a proposal that does not touch it
+	// until published); like states other than published, it lists only
+	// what the caller reviews.
+	Pending bool
 	Page    int
 	PerPage int
 }
@@ -754,9 +759,9 @@ func (t *Toolkit) List(ctx context.Context, q SheetQuery) ([]Sheet, int64, error
 	// Which ambiti's sheets the caller may list.
 	switch {
 	case pr != nil && pr.Admin:
-	case q.State != StatePublished:
-		// Drafts, reviews and archives: the editors' own ambiti (every ambito's
-		// editor reviews the network's sheets).
+	case q.State != StatePublished || q.Pending:
+		// Drafts, reviews, archives and proposals: the editors' own ambiti
+		// (every ambito's editor reviews the network's sheets).
 		eds := []string{}
 		if pr != nil {
 			eds = pr.Ambiti(incroci.RoleEditor)
@@ -779,6 +784,10 @@ func (t *Toolkit) List(ctx context.Context, q SheetQuery) ([]Sheet, int64, error
 	}
 	if q.Audience != "" {
 		db = db.Where("audience = ?", q.Audience)
+	}
+	if q.Pending {
+		db = db.Where("EXISTS (?)", t.db.Model(&Revision{}).Select("1").
+			Where("sheet_id = "+(Sheet{}).TableName()+".id AND status = ?", RevisionProposed))
 	}
 	if q.Topic != "" {
 		// Topics are stored as a JSON array of codes: the quoted code is a

@@ -111,6 +111,15 @@ func TestSheetWorkflow(t *testing.T) {
 		if p := ed["pending"].([]any); len(p) != 1 || p[0].(map[string]any)["author_name"] != "cremaOperator" || ed["editor"] != true {
 			t.Errorf("the editor's pending: %v", ed["pending"])
 		}
+		// The editors find the published sheets with a proposed change; others do not.
+		for who, n := range map[string]int{"editor": 1, "cremaEditor": 1, "operator2": 0, "cremaOperator": 0} {
+			if l := expect(t, e.req(who, "GET", "/sheets?pending=true", nil), 200, "pending changes of "+who).list(); len(l) != n {
+				t.Errorf("%s lists %d sheets with a pending change, want %d: %v", who, len(l), n, l)
+			}
+		}
+		if l := expect(t, e.req("editor", "GET", "/sheets?pending=true&ambito=lodi", nil), 200, "pending changes of lodi").list(); len(l) != 0 {
+			t.Errorf("lodi's own sheets with a pending change: %v", l)
+		}
 		diff := expect(t, e.req("editor", "GET", fmt.Sprintf("%s/diff?from=%d&to=%d", path, id(second), id(prop)), nil), 200, "diff").data()
 		var needed map[string]any
 		for _, s := range diff["sections"].([]any) {
@@ -129,6 +138,9 @@ func TestSheetWorkflow(t *testing.T) {
 		expect(t, e.req("operator2", "GET", fmt.Sprintf("%s/diff?from=%d&to=%d", path, id(second), id(prop)), nil), 404, "diff with someone's proposal")
 		expect(t, e.req("editor", "GET", path+"/diff?from=1", nil), 422, "diff without to")
 		expect(t, e.req("cremaEditor", "POST", path+"/publish", map[string]any{"revision_id": id(prop)}), 200, "another ambito's editor publishes a network sheet")
+		if l := expect(t, e.req("editor", "GET", "/sheets?pending=true", nil), 200, "pending changes once published").list(); len(l) != 0 {
+			t.Errorf("a published change is still pending: %v", l)
+		}
 
 		// Rollback to the second revision, as a new one.
 		rb := expect(t, e.req("editor", "POST", path+"/rollback", map[string]any{"revision_id": id(second)}), 200, "rollback").data()

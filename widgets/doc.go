@@ -28,13 +28,17 @@
 //     packages, live. Attributes of its own: consultation (an id: open the
 //     request form for that consultation) and embedded (no signed-in line:
 //     set by <incroci-helpdesk>, which shows one).
-//   - console: <incroci-console>, the console of coordinators, consultants
-//     and mediators: people and roles of an ambito; the help desk's queue,
-//     dialogue with internal notes, assignment and appointment slots;
-//     mediation confirmations, packages of hours and the mediator's own
-//     profile; the desks' consultants; reports with charts (the help-desk
-//     views in console-helpdesk.js and the desks in console-desks.js,
-//     each loaded the first time one of its tabs opens).
+//   - console: <incroci-console>, the console of coordinators, consultants,
+//     mediators and the toolkit's editors: people and roles of an ambito;
+//     the help desk's queue, dialogue with internal notes, assignment and
+//     appointment slots; mediation confirmations, packages of hours and the
+//     mediator's own profile; the desks' consultants; reports with charts;
+//     the toolkit's proposals with their diff, review, comments, history
+//     and rollback, the queue of sheets to review, translations (written
+//     right to left where the language is) and legal sources. The help-desk
+//     views are in console-helpdesk.js, the desks in console-desks.js, the
+//     toolkit's in console-toolkit.js, console-translations.js and
+//     console-sources.js, each loaded the first time one of its tabs opens.
 //   - toolkit: <incroci-toolkit>, the network's working tools: one search
 //     across sheets, glossary and directory services (highlighted
 //     snippets, filters, pages); a sheet with its translations (right to

@@ -34,6 +34,9 @@ func ExampleNames() {
 	// console.js
 	// console-desks.js
 	// console-helpdesk.js
+	// console-sources.js
+	// console-toolkit.js
+	// console-translations.js
 	// directory.js
 	// directory-map.js
 	// helpdesk.js

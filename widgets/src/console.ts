@@ -1,9 +1,12 @@
-// <incroci-console>: the console of coordinators and consultants. Tabs by
-// role: "Persone e ruoli" (the people of the ambito, their roles,
-// invitations, kept current by the ambito's people event stream while it is
-// shown), and the help-desk views "Sportello", "Mediazione" and "Report",
-// which live in console-helpdesk.js: loaded beside this script the first
-// time one of them is opened, they register with the shell in VIEWS.
+// <incroci-console>: the console of coordinators, consultants, mediators
+// and the toolkit's editors. Tabs by role: "Persone e ruoli" (the people of
+// the ambito, their roles, invitations, kept current by the ambito's people
+// event stream while it is shown), the help-desk views "Sportello",
+// "Mediazione" and "Report" (console-helpdesk.js), "Sportelli"
+// (console-desks.js), and the toolkit's "Proposte" and "Da aggiornare"
+// (console-toolkit.js), "Traduzioni" (console-translations.js) and "Fonti"
+// (console-sources.js). Each chunk is loaded beside this script the first
+// time one of its tabs is opened, and registers with the shell in VIEWS.
 
 import { define, field, h, Widget } from './base';
 import { ApiError, stream } from './api';
@@ -31,7 +34,7 @@ const D = {
     prev: 'Precedente',
     next: 'Successiva',
     forbidden: 'Non hai i permessi per gestire questo ambito',
-    no_role: 'La console è per coordinatori, consulenti e mediatori: con il tuo profilo usa gli altri servizi della pagina.',
+    no_role: 'La console è per coordinatori, consulenti, mediatori e redattori: con il tuo profilo usa gli altri servizi della pagina.',
     granted: '{role}: ruolo assegnato a {name}.',
     revoked: '{role}: ruolo tolto a {name}.',
     invite: 'Invita una persona',
@@ -54,6 +57,10 @@ const D = {
     mediation: 'Mediazione',
     desks: 'Sportelli',
     reports: 'Report',
+    proposals: 'Proposte',
+    queue: 'Da aggiornare',
+    translations: 'Traduzioni',
+    sources: 'Fonti',
     chunk_err: 'Non è stato possibile caricare questa sezione.',
   },
   en: {
@@ -72,7 +79,7 @@ const D = {
     prev: 'Previous',
     next: 'Next',
     forbidden: 'You are not allowed to manage this ambito',
-    no_role: 'The console is for coordinators, consultants and mediators: with your roles, use the other services on the page.',
+    no_role: 'The console is for coordinators, consultants, mediators and editors: with your roles, use the other services on the page.',
     granted: '{role}: role granted to {name}.',
     revoked: '{role}: role removed from {name}.',
     invite: 'Invite a person',
@@ -95,6 +102,10 @@ const D = {
     mediation: 'Mediation',
     desks: 'Desks',
     reports: 'Reports',
+    proposals: 'Proposals',
+    queue: 'To review',
+    translations: 'Translations',
+    sources: 'Legal sources',
     chunk_err: 'This section could not be loaded.',
   },
 };
@@ -120,25 +131,30 @@ const reg = () => ((window as any)[VIEWS] ||= {}) as Reg;
 // The chunks sit beside this script: its folder, captured while this script runs.
 const dir = ((document.currentScript as HTMLScriptElement | null)?.src || '').replace(/\/[^/?#]*(?:[?#].*)?$/, '/');
 const loading: Record<string, Promise<unknown> | undefined> = {};
+/** CHUNKS names the chunk of each tab not in console-helpdesk.js. */
+const CHUNKS: Record<string, string> = { desks: 'desks', proposals: 'toolkit', queue: 'toolkit', translations: 'translations', sources: 'sources' };
 /**
  * views loads the chunk that draws tab, once: console-desks.js for
- * "Sportelli", console-helpdesk.js for the other help-desk tabs. A dynamic
- * import: a strict CSP with Trusted Types forbids setting a script's src.
+ * "Sportelli", the toolkit's chunks for its tabs, console-helpdesk.js for
+ * the other help-desk tabs. A dynamic import: a strict CSP with Trusted
+ * Types forbids setting a script's src.
  */
 const views = (hub: string, tab: string): Promise<Reg> => {
   if (reg()[tab]) return Promise.resolve(reg());
-  const c = tab == 'desks' ? 'console-desks' : 'console-helpdesk';
+  const c = 'console-' + (CHUNKS[tab] || 'helpdesk');
   return (loading[c] ||= import((dir || hub + '/widgets/') + c + '.js').catch((e) => {
     loading[c] = undefined;
     throw e;
   })).then(reg);
 };
 
-/** tabs are the tabs person p may open in ambito a. */
+/** tabs are the tabs person p may open in ambito a; the toolkit's are for its editors (and admins). */
 const tabs = (p: Me, a: string) => {
   const has = (role: string, here = true) => (p.roles || []).some((r) => r.role == role && (!here || r.ambito == a));
   const c = p.admin || has('coordinator');
-  return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports'].filter((x) => x) as string[];
+  const e = p.admin || has('editor');
+  return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports',
+    e && 'proposals', e && 'queue', e && 'translations', e && 'sources'].filter((x) => x) as string[];
 };
 
 class IncrociConsole extends Widget {
