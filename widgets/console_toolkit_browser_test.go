@@ -487,7 +487,7 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 	})
 }
 
-// richPage exposes the console's rich (sheet HTML to elements) to the test.
+// richPage exposes the console's rich (sheet HTML to elements, through richtext.ts' frag, which <incroci-toolkit> uses too) to the test.
 const richPage = `import { rich } from './src/console-toolkit-ui';
 (window as any).rich = (s: string) => {
   const d = document.createElement('div');

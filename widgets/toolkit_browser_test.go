@@ -334,7 +334,7 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("sources %q", got)
 		}
 		link := testbrowser.Eval[string](t, ctx, `((a) => a.href + ' ' + a.rel + ' ' + a.target + ' ' + a.textContent)(`+testbrowser.Query(W("[data-section=where] a"))+`)`)
-		if link != "https://www.prefettura.it/lodi/ noopener noreferrer nofollow _blank Prefettura di Lodi" {
+		if link != "https://www.prefettura.it/lodi/ nofollow noreferrer noopener _blank Prefettura di Lodi" {
 			t.Errorf("a link of the sheet: %q", link)
 		}
 		if got := testbrowser.Attr(t, ctx, W("#sources a"), "href"); !strings.HasPrefix(got, "https://www.normattiva.it/") {

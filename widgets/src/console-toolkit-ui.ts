@@ -7,6 +7,7 @@ import { h, Widget } from './base';
 
 type Kid = Node | string | false | null | undefined;
 import { TZ } from './italy';
+import { frag } from './richtext';
 
 const D: Record<'it' | 'en', Record<string, string>> = {
   it: {
@@ -399,50 +400,8 @@ export function style(w: Widget): void {
   } else if (!r.querySelector('style.tk')) r.prepend(h('style', { class: 'tk' }, CSS));
 }
 
-// The elements the sheet HTML keeps; headings become h4 (under the view's h3).
-const TAGS = new Set('p br strong em b i del s ul ol li a h4 blockquote code pre table thead tbody tr th td hr sup sub'.split(' '));
-const ENT: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-const ent = (s: string) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) =>
-    e[0] == '#' ? String.fromCodePoint(parseInt(e.slice(e[1] == 'x' || e[1] == 'X' ? 2 : 1), e[1] == 'x' || e[1] == 'X' ? 16 : 10) || 65533) : ENT[e] ?? m);
-
-/**
- * rich turns the HTML the API rendered from Markdown and sanitised into
- * elements, without the HTML parser: a strict page's Trusted Types forbid
- * innerHTML, and this keeps a second allowlist of its own. Known tags are
- * created with createElement, links keep only an http(s) or mailto href,
- * every other attribute and tag is dropped and text stays text.
- */
-export function rich(src: string): DocumentFragment {
-  const root = document.createDocumentFragment();
-  const stack: Node[] = [root];
-  const names: string[] = [''];
-  const re = /<(\/?)([a-z][a-z0-9]*)([^>]*)>|[^<]+|</gi;
-  for (let m; (m = re.exec(src)); ) {
-    const top = stack[stack.length - 1];
-    if (!m[2]) {
-      top.appendChild(document.createTextNode(ent(m[0])));
-      continue;
-    }
-    const tag = /^h[1-6]$/i.test(m[2]) ? 'h4' : m[2].toLowerCase();
-    if (!TAGS.has(tag)) continue;
-    if (m[1]) {
-      const i = names.lastIndexOf(tag);
-      if (i > 0) (stack.length = i), (names.length = i);
-      continue;
-    }
-    const el = document.createElement(tag);
-    if (tag == 'a') {
-      const href = ent((/\bhref="([^"]*)"/i.exec(m[3]) || [])[1] || '');
-      if (/^(https?:|mailto:)/i.test(href)) el.setAttribute('href', href);
-      el.setAttribute('rel', 'nofollow noreferrer noopener');
-      el.setAttribute('target', '_blank');
-    }
-    top.appendChild(el);
-    if (tag != 'br' && tag != 'hr') stack.push(el), names.push(tag);
-  }
-  return root;
-}
+/** rich builds the sheet HTML the API rendered as elements (see frag), headings as h4 under the view's h3. */
+export const rich = (src: string): DocumentFragment => frag(src, 'h4');
 
 /** Op is one line of a diff: kept (=), removed (-) or added (+). */
 export interface Op {

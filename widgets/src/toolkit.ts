@@ -13,6 +13,7 @@ import { getSession } from './session';
 import { signOut } from './auth';
 import { CHUNK, D, KEYS } from './toolkit-text';
 import { TZ } from './italy';
+import { frag, marks } from './richtext';
 
 /** Topic is a topic sheets are filed under (GET /toolkit/topics). */
 export interface Topic {
@@ -149,69 +150,6 @@ dt{font-weight:600}dd{margin:0}
 input[type=radio]{display:inline-block;width:1.25em;height:1.25em;min-height:0;margin:0 .4em;accent-color:var(--_p)}`;
 
 let sheet: CSSStyleSheet | undefined;
-
-/** unescape turns the character references of the server's HTML into text. */
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-export function unescape(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] != '#') return NAMED[e.toLowerCase()] ?? m;
-    const n = e[1] == 'x' || e[1] == 'X' ? parseInt(e.slice(2), 16) : +e.slice(1);
-    return n > 0 && n < 0x110000 ? String.fromCodePoint(n) : '\ufffd';
-  });
-}
-
-/** marks builds a search snippet (escaped text, the words found in <mark>) as text and mark elements. */
-export function marks(snippet: string): Node[] {
-  return snippet.split(/<\/?mark>/).map((s, i) => (i % 2 ? h('mark', null, unescape(s)) : document.createTextNode(unescape(s))));
-}
-
-const TAGS = new Set('p br hr strong em b i u s del ins sub sup small ul ol li a h1 h2 h3 h4 h5 h6 blockquote code pre table thead tbody tfoot tr th td caption dl dt dd span abbr cite q kbd'.split(' '));
-
-/**
- * frag builds the sanitised HTML the API renders for a section as DOM
- * nodes, without any HTML sink (innerHTML would also be refused by pages
- * that require Trusted Types): only the elements of TAGS are made, with
- * no attribute but a link's http(s), mailto or tel address; other tags are
- * left out with their text kept, and all text is text.
- */
-export function frag(html: string): DocumentFragment {
-  const root = document.createDocumentFragment();
-  const stack: Node[] = [root];
-  const top = () => stack[stack.length - 1];
-  const re = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>|<!--[\s\S]*?-->|([^<]+|<)/g;
-  for (let m; (m = re.exec(html)); ) {
-    const [, close, tag0, attrs, text] = m;
-    if (text != null) {
-      top().appendChild(document.createTextNode(unescape(text)));
-      continue;
-    }
-    if (!tag0) continue; // a comment
-    const tag = tag0.toLowerCase();
-    if (close) {
-      const i = stack.findLastIndex((n) => (n as Element).localName == tag);
-      if (i > 0) stack.length = i;
-      continue;
-    }
-    if (tag == 'img') {
-      const alt = /\salt="([^"]*)"/.exec(attrs);
-      if (alt) top().appendChild(document.createTextNode(unescape(alt[1])));
-      continue;
-    }
-    if (!TAGS.has(tag)) continue;
-    const el = document.createElement(tag);
-    if (tag == 'a') {
-      const href = unescape((/\shref="([^"]*)"/.exec(attrs) || [])[1] || '');
-      if (/^(https?:|mailto:|tel:)/i.test(href)) {
-        el.setAttribute('href', href);
-        el.setAttribute('rel', 'noopener noreferrer nofollow');
-        el.setAttribute('target', '_blank');
-      }
-    }
-    top().appendChild(el);
-    if (!/^(br|hr)$/.test(tag) && !/\/\s*$/.test(attrs)) stack.push(el);
-  }
-  return root;
-}
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
