@@ -40,6 +40,7 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
+	cdptarget "github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -160,6 +161,48 @@ func Tab(t testing.TB, ctx context.Context) context.Context {
 		t.Fatalf("testbrowser: open tab: %v", err)
 	}
 	return tb.setup(tctx)
+}
+
+// Opened runs action (a click on a link that opens a new tab, say) in the
+// tab of ctx and returns the context of the page it opened, whose address
+// contains part, attached like [Tab]'s (closed when the test ends, its
+// errors failing the test). It finds the page among the browser's targets,
+// so it also finds one opened with rel=noopener, which names no opener.
+func Opened(t testing.TB, ctx context.Context, part string, action func()) context.Context {
+	t.Helper()
+	pages := func() map[cdptarget.ID]*cdptarget.Info {
+		list, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatalf("testbrowser: list the tabs: %v", err)
+		}
+		out := map[cdptarget.ID]*cdptarget.Info{}
+		for _, i := range list {
+			if i.Type == "page" {
+				out[i.TargetID] = i
+			}
+		}
+		return out
+	}
+	before := pages()
+	action()
+	end := time.Now().Add(3 * Timeout)
+	for {
+		for id, i := range pages() {
+			if before[id] == nil && strings.Contains(i.URL, part) {
+				tb := &tab{t: t}
+				tctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(id), chromedp.WithListener(tb.listen))
+				t.Cleanup(cancel)
+				if err := chromedp.Do(tctx); err != nil {
+					t.Fatalf("testbrowser: attach to the tab at %s: %v", i.URL, err)
+				}
+				return tb.setup(tctx)
+			}
+		}
+		if time.Now().After(end) {
+			t.Fatalf("testbrowser: no new tab opened at an address with %q", part)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // cspScript runs before any script of every document: it reports CSP
