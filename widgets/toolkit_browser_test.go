@@ -704,6 +704,9 @@ func TestBrowserToolkit(t *testing.T) {
 		if err := chromedp.Cancel(cctx); err != nil {
 			t.Errorf("close the handout's tab: %v", err)
 		}
+		// Its PDF is fetched with the token: this hub has no printer, and says so (not "not found").
+		testbrowser.Click(t, ctx, W("#pdf"))
+		testbrowser.WaitText(t, ctx, W("#status"), "Il PDF non è disponibile su questo server")
 		if code, _ := x.get("/toolkit/sheets/"+id64(x.canteen)+"/handout?lang=ar", ""); code != 404 {
 			t.Errorf("lodi's handout without the key: %d", code)
 		}
