@@ -22,6 +22,7 @@ import (
 type keys struct {
 	mac  []byte      // keys HMACs of codes, addresses and client addresses
 	seal cipher.AEAD // seals host-site secrets at rest
+	sign []byte      // keys the signatures modules put in links (Platform.Sign)
 }
 
 func deriveKeys(secret []byte) keys {
@@ -38,7 +39,33 @@ func deriveKeys(secret []byte) keys {
 	if err != nil {
 		panic(err)
 	}
-	return keys{mac: derive("mac"), seal: aead}
+	return keys{mac: derive("mac"), seal: aead, sign: derive("sign")}
+}
+
+// Sign returns a signature of parts for purpose (HMAC-SHA256, base64url,
+// 43 characters) with a key derived from Config.Secret for this job alone.
+// Modules put it in links that must prove themselves without a session,
+// such as a short-lived link to a private page: sign what the link grants
+// (the object, the language, an expiry) and check it with Verify. The
+// purpose keeps one kind of link from passing for another.
+func (p *Platform) Sign(purpose string, parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString(p.keys.signature(purpose, parts))
+}
+
+// Verify reports whether sig is Sign(purpose, parts...), comparing in
+// constant time.
+func (p *Platform) Verify(sig, purpose string, parts ...string) bool {
+	raw, err := base64.RawURLEncoding.Strict().DecodeString(sig)
+	return err == nil && hmac.Equal(raw, p.keys.signature(purpose, parts))
+}
+
+func (k keys) signature(purpose string, parts []string) []byte {
+	m := hmac.New(sha256.New, k.sign)
+	for _, s := range append([]string{purpose}, parts...) {
+		m.Write([]byte(s))
+		m.Write([]byte{0})
+	}
+	return m.Sum(nil)
 }
 
 // digest is a keyed hash of the parts, hex-encoded, for lookups and limits.

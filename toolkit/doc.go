@@ -46,7 +46,13 @@
 // stylesheet), with the day it is valid from and a QR code to the live
 // version; PrintHandout prints it to PDF (GET /sheets/{id}/handout.pdf)
 // with Config.Printer, a pdf.Printer such as a headless Chromium. Without a
-// printer there is no PDF, and people print the page from the browser.
+// printer there is no PDF, and people print the page from the browser. A
+// tab of its own carries no session, so the handout of a sheet that is not
+// public opens by HandoutLink (POST /sheets/{id}/handout/link): an address
+// signed with a key the platform derives from its secret
+// (incroci.Platform.Sign), for that sheet, language and published version,
+// for HandoutLinkTTL, that the page and its PDF take as ?key= instead of a
+// session.
 //
 // Bodies are Markdown: they are stored as written and rendered to HTML that
 // is sanitised (no script, no event handler, no style), so text written by

@@ -48,6 +48,9 @@ var (
 	// ErrNoPrinter: the toolkit has no Printer (Config.Printer), so it makes
 	// no PDF; the handout's page prints from the browser.
 	ErrNoPrinter error = httpx.NewProblem(http.StatusServiceUnavailable, "unavailable", "toolkit.no_printer")
+	// ErrHandoutLink: the key of a handout link (HandoutLink) is forged,
+	// expired, or for another sheet, language or version of the sheet.
+	ErrHandoutLink error = httpx.NewProblem(http.StatusForbidden, "forbidden", "toolkit.handout_link")
 	// ErrPrintFailed: the Printer did not make the PDF (busy, timed out or
 	// failed; the cause is logged).
 	ErrPrintFailed error = httpx.NewProblem(http.StatusServiceUnavailable, "unavailable", "toolkit.print_failed")
@@ -114,6 +117,7 @@ func init() {
 		"toolkit.attachment_editors":     {IT: "Solo i redattori della scheda cambiano gli allegati di una scheda pubblicata: allega il file alla tua proposta di modifica.", EN: "Only the sheet's editors change the attachments of a published sheet: attach the file to your proposed change."},
 		"toolkit.file_type":              {IT: "Tipo di file non ammesso: sono ammessi PDF, documenti e fogli di calcolo OpenDocument, Word ed Excel, testo, CSV e immagini PNG o JPEG.", EN: "File type not allowed: PDF, OpenDocument, Word and Excel documents and spreadsheets, text, CSV and PNG or JPEG images are."},
 		"toolkit.file_too_large":         {IT: "Il file è troppo grande: al massimo %s.", EN: "The file is too large: at most %s."},
+		"toolkit.handout_link":           {IT: "Il collegamento alla scheda da stampare non è valido o è scaduto: riapri la scheda e scegli di nuovo «Stampa».", EN: "The link to the printable sheet is not valid or has expired: open the sheet again and choose “Print” again."},
 		"toolkit.file_empty":             {IT: "il file è vuoto o manca", EN: "the file is empty or missing"},
 	})
 }

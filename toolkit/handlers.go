@@ -499,7 +499,13 @@ func (t *Toolkit) handleHandout(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h, err := t.Handout(c.Request.Context(), id, c.Query("lang"))
+	var h *Handout
+	var err error
+	if key, ok := c.GetQuery("key"); ok {
+		h, err = t.HandoutByKey(c.Request.Context(), id, c.Query("lang"), key)
+	} else {
+		h, err = t.Handout(c.Request.Context(), id, c.Query("lang"))
+	}
 	if err != nil {
 		httpx.Fail(c, err)
 		return
@@ -612,6 +618,22 @@ func (t *Toolkit) handleSettings(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, t.Settings())
 }
 
+// handleHandoutLink signs a short-lived address of the handout, for a tab
+// of its own (see HandoutLink).
+func (t *Toolkit) handleHandoutLink(c *gin.Context) {
+	id, ok := sheetID(c)
+	if !ok {
+		return
+	}
+	l, err := t.HandoutLink(c.Request.Context(), id, c.Query("lang"))
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	httpx.OK(c, http.StatusOK, l)
+}
+
 // handleHandoutPDF serves the same handout printed to PDF by the toolkit's
 // Printer, as a download.
 func (t *Toolkit) handleHandoutPDF(c *gin.Context) {
@@ -619,7 +641,13 @@ func (t *Toolkit) handleHandoutPDF(c *gin.Context) {
 	if !ok {
 		return
 	}
-	doc, err := t.PrintHandout(c.Request.Context(), id, c.Query("lang"))
+	var doc *PrintedHandout
+	var err error
+	if key, ok := c.GetQuery("key"); ok {
+		doc, err = t.PrintHandoutByKey(c.Request.Context(), id, c.Query("lang"), key)
+	} else {
+		doc, err = t.PrintHandout(c.Request.Context(), id, c.Query("lang"))
+	}
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/incrocicomuni/incroci/internal/httpx"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -52,6 +51,10 @@ type Handout struct {
 // otherwise), for whoever may read the sheet (anyone, for a citizens'
 // handout of the network).
 func (t *Toolkit) Handout(ctx context.Context, id int64, lang string) (*Handout, error) {
+	g := grantFrom(ctx)
+	if g != nil && (g.id != id || g.lang != lang) {
+		return nil, ErrHandoutLink
+	}
 	v, err := t.Get(ctx, id)
 	if err != nil {
 		return nil, err
@@ -60,8 +63,8 @@ func (t *Toolkit) Handout(ctx context.Context, id int64, lang string) (*Handout,
 		return nil, ErrSheetNotFound
 	}
 	other := language(lang)
-	if lang != "" && (other == nil || lang == "it") {
-		return nil, httpx.Invalid("lang", "oneof", "toolkit.language")
+	if err := checkHandoutLang(lang); err != nil {
+		return nil, err
 	}
 	valid := v.CreatedAt
 	if v.PublishedAt != nil {
@@ -107,9 +110,16 @@ func (t *Toolkit) Handout(ctx context.Context, id int64, lang string) (*Handout,
 		h.Columns = append(h.Columns, col)
 	}
 	if t.cfg.Printer != nil {
-		h.PDF = "handout.pdf"
+		q := url.Values{}
 		if other != nil {
-			h.PDF += "?lang=" + url.QueryEscape(other.Code)
+			q.Set("lang", other.Code)
+		}
+		if g != nil {
+			q.Set("key", g.key)
+		}
+		h.PDF = "handout.pdf"
+		if len(q) > 0 {
+			h.PDF += "?" + q.Encode()
 		}
 	}
 	return h, nil

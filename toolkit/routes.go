@@ -21,6 +21,7 @@ func (t *Toolkit) routes() []httpx.Route {
 		{Method: "GET", Path: "/sheets/:id/diff", Access: anyone, Handler: t.handleDiff},
 		{Method: "GET", Path: "/sheets/:id/handout", Access: anyone, Handler: t.handleHandout},
 		{Method: "GET", Path: "/sheets/:id/handout.pdf", Access: anyone, Handler: t.handleHandoutPDF},
+		{Method: "POST", Path: "/sheets/:id/handout/link", Access: signedIn, Handler: t.handleHandoutLink},
 		{Method: "POST", Path: "/sheets/:id/publish", Access: signedIn, Handler: t.handlePublish},
 		{Method: "POST", Path: "/sheets/:id/reject", Access: signedIn, Handler: t.handleReject},
 		{Method: "POST", Path: "/sheets/:id/rollback", Access: signedIn, Handler: t.handleRollback},

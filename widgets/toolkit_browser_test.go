@@ -12,7 +12,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
@@ -33,13 +36,17 @@ const (
 // /incroci/toolkit, an operator and an editor of lodi, and published
 // sheets: a handout on family reunification for citizens with its legal
 // source, an Arabic and an English translation and a glossary term named in
-// it; and a sheet and a glossary term whose titles carry a script payload.
+// it; a handout for citizens of lodi's own (private to lodi) with an
+// Arabic translation and a PDF form attached; and a sheet and a glossary
+// term whose titles carry a script payload.
 type tkHub struct {
 	*hub
 	tk       *toolkit.Toolkit
 	reunion  int64
 	source   int64
 	xssSheet int64
+	canteen  int64
+	form     int64
 }
 
 func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
@@ -51,7 +58,11 @@ func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
 		t.Fatalf("the hub's handler is a %T", h.api.Config.Handler)
 	}
 	var err error
-	if x.tk, err = toolkit.New(context.Background(), h.p, toolkit.Config{}); err != nil {
+	store, err := toolkit.NewDiskStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.tk, err = toolkit.New(context.Background(), h.p, toolkit.Config{Attachments: store, MaxAttachment: 1 << 20}); err != nil {
 		t.Fatal(err)
 	}
 	// Nothing was served yet: the routes can still be added.
@@ -108,6 +119,17 @@ func newToolkitHub(t *testing.T, db *gorm.DB) *tkHub {
 			t.Fatal(err)
 		}
 	}
+	x.canteen = publish(toolkit.SheetInput{Audience: toolkit.AudienceCitizens, Ambito: "lodi", Topics: []string{"scuola"}, Title: "Mensa scolastica a Lodi",
+		Sections: map[string]string{"what": "Per iscrivere i figli alla mensa scolastica si compila il modulo del Comune di Lodi."}})
+	if _, err := x.tk.WriteTranslation(ed, x.canteen, "ar", toolkit.TranslationInput{Title: "المقصف المدرسي في لودي",
+		Sections: map[string]string{"what": "لتسجيل الأطفال في المقصف المدرسي يجب ملء استمارة بلدية لودي."}}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := x.tk.Attach(ed, x.canteen, toolkit.AttachmentInput{Title: "Modulo di iscrizione alla mensa", Lang: "it"}, "modulo-mensa.pdf", strings.NewReader(pdf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.form = a.ID
 	x.xssSheet = publish(toolkit.SheetInput{Audience: toolkit.AudienceCitizens, Topics: []string{"casa"}, Title: tkXSS + " Certificato abitativo prova",
 		Sections: map[string]string{"what": tkXSS + " Il certificato di idoneità abitativa si chiede al Comune. <script>window.__xss=2</script>"}})
 	// Two services of the directory, in two comuni.
@@ -570,6 +592,126 @@ func TestBrowserToolkit(t *testing.T) {
 			t.Errorf("a proposed change altered the published sheet: %v %+v", err, v)
 		}
 
+		// A file with the change: the limits from GET /toolkit/settings, one
+		// too large refused by the widget and one of the wrong type by the
+		// API, both beside the field; then a PDF, waiting for the editors.
+		testbrowser.WaitText(t, ctx, W("#p-file-hint"), "al massimo 1.0 MB")
+		pickFile(t, ctx, W("#p-file"), "grande.pdf", "", 1<<20+1)
+		testbrowser.Click(t, ctx, W("#p-attach"))
+		testbrowser.WaitText(t, ctx, W("#p-file-err"), "Il file è troppo grande: al massimo 1.0 MB.")
+		pickFile(t, ctx, W("#p-file"), "pagina.pdf", "<html><body><script>alert(1)</script></body></html>", 0)
+		testbrowser.Click(t, ctx, W("#p-attach"))
+		testbrowser.WaitText(t, ctx, W("#p-file-err"), "Tipo di file non ammesso")
+		if a := testbrowser.Attr(t, ctx, W("#p-file"), "aria-invalid"); a != "true" {
+			t.Errorf("the file field is not marked invalid: %q", a)
+		}
+		testbrowser.Axe(t, ctx, "toolkit: a file refused with the change")
+		pickFile(t, ctx, W("#p-file"), "genitori.pdf", pdf, 0)
+		testbrowser.Clear(t, ctx, W("#p-f-title"))
+		testbrowser.Type(t, ctx, W("#p-f-title"), "Dichiarazione per i genitori "+tkXSS)
+		setValue(t, ctx, W("#p-f-lang"), "ar")
+		testbrowser.Click(t, ctx, W("#p-attach"))
+		testbrowser.WaitText(t, ctx, W("#p-files"), "Dichiarazione per i genitori "+tkXSS+" (PDF, 1 KB)")
+		noScript(t, ctx, "a file's title")
+		testbrowser.Axe(t, ctx, "toolkit: a file attached to the change")
+		code, body = x.get("/toolkit/sheets/"+id64(x.reunion)+"/attachments", x.token(tkEditor))
+		var files struct {
+			Data []struct {
+				Title      string `json:"title"`
+				Lang       string `json:"lang"`
+				Name       string `json:"name"`
+				Status     string `json:"status"`
+				RevisionID int64  `json:"revision_id"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal([]byte(body), &files); code != 200 || err != nil || len(files.Data) != 1 {
+			t.Fatalf("the files of the sheet for its editor: %d %s", code, body)
+		}
+		proposed := revs[0].ID
+		if revs[1].ID > proposed {
+			proposed = revs[1].ID
+		}
+		if f := files.Data[0]; f.Title != "Dichiarazione per i genitori "+tkXSS || f.Lang != "ar" || f.Name != "genitori.pdf" || f.Status != "pending" || f.RevisionID != proposed {
+			t.Errorf("the file as the editor sees it (want pending with revision %d): %+v", proposed, f)
+		}
+		if _, body := x.get("/toolkit/sheets/"+id64(x.reunion), ""); strings.Contains(body, "genitori.pdf") {
+			t.Error("the file of a proposed change is on the published sheet")
+		}
+
+		// Lodi's own citizens' handout, found signed in: its file downloads
+		// with the session's token, and "Stampa" opens the handout in a new
+		// tab by a signed link (a new tab carries no session).
+		get := downloads(t, ctx)
+		testbrowser.Click(t, ctx, W("#p-back"))
+		testbrowser.WaitFor(t, ctx, W("#content"))
+		testbrowser.Click(t, ctx, W("#back"))
+		testbrowser.WaitFor(t, ctx, W("#q"))
+		testbrowser.Clear(t, ctx, W("#q"))
+		testbrowser.Type(t, ctx, W("#q"), "mensa\r")
+		testbrowser.WaitText(t, ctx, W("#hits"), "Mensa scolastica a Lodi")
+		testbrowser.Click(t, ctx, W("#hits li h3 button"))
+		testbrowser.WaitFor(t, ctx, W("#attachments"))
+		if got := testbrowser.Text(t, ctx, W("#attachments")); got != "Modulo di iscrizione alla mensa (PDF, 1 KB, italiano)" {
+			t.Errorf("the sheet's files: %q", got)
+		}
+		testbrowser.Axe(t, ctx, "toolkit: a sheet with a file")
+		testbrowser.Click(t, ctx, W("#att-"+id64(x.form)))
+		if name, data := get(); name != "modulo-mensa.pdf" || string(data) != pdf {
+			t.Errorf("downloaded %q: %q", name, data)
+		}
+		testbrowser.WaitText(t, ctx, W("#status"), "Scaricato: modulo-mensa.pdf")
+		// The same address with the page's token, and without: the file is not public.
+		got := testbrowser.Eval[string](t, ctx, `(async () => {
+			const u = '`+h.base()+`/toolkit/sheets/`+id64(x.canteen)+`/attachments/`+id64(x.form)+`';
+			const tok = JSON.parse(sessionStorage.getItem('incroci:session:`+h.base()+`')).token;
+			const a = await fetch(u, {headers: {Authorization: 'Bearer ' + tok}});
+			const b = await fetch(u);
+			return [a.status, a.headers.get('content-type'), a.headers.get('content-disposition'), (await a.text()).slice(0, 8), b.status].join(' | ');
+		})()`)
+		if !strings.HasPrefix(got, "200 | application/pdf | attachment; filename=modulo-mensa.pdf | %PDF-1.4 | 404") {
+			t.Errorf("the file with and without the token: %q", got)
+		}
+		setValue(t, ctx, W("#cl"), "ar")
+		testbrowser.Wait(t, ctx, `(`+testbrowser.Query(W("#content"))+`).lang == 'ar'`)
+		tab := chromedp.WaitNewTarget(ctx, func(i *target.Info) bool { return strings.Contains(i.URL, "/handout?") })
+		testbrowser.Click(t, ctx, W("#print"))
+		var tid target.ID
+		select {
+		case tid = <-tab:
+		case <-time.After(testbrowser.Timeout):
+			t.Fatal("Stampa opened no tab with the handout")
+		}
+		var opened struct {
+			URL, Title, Cols, Text string
+			Opener                 bool
+		}
+		if err := json.Unmarshal([]byte(tabEval(t, ctx, tid, `location.href.includes('/handout') && document.readyState == 'complete' ? JSON.stringify({URL: location.href,
+			Title: document.title, Cols: [...document.querySelectorAll('.col')].map((c) => c.lang + ':' + c.dir).join(' '), Text: document.body.innerText,
+			Opener: window.opener != null}) : ''`)), &opened); err != nil {
+			t.Fatal(err)
+		}
+		want := h.base() + "/toolkit/sheets/" + id64(x.canteen) + "/handout?lang=ar&key="
+		if !strings.HasPrefix(opened.URL, want) {
+			t.Errorf("the handout's tab is at %q, want %s…", opened.URL, want)
+		}
+		if opened.Title != "Mensa scolastica a Lodi" || opened.Cols != "it:ltr ar:rtl" || !strings.Contains(opened.Text, "المقصف المدرسي في لودي") || opened.Opener {
+			t.Errorf("the handout's tab: %+v", opened)
+		}
+		cctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(tid))
+		if _, err := chromedp.Run(cctx, chromedp.Evaluate[bool]("true")); err != nil {
+			t.Errorf("attach to the handout's tab: %v", err)
+		}
+		if err := chromedp.Cancel(cctx); err != nil {
+			t.Errorf("close the handout's tab: %v", err)
+		}
+		// Its PDF is fetched with the token: this hub has no printer, and says so (not "not found").
+		testbrowser.Click(t, ctx, W("#pdf"))
+		testbrowser.WaitText(t, ctx, W("#status"), "Il PDF non è disponibile su questo server")
+		if code, _ := x.get("/toolkit/sheets/"+id64(x.canteen)+"/handout?lang=ar", ""); code != 404 {
+			t.Errorf("lodi's handout without the key: %d", code)
+		}
+		testbrowser.Axe(t, ctx, "toolkit: a private handout printed")
+
 		// In English, on a page with a strict CSP that requires Trusted Types
 		// (no HTML sink is used) and a hostile stylesheet (kept out of the Shadow DOM).
 		testbrowser.Navigate(t, ctx, h.page("w=toolkit&lang=en&csp=strict&css=hostile"))
@@ -602,6 +744,28 @@ func TestBrowserToolkit(t *testing.T) {
 		testbrowser.Axe(t, ctx, "toolkit: proposal form in English")
 		testbrowser.CheckErrors(t, ctx)
 	})
+}
+
+// tabEval evaluates js in tab tid, opened by the page, until it answers
+// something other than "": it attaches anew each time, since a tab that
+// goes to another origin changes process under an attachment.
+func tabEval(t *testing.T, ctx context.Context, tid target.ID, js string) string {
+	t.Helper()
+	end := time.Now().Add(testbrowser.Timeout)
+	for {
+		actx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(tid), chromedp.WithDetachOnCancel())
+		tctx, stop := context.WithTimeout(actx, 2*time.Second)
+		v, err := chromedp.Run(tctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		stop()
+		cancel()
+		if err == nil && v != "" {
+			return v
+		}
+		if time.Now().After(end) {
+			t.Fatalf("tab %s did not answer: %v", tid, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func id64(n int64) string { return strconv.FormatInt(n, 10) }

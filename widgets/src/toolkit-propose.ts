@@ -2,14 +2,17 @@
 // the sign-in flow, and the proposal form of a new sheet (POST
 // /toolkit/sheets) or of a change to the sheet shown (POST
 // /toolkit/sheets/:id/revisions, written from the revision shown), by
-// section, sent to the editors or kept as a draft. Editors review it in the
-// console; nothing a proposal says changes a published sheet until then.
+// section, sent to the editors or kept as a draft, then the files that go
+// with it (POST /toolkit/sheets/:id/attachments with its revision_id; the
+// limits of GET /toolkit/settings said before sending). Editors review it
+// in the console; nothing a proposal says changes a published sheet until
+// then, its files included.
 
 import { h } from './base';
 import { AUTH, SignIn } from './auth';
 import { getSession } from './session';
-import type { SheetView, Toolkit, Topic } from './toolkit';
-import { CHUNK, KEYS } from './toolkit-text';
+import type { Att, SheetView, Toolkit, Topic } from './toolkit';
+import { CHUNK, KEYS, kind, size } from './toolkit-text';
 
 const P = {
   it: {
@@ -36,6 +39,21 @@ const P = {
     p_what_req: 'Scrivi almeno la sezione «Cos’è».',
     p_title_req: 'Scrivi un titolo di almeno 3 caratteri.',
     p_back: '← Indietro',
+    p_f: 'Allega un file alla proposta',
+    p_f_hint: 'Moduli, fac-simile, documenti: la redazione li vede con la proposta.',
+    p_f_file: 'File',
+    p_f_types: 'Tipi ammessi: {types}; al massimo {max}.',
+    p_f_title: 'Titolo del file',
+    p_f_lang: 'Lingua del file',
+    p_f_nolang: 'Non indicata',
+    p_f_send: 'Allega',
+    p_f_none: 'Scegli un file.',
+    p_f_big: 'Il file è troppo grande: al massimo {max}.',
+    p_f_done: 'Allegato: {name}',
+    p_f_list: 'File allegati alla proposta',
+    p_f_rm: 'Togli {name}',
+    p_f_rm_s: 'Togli',
+    p_f_gone: 'Tolto: {name}',
   },
   en: {
     p_new: 'Propose a sheet',
@@ -61,6 +79,21 @@ const P = {
     p_what_req: 'Write at least the section “What it is”.',
     p_title_req: 'Write a title of at least 3 characters.',
     p_back: '← Back',
+    p_f: 'Attach a file to the proposal',
+    p_f_hint: 'Forms, templates, documents: the editors see them with the proposal.',
+    p_f_file: 'File',
+    p_f_types: 'Accepted types: {types}; at most {max}.',
+    p_f_title: 'Title of the file',
+    p_f_lang: 'Language of the file',
+    p_f_nolang: 'Not said',
+    p_f_send: 'Attach',
+    p_f_none: 'Choose a file.',
+    p_f_big: 'The file is too large: at most {max}.',
+    p_f_done: 'Attached: {name}',
+    p_f_list: 'Files attached to the proposal',
+    p_f_rm: 'Remove {name}',
+    p_f_rm_s: 'Remove',
+    p_f_gone: 'Removed: {name}',
   },
 };
 
@@ -141,20 +174,24 @@ async function propose(w: Toolkit, o: { sheet?: SheetView; sources?: number[]; t
     const body: Record<string, unknown> = { title: ti, sections, note: note.value.trim(), submit };
     if (all && (!s || o.sources)) body.source_ids = [...form.querySelectorAll<HTMLInputElement>('input[name=source]:checked')].map((x) => +x.value);
     try {
-      let msg: string;
+      let msg: string, sid: number, rid: number;
       if (s) {
-        const r = await w.api<{ number: number }>(`/toolkit/sheets/${s.id}/revisions`, { method: 'POST', body: { ...body, base_id: rev!.id } });
+        const r = await w.api<{ id: number; number: number }>(`/toolkit/sheets/${s.id}/revisions`, { method: 'POST', body: { ...body, base_id: rev!.id } });
         msg = t(submit ? 'p_sent_c' : 'p_saved_c', { n: r.data.number });
+        sid = s.id;
+        rid = r.data.id;
       } else {
         const v = (k: string) => (form.elements.namedItem(k) as HTMLSelectElement).value;
         body.audience = v('audience');
         body.ambito = v('ambito');
         body.topics = [...form.querySelectorAll<HTMLInputElement>('input[name=topic]:checked')].map((x) => x.value);
-        const r = await w.api<{ id: number }>('/toolkit/sheets', { method: 'POST', body });
+        const r = await w.api<SheetView>('/toolkit/sheets', { method: 'POST', body });
         msg = t(submit ? 'p_sent' : 'p_saved', { n: r.data.id });
+        sid = r.data.id;
+        rid = r.data.revision.id;
       }
       const done = h('p', { id: 'p-done', class: 'note', tabindex: -1 }, msg);
-      w.show([done, h('button', { id: 'p-back', type: 'button', class: 's', onclick: () => o.back() }, t('p_back'))], false);
+      w.show([done, attach(w, sid, rid), h('button', { id: 'p-back', type: 'button', class: 's', onclick: () => o.back() }, t('p_back'))], false);
       done.focus();
       w.say(msg);
     } catch (e) {
@@ -175,6 +212,83 @@ async function propose(w: Toolkit, o: { sheet?: SheetView; sources?: number[]; t
     err,
     h('div', { class: 'row' }, send, draft, h('button', { id: 'p-cancel', type: 'button', class: 'l', onclick: () => o.back() }, t('p_cancel'))));
   w.show([form]);
+}
+
+interface Settings {
+  max_attachment_bytes: number;
+  attachment_types: string[];
+}
+
+/**
+ * attach is the form that adds files to revision rid of sheet sid, just
+ * proposed: the limits of GET /toolkit/settings in its hint and checked
+ * before sending, the API's refusals (type, size) beside the file field,
+ * and the files attached, each with a button that takes it off.
+ */
+function attach(w: Toolkit, sid: number, rid: number): HTMLElement {
+  const t = w.t.bind(w);
+  let max = 0;
+  const file = h('input', { id: 'p-file', name: 'file', type: 'file', onchange: () => {
+    const f = file.files?.[0];
+    if (f && !title.value.trim()) title.value = f.name.replace(/\.[^.]*$/, '');
+  } });
+  const title = h('input', { id: 'p-f-title', name: 'title', type: 'text', maxlength: 200 });
+  const lang = w.sel('p-f-lang', [['', t('p_f_nolang')], ['it', t('it_name')]], '');
+  lang.name = 'lang';
+  const err = h('p', { id: 'p-f-error', class: 'err', role: 'alert', hidden: true });
+  const btn = h('button', { id: 'p-attach', type: 'submit', class: 's' }, t('p_f_send'));
+  const list = h('ul', { id: 'p-files', 'aria-label': t('p_f_list') });
+  const ff = w.fld(t('p_f_file'), file, ' ');
+  const hint = ff.querySelector('.hint')!;
+  w.api<Settings>('/toolkit/settings').then((r) => {
+    max = r.data.max_attachment_bytes;
+    hint.textContent = t('p_f_types', { types: [...new Set(r.data.attachment_types.map(kind))].join(', '), max: size(max) });
+  }, () => (hint.textContent = ''));
+  w.meta().then(([, ls]) => lang.append(...ls.filter((l) => l.code != 'it').map((l) => h('option', { value: l.code }, l.name_native))), () => {});
+  const form: HTMLFormElement = h('form', { id: 'p-attach-form', novalidate: true, 'aria-labelledby': 'p-f-t', onsubmit: async (e: Event) => {
+    e.preventDefault();
+    w.clear(form, err);
+    const f = file.files?.[0];
+    if (!f) return w.bad(file, t('p_f_none')).focus();
+    if (max && f.size > max) return w.bad(file, t('p_f_big', { max: size(max) })).focus();
+    if (!w.busy(btn, true)) return;
+    w.say(t('p_sending'));
+    const fd = new FormData();
+    fd.append('title', title.value.trim() || f.name);
+    fd.append('lang', lang.value);
+    fd.append('revision_id', String(rid));
+    fd.append('file', f);
+    try {
+      const r = await w.api<Att>(`/toolkit/sheets/${sid}/attachments`, { method: 'POST', body: fd, timeout: 6e4 });
+      const a = r.data;
+      const rm: HTMLElement = h('button', { type: 'button', class: 'l', 'aria-label': t('p_f_rm', { name: a.title }), onclick: async () => {
+        if (!w.busy(rm, true)) return;
+        try {
+          await w.api(`/toolkit/sheets/${sid}/attachments/${a.id}`, { method: 'DELETE' });
+          li.remove();
+          w.say(t('p_f_gone', { name: a.title }));
+          file.focus();
+        } catch (x) {
+          w.busy(rm, false);
+          w.say(w.msg(x));
+        }
+      } }, t('p_f_rm_s'));
+      const li = h('li', null, h('bdi', null, a.title), ` (${kind(a.content_type)}, ${size(a.size)}) `, rm);
+      list.append(li);
+      form.reset();
+      w.say(t('p_f_done', { name: a.title }));
+    } catch (x) {
+      w.say('');
+      // The API's refusal of the file's type or size goes beside the field.
+      const st = (x as { status?: number }).status;
+      if (st == 413 || st == 415) w.bad(file, w.msg(x)).focus();
+      else w.fail(form, err, x);
+    } finally {
+      w.busy(btn, false);
+    }
+  } },
+    h('h2', { id: 'p-f-t' }, t('p_f')), h('p', { class: 'hint' }, t('p_f_hint')), ff, w.fld(t('p_f_title'), title), w.fld(t('p_f_lang'), lang), err, btn);
+  return h('section', null, form, list);
 }
 
 (window as any)[CHUNK] = { signin, propose };

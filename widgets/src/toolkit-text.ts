@@ -6,6 +6,13 @@ export const CHUNK = '__incrociToolkit1';
 /** KEYS are the sections of a sheet, in the order pages show them. */
 export const KEYS = ['what', 'who', 'how', 'needed', 'result', 'steps', 'where', 'special'];
 
+/** size is a file's size in KB or MB. */
+export const size = (n: number) => (n < 1 << 20 ? Math.ceil(n / 1024) + ' KB' : (n / (1 << 20)).toFixed(1) + ' MB');
+const KINDS: [RegExp, string][] = [[/pdf/, 'PDF'], [/opendocument.text/, 'ODT'], [/opendocument.spread/, 'ODS'], [/wordproc/, 'Word'],
+  [/spreadsheetml/, 'Excel'], [/csv/, 'CSV'], [/text/, 'TXT'], [/png/, 'PNG'], [/jpeg/, 'JPEG']];
+/** kind names a content type for people (PDF, Word…). */
+export const kind = (ct: string) => KINDS.find(([r]) => r.test(ct))?.[1] || ct;
+
 export const D = {
   it: {
     loading: 'Caricamento…',
@@ -76,6 +83,8 @@ export const D = {
     print: 'Stampa / Print',
     pdf: 'PDF',
     new_tab: '(si apre in una nuova scheda)',
+    print_ready: 'La versione da stampare è pronta: premi di nuovo «Stampa».',
+    downloaded: 'Scaricato: {name}',
     change: 'Proponi una modifica',
     term_hint: 'Le parole sottolineate sono nel glossario: selezionale per leggere la definizione.',
     sources: 'Fonti normative',
@@ -181,6 +190,8 @@ export const D = {
     print: 'Stampa / Print',
     pdf: 'PDF',
     new_tab: '(opens in a new tab)',
+    print_ready: 'The printable version is ready: press “Print” again.',
+    downloaded: 'Downloaded: {name}',
     change: 'Propose a change',
     term_hint: 'Underlined words are in the glossary: select them to read the definition.',
     sources: 'Legal sources',

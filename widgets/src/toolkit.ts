@@ -3,15 +3,18 @@
 // /toolkit/search, ranked, with highlighted snippets, filters and pages);
 // one sheet (its sanitised sections, the glossary's terms on hover, focus or
 // tap, the language switch among its translations, the outdated and
-// review-overdue banners, its legal sources, print and PDF of the handout,
-// the feedback form); the glossary (letters and search). Signing in and the
+// review-overdue banners, its legal sources and files (downloaded with the
+// session's token), print and PDF of the handout (a handout that is not
+// public opens by a short-lived signed link, its PDF with the token), the
+// feedback form); the glossary (letters and search). Signing in and the
 // proposal form ("Proponi una scheda", "Proponi una modifica") live in
 // toolkit-propose.js, loaded on demand so this bundle stays small.
 
 import { define, h, RTL, Widget } from './base';
-import { getSession } from './session';
+import { getSession, setSession } from './session';
+import { ApiError } from './api';
 import { signOut } from './auth';
-import { CHUNK, D, KEYS } from './toolkit-text';
+import { CHUNK, D, KEYS, kind, size } from './toolkit-text';
 import { TZ } from './italy';
 import { frag, marks } from './richtext';
 
@@ -64,6 +67,18 @@ export interface SheetView {
   outdated: boolean;
   outdated_note: string;
   overdue: boolean;
+  attachments: Att[];
+}
+
+/** Att is a file of a sheet (GET /toolkit/sheets/:id/attachments). */
+export interface Att {
+  id: number;
+  title: string;
+  lang: string;
+  name: string;
+  content_type: string;
+  size: number;
+  status: string;
 }
 
 interface Tr {
@@ -102,11 +117,7 @@ export interface Chunk {
   propose(w: Toolkit, o: { sheet?: SheetView; sources?: number[]; topics: Topic[]; back(): void }): void;
 }
 
-/**
- * Part draws a section of the sheet view below the legal sources, or
- * returns null. The attachments of a sheet plug in here once the API lists
- * them (GET /toolkit/sheets/{id}/attachments is not in this hub's API yet).
- */
+/** Part draws a section of the sheet view below its files, or returns null. */
 export type Part = (w: Toolkit, s: SheetView) => HTMLElement | null;
 /** parts are the sections added to the sheet view, in order. */
 export const parts: Part[] = [];
@@ -176,6 +187,8 @@ export class Toolkit extends Widget {
   gq = '';
   letter = '';
   n = 0;
+  /** pe is when the signed address on the print link stops being used (ms; 0: none). */
+  pe = 0;
 
   connectedCallback(): void {
     const first = !this.shadowRoot;
@@ -432,20 +445,28 @@ export class Toolkit extends Widget {
       s.outdated && h('div', { id: 'outdated', class: 'warn', role: 'note' }, h('p', null, h('strong', null, t('outdated'))), s.outdated_note && h('p', null, s.outdated_note)),
       s.overdue && h('p', { id: 'overdue', class: 'warn', role: 'note' }, t('overdue', { d: this.day(s.review_by) })),
     ];
-    const link = (id: string, key: string, file: string) => h('a', { id, class: 'k', target: '_blank', rel: 'noopener', href: this.handout(file) }, t(key), h('span', { class: 'sr' }, ' ' + t('new_tab')));
-    const print = link('print', 'print', 'handout');
-    const pdf = link('pdf', 'pdf', 'handout.pdf');
+    // A handout for citizens prints: the network's, readable by anyone, by its address; another (an
+    // ambito's own) by a signed address that opens it without the session, asked for on the click.
+    const open = s.audience == 'citizens' && !s.ambito;
+    const link = (id: string, key: string, file: string, onclick: (e: Event) => void) => h('a', { id, class: 'k', target: '_blank', rel: 'noopener',
+      href: this.handout(file), onclick: (e: Event) => open || onclick(e) }, t(key), id == 'print' && h('span', { class: 'sr' }, ' ' + t('new_tab')));
+    const print = link('print', 'print', 'handout', (e) => this.pe > Date.now() || (e.preventDefault(), this.print(print)));
+    const pdf = link('pdf', 'pdf', 'handout.pdf', (e) => {
+      e.preventDefault();
+      this.save(pdf, this.handout('handout.pdf').slice(this.hub.length), '');
+    });
     const body = h('div');
     const cl = this.sel('cl', [['it', t('it_name')], ...this.trs.map((x) => [x.code, `${x.name_native} · ${this.ui == 'it' ? x.name_it : x.code.toUpperCase()} (${t('st_' + x.status)})`])], this.cl);
     cl.onchange = () => {
       this.cl = cl.value;
+      this.pe = 0;
       print.setAttribute('href', this.handout('handout'));
       pdf.setAttribute('href', this.handout('handout.pdf'));
       this.content(body);
     };
-    // The handout opens in a tab of its own, without the session: only the network's handouts for citizens, readable by anyone, print there.
-    const open = s.audience == 'citizens' && !s.ambito && s.state == 'published';
-    const tools = h('div', { class: 'row' }, this.trs.length > 0 && this.fld(t('content_lang'), cl), open && print, open && pdf,
+    const pr = s.audience == 'citizens' && s.state == 'published';
+    this.pe = 0;
+    const tools = h('div', { class: 'row' }, this.trs.length > 0 && this.fld(t('content_lang'), cl), pr && print, pr && pdf,
       h('button', { id: 'change', type: 'button', class: 's', onclick: () => {
         this.editing = s;
         this.go('propose');
@@ -460,8 +481,78 @@ export class Toolkit extends Widget {
             .filter(Boolean).map((v) => ' · ' + v).join(''),
           x.expired && h('span', { class: 'b' }, t('expired')))))
           : h('p', { class: 'note' }, t('no_sources')));
-    this.put([back, ...banners, meta, tools, body, sources, ...parts.map((p) => p(this, s)), s.state == 'published' && this.feedback(s)],
+    const att = s.attachments || [];
+    let names: Intl.DisplayNames | undefined;
+    try {
+      names = new Intl.DisplayNames([this.ui], { type: 'language' });
+    } catch {}
+    const files = att.length > 0 && h('section', { 'aria-labelledby': 'att-t' }, h('h3', { id: 'att-t' }, t('attachments')),
+      h('ul', { id: 'attachments' }, ...att.map((a) => {
+        const b: HTMLElement = h('button', { type: 'button', class: 'l', id: 'att-' + a.id, 'aria-describedby': 'att-d' + a.id,
+          onclick: () => this.save(b, `${T}/sheets/${s.id}/attachments/${a.id}`, a.name) }, h('bdi', null, a.title));
+        return h('li', null, b, ' ', h('span', { id: 'att-d' + a.id }, `(${[kind(a.content_type), size(a.size), a.lang && (names?.of(a.lang) || a.lang)].filter(Boolean).join(', ')})`));
+      })));
+    this.put([back, ...banners, meta, tools, body, sources, files, ...parts.map((p) => p(this, s)), s.state == 'published' && this.feedback(s)],
       body.querySelector('h2'));
+  }
+
+  /**
+   * print opens the handout of a sheet that is not public in a new tab, by
+   * the signed address POST /toolkit/sheets/:id/handout/link gives (kept
+   * on link a while, so that the link itself opens it meanwhile). The tab is
+   * opened during the click, so that popup blockers let it through.
+   */
+  async print(link: HTMLElement): Promise<void> {
+    if (!this.busy(link, true)) return;
+    const w = window.open('', '_blank');
+    try {
+      const r = await this.api<{ key: string }>(`${T}/sheets/${this.s!.id}/handout/link${this.cl != 'it' ? '?lang=' + enc(this.cl) : ''}`, { method: 'POST' });
+      const u = this.handout('handout') + (this.cl != 'it' ? '&' : '?') + 'key=' + enc(r.data.key);
+      link.setAttribute('href', u);
+      this.pe = Date.now() + 6e5;
+      if (w) {
+        w.opener = null;
+        w.location.href = u;
+      } else this.say(this.t('print_ready'));
+    } catch (e) {
+      w?.close();
+      this.say(this.msg(e));
+    } finally {
+      this.busy(link, false);
+    }
+  }
+
+  /** save downloads hub+path with the session's token (when signed in) and saves it as name (the server's name when ""). */
+  async save(b: HTMLElement, path: string, name: string): Promise<void> {
+    if (!this.busy(b, true)) return;
+    const s = getSession(this.hub);
+    this.say(this.t('loading'));
+    try {
+      let r: Response;
+      try {
+        r = await fetch(this.hub + path, { headers: s ? { 'Accept-Language': this.ui, Authorization: 'Bearer ' + s.token } : { 'Accept-Language': this.ui }, credentials: 'omit' });
+      } catch {
+        throw new ApiError(0, 'network', '');
+      }
+      if (!r.ok) {
+        const e = (await r.json().catch(() => null))?.error || {};
+        if (r.status == 401 && s) setSession(this.hub, null);
+        throw new ApiError(r.status, e.code || 'http', e.message || '');
+      }
+      name ||= (/filename="?([^";]+)/.exec(r.headers.get('Content-Disposition') || '') || [])[1] || 'scheda.pdf';
+      // A blob: URL and a temporary link: nothing inline, so a strict CSP lets it through.
+      const url = URL.createObjectURL(await r.blob());
+      const x = h('a', { href: url, download: name, hidden: true });
+      this.shadowRoot!.append(x);
+      x.click();
+      x.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 6e4);
+      this.say(this.t('downloaded', { name }));
+    } catch (e) {
+      this.say(this.msg(e));
+    } finally {
+      this.busy(b, false);
+    }
   }
 
   handout(file: string): string {
