@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/incrocicomuni/incroci"
-	"github.com/incrocicomuni/incroci/internal/testfiles"
+	"github.com/incrocicomuni/incroci/internal/samplefiles"
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
@@ -117,7 +117,7 @@ func (e *env) shownFiles(who string, sheet int64) string {
 	return titles(expect(e.t, e.req(who, "GET", fmt.Sprint("/sheets/", sheet), nil), 200, "sheet as "+who).data()["attachments"].([]any))
 }
 
-var form = testfiles.PDF("Modulo di richiesta del nulla osta", "Cognome: ________", "Città di residenza: ________")
+var form = samplefiles.PDF("Modulo di richiesta del nulla osta", "Cognome: ________", "Città di residenza: ________")
 
 // TestAttachmentsOfAPublishedSheet: the ambito's editors add and remove
 // the files of a published sheet; the ambito reads and downloads them as
@@ -233,7 +233,7 @@ func TestAttachmentBadInput(t *testing.T) {
 			{"an executable named .pdf", ok, "modulo.pdf", exe, 415, "", "Tipo di file non ammesso", "File type not allowed"},
 			{"a web page named .odt", ok, "modulo.odt", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), 415, "", "Tipo di file non ammesso", "File type not allowed"},
 			{"an SVG image", ok, "logo.png", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>`), 415, "", "Tipo di file non ammesso", "File type not allowed"},
-			{"a zip that is no document", ok, "modulo.docx", testfiles.ZIP("a.txt", "ciao"), 415, "", "Tipo di file non ammesso", "File type not allowed"},
+			{"a zip that is no document", ok, "modulo.docx", samplefiles.ZIP("a.txt", "ciao"), 415, "", "Tipo di file non ammesso", "File type not allowed"},
 			{"a file over 1 MB", ok, "grande.pdf", append(append([]byte{}, form...), bytes.Repeat([]byte("0"), 1<<20)...), 413, "", "al massimo 1 MB", "at most 1 MB"},
 			{"an empty file", ok, "vuoto.pdf", nil, 422, "file", "vuoto", "empty"},
 			{"no file", ok, "", nil, 422, "file", "vuoto", "empty"},
@@ -282,10 +282,10 @@ func TestAttachmentKinds(t *testing.T) {
 			name, ctype string
 			data        []byte
 		}{
-			{"modulo.odt", "application/vnd.oasis.opendocument.text", testfiles.ODT("Modulo", "Nome e cognome")},
-			{"elenco.ods", "application/vnd.oasis.opendocument.spreadsheet", testfiles.ODS(rows...)},
-			{"modulo.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", testfiles.DOCX("Modulo")},
-			{"elenco.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", testfiles.XLSX(rows...)},
+			{"modulo.odt", "application/vnd.oasis.opendocument.text", samplefiles.ODT("Modulo", "Nome e cognome")},
+			{"elenco.ods", "application/vnd.oasis.opendocument.spreadsheet", samplefiles.ODS(rows...)},
+			{"modulo.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", samplefiles.DOCX("Modulo")},
+			{"elenco.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", samplefiles.XLSX(rows...)},
 			{"elenco.csv", "text/csv", []byte("documento,dove\npassaporto,Questura\ncodice fiscale,Agenzia delle Entrate\n")},
 			{"istruzioni.txt", "text/plain", []byte("Portare due fotografie formato tessera.\n")},
 			{"scansione.png", "image/png", img.Bytes()},
@@ -327,7 +327,7 @@ func TestAttachmentsWithAProposal(t *testing.T) {
 		}
 		second := change("operator2", first, "Seconda versione.")
 		elenco := expect(t, e.upload("operator2", sid, map[string]string{"title": "Elenco dei documenti", "lang": "it", "revision_id": fmt.Sprint(second)},
-			"elenco.odt", testfiles.ODT("Elenco dei documenti", "Passaporto")), 201, "a file with the proposal")
+			"elenco.odt", samplefiles.ODT("Elenco dei documenti", "Passaporto")), 201, "a file with the proposal")
 		if d := elenco.data(); d["status"] != "pending" || d["revision_id"] != float64(second) {
 			t.Fatalf("pending file: %s", elenco.Raw)
 		}
@@ -434,7 +434,7 @@ func TestAttachmentsOfADraft(t *testing.T) {
 		r := expect(t, e.req("operator", "POST", "/sheets", in), 201, "a draft")
 		sid, first := id(r), revID(r)
 		path := fmt.Sprint("/sheets/", sid)
-		up := expect(t, e.upload("operator", sid, map[string]string{"title": "Modulo", "lang": "ar"}, "modulo.docx", testfiles.DOCX("نموذج")), 201, "a file on the draft")
+		up := expect(t, e.upload("operator", sid, map[string]string{"title": "Modulo", "lang": "ar"}, "modulo.docx", samplefiles.DOCX("نموذج")), 201, "a file on the draft")
 		if d := up.data(); d["status"] != "pending" || d["revision_id"] != float64(first) || d["lang"] != "ar" {
 			t.Fatalf("draft's file: %s", up.Raw)
 		}

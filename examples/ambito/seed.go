@@ -14,7 +14,7 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
-	"github.com/incrocicomuni/incroci/internal/testfiles"
+	"github.com/incrocicomuni/incroci/internal/samplefiles"
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
@@ -401,7 +401,7 @@ func seedToolkit(ctx context.Context, p *incroci.Platform, tk *toolkit.Toolkit) 
 		return fmt.Errorf("check the demo translation ar: %w", err)
 	}
 	// The handout's checklist, a PDF to print, made now.
-	checklist := testfiles.PDF("Iscrizione al Servizio Sanitario Nazionale: cosa portare",
+	checklist := samplefiles.PDF("Iscrizione al Servizio Sanitario Nazionale: cosa portare",
 		"1. Permesso di soggiorno, oppure la ricevuta della domanda.",
 		"2. Codice fiscale (tessera o certificato).",
 		"3. Autocertificazione di residenza o dichiarazione di domicilio.",

@@ -13,7 +13,7 @@ import (
 
 	"github.com/incrocicomuni/incroci/internal/files"
 	"github.com/incrocicomuni/incroci/internal/httpx"
-	"github.com/incrocicomuni/incroci/internal/testfiles"
+	"github.com/incrocicomuni/incroci/internal/samplefiles"
 )
 
 var office = []string{
@@ -33,11 +33,11 @@ func TestJudge(t *testing.T) {
 		want string
 		err  error
 	}{
-		{"modulo.pdf", testfiles.PDF("Modulo", "Città: ______"), "application/pdf", nil},
-		{"modulo.odt", testfiles.ODT("Modulo", "Città"), "application/vnd.oasis.opendocument.text", nil},
-		{"elenco.ods", testfiles.ODS(rows...), "application/vnd.oasis.opendocument.spreadsheet", nil},
-		{"modulo.docx", testfiles.DOCX("Modulo"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", nil},
-		{"elenco.xlsx", testfiles.XLSX(rows...), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil},
+		{"modulo.pdf", samplefiles.PDF("Modulo", "Città: ______"), "application/pdf", nil},
+		{"modulo.odt", samplefiles.ODT("Modulo", "Città"), "application/vnd.oasis.opendocument.text", nil},
+		{"elenco.ods", samplefiles.ODS(rows...), "application/vnd.oasis.opendocument.spreadsheet", nil},
+		{"modulo.docx", samplefiles.DOCX("Modulo"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document", nil},
+		{"elenco.xlsx", samplefiles.XLSX(rows...), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", nil},
 		{"elenco.csv", []byte("nome,cognome,comune\nAmina,B.,Lodi\nJosé,C.,Crema\n"), "text/csv", nil},
 		// Semicolons, as Italian spreadsheets write them, read as plain text.
 		{"elenco.csv", []byte("nome;cognome;comune\nAmina;B.;Lodi\n"), "text/plain", nil},
@@ -73,7 +73,7 @@ func TestPDFOpens(t *testing.T) {
 		t.Skip("pdfinfo (poppler-utils) not installed")
 	}
 	p := filepath.Join(t.TempDir(), "m.pdf")
-	os.WriteFile(p, testfiles.PDF("Promemoria (prova) \\ è", "una riga", "un'altra"), 0o600)
+	os.WriteFile(p, samplefiles.PDF("Promemoria (prova) \\ è", "una riga", "un'altra"), 0o600)
 	out, err := exec.Command(bin, p).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "Pages:           1") || strings.Contains(string(out), "Syntax") {
 		t.Fatalf("pdfinfo: %v\n%s", err, out)

@@ -1,8 +1,8 @@
-// Package testfiles builds small real documents of the kinds people attach
+// Package samplefiles builds small real documents of the kinds people attach
 // (PDF, OpenDocument and Office Open XML text and spreadsheets), in code,
 // for tests and for the demo hub's seed: each opens in the usual programs,
 // and each is judged by its content as what it is.
-package testfiles
+package samplefiles
 
 import (
 	"archive/zip"
