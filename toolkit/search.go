@@ -94,6 +94,33 @@ func words(text string) []string {
 	return wordRe.FindAllString(fold(text), -1)
 }
 
+// stopwords are Italian words too common to look for, folded: articles,
+// prepositions, conjunctions. PostgreSQL's italian configuration leaves
+// them out of its queries (and more words); SQLite's search leaves these
+// out too, so that "permessi di soggiorno" does not need a word beginning
+// with "di", and the snippets do not mark them.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`il lo la i gli le l un uno una
+		di a da in con su per tra fra
+		del dello della dei degli delle dell al allo alla ai agli alle all dal dallo dalla dai dagli dalle dall
+		nel nello nella nei negli nelle nell sul sullo sulla sui sugli sulle sull col coi
+		e ed o od ma che se non si ne ci`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// searchWords are the folded words of a query worth looking for: its
+// words but the stop words, unless it has nothing else.
+func searchWords(ws []string) []string {
+	out := slices.DeleteFunc(slices.Clone(ws), func(w string) bool { return stopwords[w] })
+	if len(out) == 0 {
+		return ws
+	}
+	return out
+}
+
 // stem reduces a folded word to its stem in lang: Snowball's Italian
 // stemmer for Italian, the word itself otherwise.
 func stem(lang, w string) string {
@@ -292,7 +319,7 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	if q.Kind != "" && q.Kind != KindSheet && q.Kind != KindTerm && q.Kind != KindService {
 		return nil, 0, httpx.Invalid("kind", "oneof", "toolkit.state")
 	}
-	ws := words(text)
+	ws := searchWords(words(text))
 	if len(ws) == 0 {
 		return []SearchResult{}, 0, nil
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 
 	"gorm.io/gorm"
@@ -233,6 +234,44 @@ func TestSearchMigration(t *testing.T) {
 		}
 		if got := find(SearchQuery{Q: "permessi", Comune: "lodi"}); len(got) != 0 {
 			t.Errorf("permessi in Lodi after the service left: %v", got)
+		}
+	})
+}
+
+// TestSearchStopwords: on both databases, the Italian words too common to
+// look for do not have to be in a document ("permesso di soggiorno" finds
+// a text without "di"), and are not marked in the snippets.
+func TestSearchStopwords(t *testing.T) {
+	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
+		tk := searchToolkit(t, db)
+		ctx := context.Background()
+		err := db.Transaction(func(tx *gorm.DB) error {
+			for i, d := range []searchDoc{
+				{Title: "Rinnovo", Body: "Il soggiorno in Italia richiede il rinnovo del permesso."},
+				{Title: "Conversione", Body: "Si converte il permesso di soggiorno per studio in uno per lavoro."},
+				{Title: "Altro", Body: "Niente da dire."},
+			} {
+				d.Kind, d.RefID, d.Lang, d.Public = KindTerm, int64(i+1), "it", true
+				if err := tk.insertDoc(ctx, tx, d); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, total, err := tk.Search(ctx, SearchQuery{Q: "permesso di soggiorno"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 2 || len(res) != 2 {
+			t.Fatalf("permesso di soggiorno: %d %+v, want the two texts with both words", total, res)
+		}
+		for _, r := range res {
+			if strings.Contains(r.Snippet, "<mark>di</mark>") || !strings.Contains(r.Snippet, "<mark>permesso") {
+				t.Errorf("snippet %q", r.Snippet)
+			}
 		}
 	})
 }
