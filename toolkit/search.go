@@ -413,34 +413,29 @@ type searchRow struct {
 func (t *Toolkit) searchPG(ctx context.Context, text, lang, where string, args map[string]any) ([]searchRow, error) {
 	// One query: the OR of the query parsed by every configuration the
 	// index holds (only the chosen language's, when there is one), so that
-	// the tsvector's GIN index answers it. Each is computed once (an
-	// InitPlan), also when PostgreSQL plans the statement generically.
-	configs, err := t.configs(ctx, lang)
-	if err != nil {
-		return nil, err
+	// the tsvector's GIN index answers it; the configurations are looked
+	// up in the index on config, in the same statement (no round trip
+	// more). The title is ranked on any of the words, not all: it is
+	// short. Both are computed once (q, read by InitPlans), also when
+	// PostgreSQL plans the statement generically.
+	configs := allConfigs
+	if lang != "" {
+		configs = []string{pgConfig(lang)}
 	}
-	if len(configs) == 0 {
-		return nil, nil
-	}
-	var tsq, orq []string
-	for _, c := range configs {
-		tsq = append(tsq, "websearch_to_tsquery('"+c+"'::regconfig, @q)")
-		orq = append(orq, "websearch_to_tsquery('"+c+"'::regconfig, @words)")
-	}
-	query := "(SELECT " + strings.Join(tsq, " || ") + ")"
-	// The title is ranked on any of the words, not all: it is short.
-	anyWord := "(SELECT " + strings.Join(orq, " || ") + ")"
+	query, anyWord := "(SELECT query FROM q)", "(SELECT any_word FROM q)"
 	head := "ts_rank(d.tsv_head, " + anyWord + ")"
 	matches := "SELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.tsv @@ " + query + where
 	if slices.Contains(configs, "simple") {
-		// Trigram help on the titles of languages with no stemmer: a query
-		// of its own, through the partial trigram index on those titles
-		// only (OR-ed into the other, it would have every match's long
+		// Trigram help on the titles of languages with no stemmer (when
+		// there may be some): a query of its own, through the partial
+		// trigram index on those titles only, for what the words did not
+		// find (OR-ed into the other, it would have every match's long
 		// tsvector read again to test it).
 		trgm := quoteIdent(t.trgm)
 		head += " + CASE WHEN d.config = 'simple' THEN " + trgm + ".similarity(d.title, @q) ELSE 0 END"
 		matches = "SELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.tsv @@ " + query + where +
-			"\n\tUNION\n\tSELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.config = 'simple' AND d.title OPERATOR(" + trgm + ".%) @q" + where
+			"\n\tUNION ALL\n\tSELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.config = 'simple' AND d.title OPERATOR(" + trgm + ".%) @q" +
+			" AND NOT coalesce(d.tsv @@ " + query + ", false)" + where
 	}
 	var plain []string
 	for _, w := range wordRe.FindAllString(strings.ToLower(text), -1) {
@@ -450,7 +445,12 @@ func (t *Toolkit) searchPG(ctx context.Context, text, lang, where string, args m
 	}
 	args["q"], args["words"], args["window"] = text, strings.Join(plain, " or "), rescoreWindow
 	args["upto"] = max(rescoreWindow, args["offset"].(int)+args["limit"].(int))
-	sql := `WITH m AS MATERIALIZED (
+	sql := `WITH q AS MATERIALIZED (
+	SELECT (string_agg('(' || p.query::text || ')', ' | ') FILTER (WHERE numnode(p.query) > 0))::tsquery AS query,
+		(string_agg('(' || p.any_word::text || ')', ' | ') FILTER (WHERE numnode(p.any_word) > 0))::tsquery AS any_word
+	FROM (SELECT websearch_to_tsquery(c::regconfig, @q) AS query, websearch_to_tsquery(c::regconfig, @words) AS any_word
+		FROM unnest(ARRAY['` + strings.Join(configs, "', '") + `']) AS c WHERE EXISTS (SELECT 1 FROM incroci_toolkit_search WHERE config = c)) AS p
+), m AS MATERIALIZED (
 	` + matches + `
 ), r AS (
 	SELECT id, head, row_number() OVER (ORDER BY head DESC, id) AS rn FROM m
@@ -558,21 +558,6 @@ func snippet(text, lang string, query []string, n int) string {
 		b.WriteString(" …")
 	}
 	return b.String()
-}
-
-// configs returns the text search configurations the index holds (of lang
-// only, when given), for PostgreSQL's queries: of the few there can be,
-// those that some document has, each looked up in the index on config.
-func (t *Toolkit) configs(ctx context.Context, lang string) ([]string, error) {
-	if lang != "" {
-		return []string{pgConfig(lang)}, nil
-	}
-	var out []string
-	if err := t.db.WithContext(ctx).Raw("SELECT c FROM unnest(ARRAY['" + strings.Join(allConfigs, "', '") +
-		"']) AS c WHERE EXISTS (SELECT 1 FROM incroci_toolkit_search WHERE config = c) ORDER BY c").Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("toolkit: search configurations: %w", err)
-	}
-	return out, nil
 }
 
 // allConfigs are the configurations pgConfig gives, sorted.
