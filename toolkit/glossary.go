@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/httpx"
@@ -182,7 +183,19 @@ func (t *Toolkit) Glossary(ctx context.Context, q string) ([]Term, error) {
 }
 
 // fold lowers s and removes its accents ("Città" → "citta"), for matching.
+// ASCII text has no accents to remove: it is only lowered, without the
+// cost of Unicode normalisation.
 func fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
 	out, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
 	if err != nil {
 		out = s

@@ -1,6 +1,8 @@
 package toolkit
 
 import (
+	"encoding/hex"
+	"strings"
 	"time"
 
 	"github.com/incrocicomuni/incroci/internal/migrate"
@@ -17,6 +19,7 @@ var migrations = []migrate.Step{
 	{Version: 5, Name: "legal sources, outdated flags, translations", Up: m5Up},
 	{Version: 6, Name: "services of the directory in the search (ref_key)", Up: m6Up},
 	{Version: 7, Name: "attachments of sheets", Up: m7Up},
+	{Version: 8, Name: "a faster search (title tsvector, config index, trigrams of simple titles; FTS5 column of comuni)", Up: m8Up},
 }
 
 type m1Sheet struct {
@@ -441,4 +444,73 @@ func m7Up(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Migrator().AddColumn(&m7Revision{}, "AttachmentIDs")
+}
+
+// m8Up makes the search fast on a large index (BENCHMARKS.md, toolkit).
+//
+// PostgreSQL: tsv_head, the title's tsvector, is small enough to rank
+// every match on; the long tsv is read only for the best ones. The
+// configurations the index holds are found through an index on config
+// instead of a scan of the table; the trigram index covers only the titles
+// of the simple configuration, the only ones the trigram test is for; the
+// stems (used by SQLite only) are emptied, to keep rows short.
+//
+// SQLite: the FTS5 table gets a column of the documents' comuni, one token
+// each (its name in hex: exact, whatever its spaces and apostrophes), so
+// that FTS5 itself keeps the services of a comune instead of every match
+// being read to test it.
+func m8Up(tx *gorm.DB) error {
+	if tx.Dialector.Name() == "postgres" {
+		schema, err := trgmSchema(tx)
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{
+			"ALTER TABLE incroci_toolkit_search ADD COLUMN tsv_head tsvector NOT NULL DEFAULT ''::tsvector",
+			"UPDATE incroci_toolkit_search SET tsv_head = setweight(to_tsvector(config::regconfig, title), 'A'), stems = ''",
+			"CREATE INDEX incroci_toolkit_search_config ON incroci_toolkit_search (config)",
+			"DROP INDEX incroci_toolkit_search_title_trgm",
+			"CREATE INDEX incroci_toolkit_search_title_trgm ON incroci_toolkit_search USING GIN (title " + quoteIdent(schema) + ".gin_trgm_ops) WHERE config = 'simple'",
+		} {
+			if err := tx.Exec(q).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, q := range []string{
+		"DROP TABLE incroci_toolkit_search_fts",
+		"CREATE VIRTUAL TABLE incroci_toolkit_search_fts USING fts5(stems, comuni, tokenize = 'unicode61 remove_diacritics 2')",
+		"INSERT INTO incroci_toolkit_search_fts(rowid, stems, comuni) SELECT id, stems, '' FROM incroci_toolkit_search",
+	} {
+		if err := tx.Exec(q).Error; err != nil {
+			return err
+		}
+	}
+	type row struct {
+		ID     int64
+		Comune string
+	}
+	var rows []row
+	if err := tx.Raw("SELECT id, comune FROM incroci_toolkit_search WHERE comune <> ''").Scan(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := tx.Exec("UPDATE incroci_toolkit_search_fts SET comuni = ? WHERE rowid = ?", m8ComuneTokens(r.Comune), r.ID).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// m8ComuneTokens turns a document's comuni, kept as |lodi|codogno|, into
+// FTS5 tokens: each name in hex.
+func m8ComuneTokens(comuni string) string {
+	var out []string
+	for _, c := range strings.Split(comuni, "|") {
+		if c != "" {
+			out = append(out, hex.EncodeToString([]byte(c)))
+		}
+	}
+	return strings.Join(out, " ")
 }

@@ -2,7 +2,7 @@ package toolkit
 
 import (
 	"context"
-	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"regexp"
@@ -17,10 +17,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// One search runs across sheets, the glossary and (later) the directory
-// of services. Each is indexed as a document of incroci_toolkit_search:
-// its title and plain text, its language, who may read it, and what
-// filters apply.
+// One search runs across sheets, the glossary and the directory of
+// services. Each is indexed as a document of incroci_toolkit_search: its
+// title and plain text, its language, who may read it, and what filters
+// apply.
 //
 // PostgreSQL searches a tsvector made with the text search configuration
 // of the document's language (italian stems Italian: "ricongiungimenti"
@@ -28,7 +28,17 @@ import (
 // stemmer use the simple configuration, helped by trigram similarity on the
 // title (pg_trgm). SQLite searches an FTS5 table of the same text stemmed
 // in Go (Snowball's Italian stemmer, accents folded), so both databases
-// match the same words. Snippets are cut and highlighted in Go for both.
+// match the same words. Snippets are cut and highlighted in Go for both,
+// only for the page answered.
+//
+// Ranking is in two steps on PostgreSQL, as search engines rescore: every
+// match is ranked on its title's tsvector (tsv_head, a few words, read in
+// the row), and only the best rescoreWindow of them are ranked again with
+// ts_rank on the whole text, whose tsvector is long and stored compressed.
+// A word in the title weighs ten times one in the text (ts_rank's weights
+// A and D), so the best matches by title are the ones worth ranking on the
+// whole text. The total comes from the same pass. SQLite ranks every match
+// with FTS5's bm25, after a join that FTS5 drives.
 
 // ResultKind is what a search result is.
 type ResultKind string
@@ -58,7 +68,8 @@ type searchDoc struct {
 	Body   string `gorm:"type:text;not null"`
 	// Config is the PostgreSQL text search configuration of Lang.
 	Config string `gorm:"size:32;not null"`
-	// Stems is the text stemmed in Go, for SQLite's FTS5.
+	// Stems is the text stemmed in Go, for SQLite's FTS5 ("" on
+	// PostgreSQL, which keeps its tsvectors tsv and tsv_head instead).
 	Stems string `gorm:"type:text;not null"`
 }
 
@@ -81,6 +92,33 @@ var wordRe = regexp.MustCompile(`[\p{L}\p{N}]+`)
 // apostrophes split too ("dell'immigrazione": "dell", "immigrazione").
 func words(text string) []string {
 	return wordRe.FindAllString(fold(text), -1)
+}
+
+// stopwords are Italian words too common to look for, folded: articles,
+// prepositions, conjunctions. PostgreSQL's italian configuration leaves
+// them out of its queries (and more words); SQLite's search leaves these
+// out too, so that "permessi di soggiorno" does not need a word beginning
+// with "di", and the snippets do not mark them.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`il lo la i gli le l un uno una
+		di a da in con su per tra fra
+		del dello della dei degli delle dell al allo alla ai agli alle all dal dallo dalla dai dagli dalle dall
+		nel nello nella nei negli nelle nell sul sullo sulla sui sugli sulle sull col coi
+		e ed o od ma che se non si ne ci`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// searchWords are the folded words of a query worth looking for: its
+// words but the stop words, unless it has nothing else.
+func searchWords(ws []string) []string {
+	out := slices.DeleteFunc(slices.Clone(ws), func(w string) bool { return stopwords[w] })
+	if len(out) == 0 {
+		return ws
+	}
+	return out
 }
 
 // stem reduces a folded word to its stem in lang: Snowball's Italian
@@ -122,24 +160,46 @@ func (t *Toolkit) index(ctx context.Context, tx *gorm.DB, d searchDoc) error {
 	return t.insertDoc(ctx, tx, d)
 }
 
-// insertDoc adds one document to the index, in tx: its row, and its
-// tsvector on PostgreSQL or its FTS5 row on SQLite.
+// insertDoc adds one document to the index, in tx: on PostgreSQL its row
+// with its tsvectors, in one write; on SQLite its row and its FTS5 row.
 func (t *Toolkit) insertDoc(ctx context.Context, tx *gorm.DB, d searchDoc) error {
-	d.Config, d.Stems = pgConfig(d.Lang), stems(d.Lang, d.Title+" "+d.Body)
-	if err := tx.WithContext(ctx).Create(&d).Error; err != nil {
-		return fmt.Errorf("toolkit: index %s %d: %w", d.Kind, d.RefID, err)
-	}
+	d.Config = pgConfig(d.Lang)
+	db := tx.WithContext(ctx)
 	var err error
 	if tx.Dialector.Name() == "postgres" {
-		err = tx.WithContext(ctx).Exec("UPDATE incroci_toolkit_search SET tsv = setweight(to_tsvector(?::regconfig, ?), 'A') || to_tsvector(?::regconfig, ?) WHERE id = ?",
-			d.Config, d.Title, d.Config, d.Body, d.ID).Error
+		// The stems are SQLite's: PostgreSQL makes its own tsvectors.
+		err = db.Exec(`INSERT INTO incroci_toolkit_search (kind, ref_id, ref_key, lang, ambito, audience, topics, comune, public, title, body, config, stems, tsv, tsv_head)
+VALUES (@kind, @ref_id, @ref_key, @lang, @ambito, @audience, @topics, @comune, @public, @title, @body, @config, '',
+	setweight(to_tsvector(CAST(@config AS regconfig), @title), 'A') || to_tsvector(CAST(@config AS regconfig), @body), setweight(to_tsvector(CAST(@config AS regconfig), @title), 'A'))`,
+			map[string]any{"kind": d.Kind, "ref_id": d.RefID, "ref_key": d.RefKey, "lang": d.Lang, "ambito": d.Ambito, "audience": d.Audience, "topics": d.Topics,
+				"comune": d.Comune, "public": d.Public, "title": d.Title, "body": d.Body, "config": d.Config}).Error
 	} else {
-		err = tx.WithContext(ctx).Exec("INSERT INTO incroci_toolkit_search_fts(rowid, stems) VALUES (?, ?)", d.ID, d.Stems).Error
+		d.Stems = stems(d.Lang, d.Title+" "+d.Body)
+		if err = db.Create(&d).Error; err == nil {
+			err = db.Exec("INSERT INTO incroci_toolkit_search_fts(rowid, stems, comuni) VALUES (?, ?, ?)", d.ID, d.Stems, comuneTokens(d.Comune)).Error
+		}
 	}
 	if err != nil {
-		return fmt.Errorf("toolkit: index %s %d: %w", d.Kind, d.RefID, err)
+		return fmt.Errorf("toolkit: index %s %d%s: %w", d.Kind, d.RefID, d.RefKey, err)
 	}
 	return nil
+}
+
+// comuneToken is a comune (lower case, as kept) as one FTS5 token: its
+// name in hex, so that spaces and apostrophes do not split it and nothing
+// but the same name matches it.
+func comuneToken(c string) string { return hex.EncodeToString([]byte(c)) }
+
+// comuneTokens turns a document's comuni, kept as |lodi|codogno|, into
+// FTS5 tokens (comuneToken).
+func comuneTokens(comuni string) string {
+	var out []string
+	for _, c := range strings.Split(comuni, "|") {
+		if c != "" {
+			out = append(out, comuneToken(c))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // unindexKey removes the documents of kind whose ref is the string key.
@@ -236,8 +296,10 @@ type SearchResult struct {
 	Title  string `json:"title"`
 	// Snippet is a piece of the text around the words found, HTML-escaped,
 	// with the words found in <mark>.
-	Snippet string  `json:"snippet"`
-	Score   float64 `json:"score"`
+	Snippet string `json:"snippet"`
+	// Score is how well it matches, higher first; comparable within one
+	// search only.
+	Score float64 `json:"score"`
 }
 
 // Search looks for q across what the caller may read, ranked, with
@@ -257,120 +319,194 @@ func (t *Toolkit) Search(ctx context.Context, q SearchQuery) ([]SearchResult, in
 	if q.Kind != "" && q.Kind != KindSheet && q.Kind != KindTerm && q.Kind != KindService {
 		return nil, 0, httpx.Invalid("kind", "oneof", "toolkit.state")
 	}
-	ws := words(text)
+	ws := searchWords(words(text))
 	if len(ws) == 0 {
 		return []SearchResult{}, 0, nil
 	}
-	db := t.db.WithContext(ctx).Table("incroci_toolkit_search AS d")
 	pg := t.db.Dialector.Name() == "postgres"
-	tsq := ""
-	if pg {
-		// One query: the OR of the query parsed by every configuration the
-		// index holds (only the chosen language's, when there is one), so
-		// that the tsvector's GIN index answers it; trigram help on the
-		// title when languages with no stemmer are there.
-		configs, err := t.configs(ctx, q.Lang)
-		if err != nil {
-			return nil, 0, err
-		}
-		if len(configs) == 0 {
-			return []SearchResult{}, 0, nil
-		}
-		parts := make([]string, len(configs))
-		for i, c := range configs {
-			parts[i] = "websearch_to_tsquery('" + c + "'::regconfig, @q)"
-		}
-		tsq = "(" + strings.Join(parts, " || ") + ")"
-		cond := "d.tsv @@ " + tsq
-		if slices.Contains(configs, "simple") {
-			cond = "(" + cond + " OR (d.config = 'simple' AND d.title OPERATOR(" + quoteIdent(t.trgm) + ".%) @q))"
-		}
-		db = db.Where(cond, sql.Named("q", text))
-	} else {
-		var terms []string
-		for _, w := range ws {
-			// The word as typed (also as the start of a longer one), or its
-			// Italian stem as a whole token, as PostgreSQL's italian
-			// configuration matches it.
-			alts := []string{`"` + w + `"*`}
-			if s := stem("it", w); s != w {
-				alts = append(alts, `"`+s+`"`)
-			}
-			terms = append(terms, "("+strings.Join(alts, " OR ")+")")
-		}
-		db = db.Joins("JOIN incroci_toolkit_search_fts ON incroci_toolkit_search_fts.rowid = d.id").Where("incroci_toolkit_search_fts MATCH ?", strings.Join(terms, " AND "))
+	// The filters, on the documents' rows (d), with named arguments.
+	var where strings.Builder
+	args := map[string]any{"limit": q.PerPage, "offset": (q.Page - 1) * q.PerPage}
+	and := func(cond, name string, v any) {
+		where.WriteString(" AND " + cond)
+		args[name] = v
 	}
 	// Who may read what.
 	switch {
 	case pr != nil && pr.Admin:
 	case inNetwork(pr):
-		db = db.Where("(d.ambito = '' OR d.ambito IN ?)", append(ambitiOf(pr), ""))
+		and("d.ambito IN @readable", "readable", append(ambitiOf(pr), ""))
 	default:
-		db = db.Where("d.public = ?", true)
+		and("d.public = @public", "public", true)
 	}
 	if q.Kind != "" {
-		db = db.Where("d.kind = ?", q.Kind)
+		and("d.kind = @kind", "kind", q.Kind)
 	}
 	if q.Topic != "" {
-		db = db.Where("d.topics LIKE ?", "%|"+q.Topic+"|%")
+		and("d.topics LIKE @topic", "topic", "%|"+q.Topic+"|%")
 	}
 	if q.Audience != "" {
-		db = db.Where("d.audience = ?", q.Audience)
+		and("d.audience = @audience", "audience", q.Audience)
 	}
 	if q.Lang != "" {
-		db = db.Where("d.lang = ?", q.Lang)
+		and("d.lang = @lang", "lang", q.Lang)
 	}
-	if q.Comune != "" {
-		// Services keep their comuni as |lodi|codogno|, folded.
-		db = db.Where("d.comune LIKE ?", "%|"+strings.ToLower(strings.TrimSpace(q.Comune))+"|%")
+	comune := strings.ToLower(strings.TrimSpace(q.Comune))
+	if comune != "" && pg {
+		// Services keep their comuni as |lodi|codogno|, lower case; on
+		// SQLite FTS5 keeps them (searchSQLite).
+		and("d.comune LIKE @comune", "comune", "%|"+comune+"|%")
 	}
 	switch q.Ambito {
 	case "":
 	case "network":
-		db = db.Where("d.ambito = ''")
+		where.WriteString(" AND d.ambito = ''")
 	default:
-		db = db.Where("d.ambito = ?", q.Ambito)
+		and("d.ambito = @ambito", "ambito", q.Ambito)
 	}
-	type row struct {
-		Kind   ResultKind
-		RefID  int64
-		RefKey string
-		Lang   string
-		Ambito string
-		Title  string
-		Body   string
-		Score  float64
-		Total  int64
-	}
-	var rows []row
-	const cols = "d.kind, d.ref_id, d.ref_key, d.lang, d.ambito, d.title, d.body"
-	var total int64
-	if !pg || q.Page > 1 {
-		// FTS5's bm25 cannot sit beside a window function, and past the
-		// first page the page may be empty: count apart.
-		if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
-			return nil, 0, fmt.Errorf("toolkit: count search: %w", err)
-		}
-	}
+	var rows []searchRow
+	var err error
 	if pg {
-		// On the first page the total comes with it (a window count): one
-		// pass, not two.
-		db = db.Select(cols+", COUNT(*) OVER () AS total, ts_rank(d.tsv, "+tsq+") AS score", sql.Named("q", text))
+		rows, err = t.searchPG(ctx, text, q.Lang, where.String(), args)
 	} else {
-		db = db.Select(cols + ", -bm25(incroci_toolkit_search_fts, 1.0) AS score")
+		rows, err = t.searchSQLite(ctx, ws, comune, where.String(), args)
 	}
-	if err := db.Order("score DESC, d.id").Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Scan(&rows).Error; err != nil {
+	if err != nil {
 		return nil, 0, fmt.Errorf("toolkit: search: %w", err)
 	}
-	if pg && q.Page == 1 && len(rows) > 0 {
-		total = rows[0].Total
-	}
-	out := make([]SearchResult, len(rows))
-	for i, r := range rows {
-		out[i] = SearchResult{Kind: r.Kind, RefID: r.RefID, RefKey: r.RefKey, Lang: r.Lang, Ambito: r.Ambito, Title: r.Title, Score: r.Score,
-			Snippet: snippet(r.Body, r.Lang, ws, 24)}
+	var total int64
+	out := []SearchResult{}
+	for _, r := range rows {
+		total = r.Total
+		if r.PageID == nil {
+			continue // past the last page: the total only
+		}
+		out = append(out, SearchResult{Kind: r.Kind, RefID: r.RefID, RefKey: r.RefKey, Lang: r.Lang, Ambito: r.Ambito, Title: r.Title, Score: r.Score,
+			Snippet: snippet(r.Body, r.Lang, ws, 24)})
 	}
 	return out, total, nil
+}
+
+// rescoreWindow is how many of the best matches by title PostgreSQL ranks
+// again on their whole text: three pages of 20, and more.
+const rescoreWindow = 100
+
+// searchRow is one row of a search's answer: the total of matches, and a
+// document of the page (none, PageID nil, past the last page).
+type searchRow struct {
+	Total  int64
+	PageID *int64
+	Score  float64
+	Kind   ResultKind
+	RefID  int64
+	RefKey string
+	Lang   string
+	Ambito string
+	Title  string
+	Body   string
+}
+
+// searchPG runs a search on PostgreSQL, the filters in where (each
+// beginning with AND): every match ranked on its title, the first
+// rescoreWindow of them again on their whole text, the page's rows read in
+// full, the total counted in the same pass.
+func (t *Toolkit) searchPG(ctx context.Context, text, lang, where string, args map[string]any) ([]searchRow, error) {
+	// One query: the OR of the query parsed by every configuration the
+	// index holds (only the chosen language's, when there is one), so that
+	// the tsvector's GIN index answers it; the configurations are looked
+	// up in the index on config, in the same statement (no round trip
+	// more). The title is ranked on any of the words, not all: it is
+	// short. Both are computed once (q, read by InitPlans), also when
+	// PostgreSQL plans the statement generically.
+	configs := allConfigs
+	if lang != "" {
+		configs = []string{pgConfig(lang)}
+	}
+	query, anyWord := "(SELECT query FROM q)", "(SELECT any_word FROM q)"
+	head := "ts_rank(d.tsv_head, " + anyWord + ")"
+	matches := "SELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.tsv @@ " + query + where
+	if slices.Contains(configs, "simple") {
+		// Trigram help on the titles of languages with no stemmer (when
+		// there may be some): a query of its own, through the partial
+		// trigram index on those titles only, for what the words did not
+		// find (OR-ed into the other, it would have every match's long
+		// tsvector read again to test it).
+		trgm := quoteIdent(t.trgm)
+		head += " + CASE WHEN d.config = 'simple' THEN " + trgm + ".similarity(d.title, @q) ELSE 0 END"
+		matches = "SELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.tsv @@ " + query + where +
+			"\n\tUNION ALL\n\tSELECT d.id, " + head + " AS head FROM incroci_toolkit_search AS d WHERE d.config = 'simple' AND d.title OPERATOR(" + trgm + ".%) @q" +
+			" AND NOT coalesce(d.tsv @@ " + query + ", false)" + where
+	}
+	var plain []string
+	for _, w := range wordRe.FindAllString(strings.ToLower(text), -1) {
+		if w != "or" {
+			plain = append(plain, w)
+		}
+	}
+	args["q"], args["words"], args["window"] = text, strings.Join(plain, " or "), rescoreWindow
+	args["upto"] = max(rescoreWindow, args["offset"].(int)+args["limit"].(int))
+	sql := `WITH q AS MATERIALIZED (
+	SELECT (string_agg('(' || p.query::text || ')', ' | ') FILTER (WHERE numnode(p.query) > 0))::tsquery AS query,
+		(string_agg('(' || p.any_word::text || ')', ' | ') FILTER (WHERE numnode(p.any_word) > 0))::tsquery AS any_word
+	FROM (SELECT websearch_to_tsquery(c::regconfig, @q) AS query, websearch_to_tsquery(c::regconfig, @words) AS any_word
+		FROM unnest(ARRAY['` + strings.Join(configs, "', '") + `']) AS c WHERE EXISTS (SELECT 1 FROM incroci_toolkit_search WHERE config = c)) AS p
+), m AS MATERIALIZED (
+	` + matches + `
+), r AS (
+	SELECT id, head, row_number() OVER (ORDER BY head DESC, id) AS rn FROM m
+), p AS (
+	SELECT id, rn, CASE WHEN rn <= @window THEN (SELECT ts_rank(x.tsv, ` + query + `) FROM incroci_toolkit_search AS x WHERE x.id = r.id) ELSE head END AS score
+	FROM r WHERE rn <= @upto
+	ORDER BY rn > @window, score DESC, rn LIMIT @limit OFFSET @offset
+)
+SELECT c.total, p.id AS page_id, p.score, d.kind, d.ref_id, d.ref_key, d.lang, d.ambito, d.title, d.body
+FROM (SELECT count(*) AS total FROM m) AS c LEFT JOIN p ON true LEFT JOIN incroci_toolkit_search AS d ON d.id = p.id
+ORDER BY p.rn > @window, p.score DESC, p.rn`
+	var rows []searchRow
+	if err := t.db.WithContext(ctx).Raw(sql, args).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// searchSQLite runs a search on SQLite, the filters in where (each
+// beginning with AND): FTS5 finds the words (and the comune, in its own
+// column), the rows it finds are joined and filtered, ranked with bm25, the
+// page's rows read in full and the total counted in the same pass.
+func (t *Toolkit) searchSQLite(ctx context.Context, ws []string, comune, where string, args map[string]any) ([]searchRow, error) {
+	var terms []string
+	for _, w := range ws {
+		// The word as typed (also as the start of a longer one), or its
+		// Italian stem as a whole token, as PostgreSQL's italian
+		// configuration matches it.
+		alts := []string{`"` + w + `"*`}
+		if s := stem("it", w); s != w {
+			alts = append(alts, `"`+s+`"`)
+		}
+		terms = append(terms, "("+strings.Join(alts, " OR ")+")")
+	}
+	match := "stems : (" + strings.Join(terms, " AND ") + ")"
+	if comune != "" {
+		match += ` AND comuni : "` + comuneToken(comune) + `"`
+	}
+	args["match"] = match
+	// CROSS JOIN keeps FTS5 as the outer loop: else SQLite may walk an
+	// index of the rows (by kind) and ask FTS5 about each.
+	sql := `WITH m AS MATERIALIZED (
+	SELECT d.id, -bm25(incroci_toolkit_search_fts, 1.0, 0.0) AS score
+	FROM incroci_toolkit_search_fts CROSS JOIN incroci_toolkit_search AS d ON d.id = incroci_toolkit_search_fts.rowid
+	WHERE incroci_toolkit_search_fts MATCH @match` + where + `
+), p AS (
+	SELECT id, score FROM m ORDER BY score DESC, id LIMIT @limit OFFSET @offset
+)
+SELECT c.total, p.id AS page_id, p.score, d.kind, d.ref_id, d.ref_key, d.lang, d.ambito, d.title, d.body
+FROM (SELECT count(*) AS total FROM m) AS c LEFT JOIN p ON true LEFT JOIN incroci_toolkit_search AS d ON d.id = p.id
+ORDER BY p.score DESC, p.id`
+	var rows []searchRow
+	if err := t.db.WithContext(ctx).Raw(sql, args).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // snippet cuts about n words of text around the first word matching one
@@ -381,21 +517,21 @@ func snippet(text, lang string, query []string, n int) string {
 	for _, w := range query {
 		want[stem(lang, w)] = true
 	}
+	seen := map[string]bool{} // words repeat: each is looked at once
 	match := func(word string) bool {
-		ws := words(word)
-		if len(ws) == 0 {
-			return false
+		if m, ok := seen[word]; ok {
+			return m
 		}
-		w := ws[len(ws)-1]
-		if want[stem(lang, w)] {
-			return true
-		}
-		for _, q := range query {
-			if len(q) >= 3 && strings.HasPrefix(w, q) {
-				return true
+		m := false
+		if ws := words(word); len(ws) > 0 {
+			w := ws[len(ws)-1]
+			m = want[stem(lang, w)]
+			for _, q := range query {
+				m = m || len(q) >= 3 && strings.HasPrefix(w, q)
 			}
 		}
-		return false
+		seen[word] = m
+		return m
 	}
 	fields := strings.FieldsFunc(text, unicode.IsSpace)
 	first := slices.IndexFunc(fields, match)
@@ -424,15 +560,12 @@ func snippet(text, lang string, query []string, n int) string {
 	return b.String()
 }
 
-// configs returns the text search configurations the index holds (of lang
-// only, when given), for PostgreSQL's queries.
-func (t *Toolkit) configs(ctx context.Context, lang string) ([]string, error) {
-	if lang != "" {
-		return []string{pgConfig(lang)}, nil
+// allConfigs are the configurations pgConfig gives, sorted.
+var allConfigs = func() []string {
+	out := []string{"simple"}
+	for _, c := range pgConfigs {
+		out = append(out, c)
 	}
-	var out []string
-	if err := t.db.WithContext(ctx).Raw("SELECT DISTINCT config FROM incroci_toolkit_search ORDER BY config").Scan(&out).Error; err != nil {
-		return nil, fmt.Errorf("toolkit: search configurations: %w", err)
-	}
-	return out, nil
-}
+	slices.Sort(out)
+	return slices.Compact(out)
+}()
