@@ -7,10 +7,8 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"io/fs"
 	"mime/multipart"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,27 +33,7 @@ func (e *env) upload(who string, sheet int64, fields map[string]string, name str
 		part.Write(data)
 	}
 	w.Close()
-	path := fmt.Sprintf("/sheets/%d/attachments", sheet)
-	r, _ := http.NewRequest("POST", e.srv.URL+"/incroci/toolkit"+path, &body)
-	r.Header.Set("Content-Type", w.FormDataContentType())
-	if who != "" {
-		r.Header.Set("Authorization", "Bearer "+e.tok[who])
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(r)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		json.Unmarshal(raw, &out.Body)
-	}
-	openAPI(e.t).Check(e.t, "POST", path, out.Status, out.Header, out.Raw)
-	return out
+	return e.send(who, "POST", fmt.Sprintf("/sheets/%d/attachments", sheet), w.FormDataContentType(), &body, headers...)
 }
 
 // storedFiles counts the files in the toolkit's store.

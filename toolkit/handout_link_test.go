@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/incrocicomuni/incroci/internal/pdftext"
 	"github.com/incrocicomuni/incroci/internal/testdb"
-	"github.com/incrocicomuni/incroci/pdf"
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
@@ -157,17 +155,7 @@ func TestHandoutLink(t *testing.T) {
 // private handout in Italian and Arabic, and the page links to its PDF
 // with the key.
 func TestHandoutLinkPDF(t *testing.T) {
-	printer, err := pdf.NewChromium(pdf.ChromiumConfig{})
-	if errors.Is(err, pdf.ErrNoBrowser) {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%v; CI=true, so the PDF tests must run", err)
-		}
-		t.Skipf("%v: skipping the PDF test", err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { printer.Close() })
+	printer := testPrinter(t)
 	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, func(c *toolkit.Config) { c.Printer = printer })
 		sheet := privateHandout(t, e, "Ricongiungimento a Lodi")

@@ -15,12 +15,11 @@ import (
 	"github.com/incrocicomuni/incroci/toolkit"
 )
 
-// TestHandoutPDF: with a printer (a real headless Chromium), the handout of
-// a published sheet in Italian and Arabic downloads as a PDF that holds the
-// Italian title, the Arabic text and the day it is valid from, and not the
-// page's buttons; the page links to it. The PDF follows the handout's rules:
-// not published, another ambito's sheet and unknown languages are refused.
-func TestHandoutPDF(t *testing.T) {
+// testPrinter starts a headless Chromium printer for the test, closed when
+// it ends; it skips the test when no Chromium is installed (fails it when
+// CI=true).
+func testPrinter(t *testing.T) *pdf.Chromium {
+	t.Helper()
 	printer, err := pdf.NewChromium(pdf.ChromiumConfig{})
 	if errors.Is(err, pdf.ErrNoBrowser) {
 		if os.Getenv("CI") == "true" {
@@ -32,6 +31,16 @@ func TestHandoutPDF(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { printer.Close() })
+	return printer
+}
+
+// TestHandoutPDF: with a printer (a real headless Chromium), the handout of
+// a published sheet in Italian and Arabic downloads as a PDF that holds the
+// Italian title, the Arabic text and the day it is valid from, and not the
+// page's buttons; the page links to it. The PDF follows the handout's rules:
+// not published, another ambito's sheet and unknown languages are refused.
+func TestHandoutPDF(t *testing.T) {
+	printer := testPrinter(t)
 	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
 		e := newEnv(t, db, func(c *toolkit.Config) { c.Printer = printer })
 		in := sheetInput(true)

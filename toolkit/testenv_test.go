@@ -168,9 +168,21 @@ func (e *env) req(who, method, path string, body any, headers ...string) resp {
 		raw, _ := json.Marshal(b)
 		rd = bytes.NewReader(raw)
 	}
-	r, _ := http.NewRequest(method, e.srv.URL+"/incroci/toolkit"+path, rd)
+	ctype := ""
 	if rd != nil {
-		r.Header.Set("Content-Type", "application/json")
+		ctype = "application/json"
+	}
+	return e.send(who, method, path, ctype, rd, headers...)
+}
+
+// send sends a request with a body of type ctype (none when rd is nil) to
+// the toolkit as who, with more headers as name, value pairs, and checks
+// the answer against the OpenAPI document.
+func (e *env) send(who, method, path, ctype string, rd io.Reader, headers ...string) resp {
+	e.t.Helper()
+	r, _ := http.NewRequest(method, e.srv.URL+"/incroci/toolkit"+path, rd)
+	if ctype != "" {
+		r.Header.Set("Content-Type", ctype)
 	}
 	if who != "" {
 		r.Header.Set("Authorization", "Bearer "+e.tok[who])
