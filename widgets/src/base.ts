@@ -2,6 +2,7 @@
 // survive hostile host pages, attributes hub/ambito/lang, i18n, a status
 // live region, focus management and the shared session wiring.
 
+import { addStyle } from './style';
 import { ApiError, request, Req, Res } from './api';
 import { EVENT, SessionEvent } from './session';
 
@@ -70,8 +71,6 @@ thead th{border-bottom-width:2px}
 .langs label{display:flex;align-items:center;flex-wrap:wrap;font-weight:400;margin:0}
 .nv{color:var(--_l);margin:0 .4em}`;
 
-let sheet: CSSStyleSheet | undefined;
-
 type Kid = Node | string | number | false | null | undefined;
 
 /**
@@ -110,6 +109,8 @@ export function define(name: string, c: CustomElementConstructor): void {
  * and implement start (on connect or when hub/ambito change), render (draw
  * the current state) and may override onSession.
  */
+
+
 export abstract class Widget extends HTMLElement {
   static observedAttributes = ['hub', 'ambito', 'lang', 'content-lang'];
   abstract dict: Dicts;
@@ -158,11 +159,7 @@ export abstract class Widget extends HTMLElement {
   connectedCallback(): void {
     if (!this.shadowRoot) {
       const r = this.attachShadow({ mode: 'open' });
-      // A constructed sheet is not blocked by a strict style-src CSP.
-      if ('adoptedStyleSheets' in r && window.CSSStyleSheet?.prototype.replaceSync) {
-        if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-        r.adoptedStyleSheets = [sheet];
-      } else r.append(h('style', null, CSS));
+      addStyle(r, CSS);
       this.box = h('div');
       this.live = h('p', { id: 'status', role: 'status', 'aria-live': 'polite' });
       this.frame = h('div', { class: 'w' }, this.box, this.live);

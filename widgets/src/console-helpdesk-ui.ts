@@ -3,6 +3,7 @@
 // the personal-data dialog, dates, file downloads).
 
 import { h, Widget } from './base';
+import { addStyle } from './style';
 import { ApiError } from './api';
 import { getSession } from './session';
 import { find, label, mask } from './pii';
@@ -477,15 +478,10 @@ summary{cursor:pointer;color:var(--_p)}
 dialog{max-width:min(36em,92vw);border:2px solid var(--_l);border-radius:var(--_r);padding:1.5em;color:var(--_t);background:var(--_b)}
 dialog::backdrop{background:#0008}`;
 
-let sheet: CSSStyleSheet | undefined;
 
 /** style gives w's shadow root the styles of these views, once. */
 export function style(w: Widget): void {
-  const r = w.shadowRoot!;
-  if (r.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-    if (!r.adoptedStyleSheets.includes(sheet)) r.adoptedStyleSheets = [...r.adoptedStyleSheets, sheet];
-  } else if (!r.querySelector('style.hd')) r.prepend(h('style', { class: 'hd' }, CSS));
+  addStyle(w.shadowRoot!, CSS);
 }
 
 /** sel builds a select from [value, label] pairs. */

@@ -4,6 +4,7 @@
 // HTML the API sanitised turned into elements, and small builders.
 
 import { h, Widget } from './base';
+import { addStyle } from './style';
 
 type Kid = Node | string | false | null | undefined;
 import { TZ } from './italy';
@@ -389,15 +390,10 @@ summary{cursor:pointer;color:var(--_p);margin:0 0 .5em}
 .who{font-size:.875em;margin:0 0 .25em}
 th button.l{text-align:start}`;
 
-let sheet: CSSStyleSheet | undefined;
 
 /** style gives w's shadow root the styles of these views, once. */
 export function style(w: Widget): void {
-  const r = w.shadowRoot!;
-  if (r.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-    if (!r.adoptedStyleSheets.includes(sheet)) r.adoptedStyleSheets = [...r.adoptedStyleSheets, sheet];
-  } else if (!r.querySelector('style.tk')) r.prepend(h('style', { class: 'tk' }, CSS));
+  addStyle(w.shadowRoot!, CSS);
 }
 
 /** rich builds the sheet HTML the API rendered as elements (see frag), headings as h4 under the view's h3. */

@@ -8,6 +8,7 @@
 // (offline, or a CSP that blocks their host) the markers stay.
 
 import { h } from './base';
+import { addStyle } from './style';
 import type { MapCtl, MapOpts, Pin } from './directory-text';
 import { MAP } from './directory-text';
 
@@ -27,7 +28,6 @@ font-size:.9em;pointer-events:none;transform:translate(-50%,.3em);white-space:no
 .cr{font-size:.8em;margin:0 0 .5em}
 .zm{display:flex;gap:.5em;margin:0 0 .5em}
 .zm button{min-width:2.75em;padding:.25em .75em}`;
-let sheet: CSSStyleSheet | undefined;
 
 /** world gives the Web Mercator pixel of lat/lon at zoom z. */
 function world(lat: number, lon: number, z: number): [number, number] {
@@ -37,10 +37,7 @@ function world(lat: number, lon: number, z: number): [number, number] {
 }
 
 const make = (root: ShadowRoot, box: HTMLElement, o: MapOpts): MapCtl => {
-  if (root.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-    if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } else box.append(h('style', null, CSS));
+  addStyle(root, CSS);
   const t = o.t;
   let z = 8;
   // The centre of the view, in world pixels at zoom z.

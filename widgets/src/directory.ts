@@ -12,6 +12,7 @@
 // {x}, {y}; OpenStreetMap's by default) credited with "tiles-attribution".
 
 import { define, h, Widget } from './base';
+import { addStyle } from './style';
 import { D, MAP } from './directory-text';
 import type { MapCtl, MapOpts, Pin } from './directory-text';
 import { TZ } from './italy';
@@ -69,7 +70,6 @@ select:focus{outline:3px solid var(--_o);outline-offset:1px}
 .ck{font-size:.9em;color:#3b4a59}
 a{color:var(--_p)}
 nav .row{justify-content:space-between}`;
-let sheet: CSSStyleSheet | undefined;
 const enc = encodeURIComponent;
 
 /** now is the Italian day (YYYY-MM-DD), weekday (MO…) and time (HH:MM) of this instant. */
@@ -113,10 +113,7 @@ class Directory extends Widget {
     super.connectedCallback();
     const r = this.shadowRoot!;
     if (first) {
-      if (r.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-        if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-        r.adoptedStyleSheets = [...r.adoptedStyleSheets, sheet];
-      } else r.prepend(h('style', null, CSS));
+      addStyle(r, CSS);
     }
   }
 

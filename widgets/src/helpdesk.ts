@@ -5,6 +5,7 @@
 // as parts of the consultation view (see Part) and as views of their own.
 
 import { define, h, Widget } from './base';
+import { addStyle } from './style';
 import { ApiError, stream, uuid } from './api';
 import { loadMe, pageURL, SignIn, signOut, who } from './auth';
 import { getSession, setSession, Me } from './session';
@@ -133,7 +134,6 @@ dialog{max-width:min(36em,92vw);border:2px solid var(--_l);border-radius:var(--_
 dialog::backdrop{background:#0008}
 dialog li{margin:0 0 .25em;overflow-wrap:anywhere}`;
 
-let sheet: CSSStyleSheet | undefined;
 const enc = encodeURIComponent;
 
 /** sel builds a select from [value, label] pairs. */
@@ -181,10 +181,7 @@ class Helpdesk extends Widget {
     super.connectedCallback();
     const r = this.shadowRoot!;
     if (first) {
-      if (r.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-        if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-        r.adoptedStyleSheets = [...r.adoptedStyleSheets, sheet];
-      } else r.prepend(h('style', null, CSS));
+      addStyle(r, CSS);
     }
   }
 

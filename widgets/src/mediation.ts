@@ -8,6 +8,7 @@
 // and reloads when the page gets the focus back and with "Aggiorna".
 
 import { define, field, h, Widget } from './base';
+import { addStyle } from './style';
 import { ApiError, stream } from './api';
 import { loadMe, SignIn, signOut, who } from './auth';
 import { getSession, Me } from './session';
@@ -66,7 +67,6 @@ select:focus,textarea:focus{outline:3px solid var(--_o);outline-offset:1px}
 .c h3{margin:0 0 .25em;font-size:1.1em}
 .body{white-space:pre-wrap;overflow-wrap:anywhere}`;
 
-let sheet: CSSStyleSheet | undefined;
 const enc = encodeURIComponent;
 
 class Mediation extends Widget {
@@ -92,10 +92,7 @@ class Mediation extends Widget {
     super.connectedCallback();
     const r = this.shadowRoot!;
     if (first) {
-      if (r.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-        if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-        r.adoptedStyleSheets = [...r.adoptedStyleSheets, sheet];
-      } else r.prepend(h('style', null, CSS));
+      addStyle(r, CSS);
     }
     addEventListener('focus', this.wake);
     document.addEventListener('visibilitychange', this.wake);

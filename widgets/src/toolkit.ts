@@ -11,6 +11,7 @@
 // toolkit-propose.js, loaded on demand so this bundle stays small.
 
 import { define, h, RTL, Widget } from './base';
+import { addStyle } from './style';
 import { getSession, setSession } from './session';
 import { ApiError } from './api';
 import { signOut } from './auth';
@@ -160,7 +161,6 @@ dt{font-weight:600}dd{margin:0}
 .radios{display:flex;flex-wrap:wrap;gap:.25em 1.25em}.radios label{display:inline-flex;align-items:center;font-weight:400}
 input[type=radio]{display:inline-block;width:1.25em;height:1.25em;min-height:0;margin:0 .4em;accent-color:var(--_p)}`;
 
-let sheet: CSSStyleSheet | undefined;
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
@@ -195,10 +195,7 @@ export class Toolkit extends Widget {
     super.connectedCallback();
     const r = this.shadowRoot!;
     if (first) {
-      if (r.adoptedStyleSheets && window.CSSStyleSheet?.prototype.replaceSync) {
-        if (!sheet) (sheet = new CSSStyleSheet()).replaceSync(CSS);
-        r.adoptedStyleSheets = [...r.adoptedStyleSheets, sheet];
-      } else r.prepend(h('style', null, CSS));
+      addStyle(r, CSS);
     }
   }
 
