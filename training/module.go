@@ -1,0 +1,73 @@
+package training
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/httpx"
+	"github.com/incrocicomuni/incroci/internal/migrate"
+	"github.com/incrocicomuni/incroci/pdf"
+	"gorm.io/gorm"
+)
+
+// Config configures the training module. The zero value works.
+type Config struct {
+	// LinkPage is the page with the <incroci-training> widget that the
+	// links in e-mails open (with ?incroci_edition=<id>); "" sends no link.
+	LinkPage string
+	// OfferFor is how long a freed seat stays offered to the next person on
+	// the waiting list before it passes on. Default: 48 hours.
+	OfferFor time.Duration
+	// Threshold is the share of an edition's hours, in percent, a person
+	// must attend for a certificate, when the edition sets none. Default: 75.
+	Threshold int
+	// MaxMeetings is the most meetings an edition has. Default: 50.
+	MaxMeetings int
+	// Printer prints certificates to PDF, for example a *pdf.Chromium; the
+	// module does not close it. Default: nil, no PDF.
+	Printer pdf.Printer
+}
+
+// Training is the training module, mounted beside an incroci.Platform.
+type Training struct {
+	p   *incroci.Platform
+	db  *gorm.DB
+	cfg Config
+	log *slog.Logger
+}
+
+// New checks cfg, fills its defaults, runs the module's migrations and
+// returns the module ready to Mount.
+func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Training, error) {
+	if p == nil {
+		return nil, errors.New("training: a platform is required")
+	}
+	if cfg.OfferFor <= 0 {
+		cfg.OfferFor = 48 * time.Hour
+	}
+	if cfg.Threshold <= 0 || cfg.Threshold > 100 {
+		cfg.Threshold = 75
+	}
+	if cfg.MaxMeetings <= 0 {
+		cfg.MaxMeetings = 50
+	}
+	t := &Training{p: p, db: p.DB(), cfg: cfg, log: p.Logger()}
+	if err := migrate.Run(ctx, p.DB(), "training", migrations); err != nil {
+		return nil, fmt.Errorf("training: migrate: %w", err)
+	}
+	return t, nil
+}
+
+// Mount adds the module's routes to r, typically the partner's
+// api.Group("/training"), behind the platform's middleware, and its OpenAPI
+// document at /openapi.json.
+func (t *Training) Mount(r gin.IRouter) {
+	g := r.Group("", t.p.Middleware()...)
+	httpx.Register(g, t.routes())
+	r.GET("/openapi.json", serveOpenAPI)
+}
