@@ -15,6 +15,10 @@
 // for line breaks and quotes), and e-mail addresses and URLs that do not
 // parse are refused.
 //
+// [Publish] writes a set of events that need no reply (METHOD:PUBLISH):
+// the meetings of a training course attached to a confirmation, or a
+// person's calendar feed.
+//
 // The package writes; it does not parse. Replies (METHOD:REPLY) are not
 // handled: the help desk keeps the appointment's state itself.
 package ical
