@@ -15,11 +15,62 @@ var (
 	ErrCourseNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.course_not_found")
 	// ErrEditionNotFound: no edition with that id is visible to the caller.
 	ErrEditionNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.edition_not_found")
+	// ErrEnrolmentNotFound: no enrolment with that id is the caller's to
+	// act on.
+	ErrEnrolmentNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.enrolment_not_found")
+	// ErrEnrolmentClosed: the edition's enrolment window is not open.
+	ErrEnrolmentClosed error = httpx.NewProblem(http.StatusConflict, "conflict", "training.enrolment_closed")
+	// ErrEditionCancelled: the edition was cancelled.
+	ErrEditionCancelled error = httpx.NewProblem(http.StatusConflict, "conflict", "training.edition_cancelled")
+	// ErrAlreadyEnrolled: the caller already holds a seat or a place on the
+	// waiting list of the edition.
+	ErrAlreadyEnrolled error = httpx.NewProblem(http.StatusConflict, "conflict", "training.already_enrolled")
+	// ErrNotAudience: the course is not for the caller's roles or ambiti.
+	ErrNotAudience error = httpx.NewProblem(http.StatusForbidden, "forbidden", "training.not_audience_any")
+	// ErrEnrolmentState: the enrolment cannot make that step from where it
+	// stands (accepting what was not offered, approving what is confirmed…).
+	ErrEnrolmentState error = httpx.NewProblem(http.StatusConflict, "conflict", "training.enrolment_state")
+	// ErrCancelClosed: the edition's cancellation deadline has passed.
+	ErrCancelClosed error = httpx.NewProblem(http.StatusConflict, "conflict", "training.cancel_closed")
+	// ErrOfferLapsed: the seat offered was not taken in time and passed on.
+	ErrOfferLapsed error = httpx.NewProblem(http.StatusConflict, "conflict", "training.offer_lapsed")
+	// ErrSeatsHeld: the change of capacity or quotas leaves no seat for
+	// someone who holds one.
+	ErrSeatsHeld error = httpx.NewProblem(http.StatusConflict, "conflict", "training.seats_held")
+	// ErrCalendarLink: the calendar feed's link is forged or broken.
+	ErrCalendarLink error = httpx.NewProblem(http.StatusForbidden, "forbidden", "training.calendar_link")
 )
 
 func init() {
 	i18n.Register(map[string]i18n.Text{
-		"training.course_not_found":  {IT: "Corso non trovato.", EN: "Course not found."},
-		"training.edition_not_found": {IT: "Edizione non trovata.", EN: "Edition not found."},
+		"training.course_not_found":    {IT: "Corso non trovato.", EN: "Course not found."},
+		"training.edition_not_found":   {IT: "Edizione non trovata.", EN: "Edition not found."},
+		"training.enrolment_not_found": {IT: "Iscrizione non trovata.", EN: "Enrolment not found."},
+		"training.enrolment_closed":    {IT: "Le iscrizioni a questa edizione non sono aperte.", EN: "Enrolment in this edition is not open."},
+		"training.edition_cancelled":   {IT: "Questa edizione è stata annullata.", EN: "This edition was cancelled."},
+		"training.already_enrolled":    {IT: "Sei già iscritto a questa edizione o in lista d'attesa.", EN: "You are already enrolled in this edition or on its waiting list."},
+		"training.not_audience_any":    {IT: "Il corso non è rivolto al tuo ruolo o al tuo ambito.", EN: "The course is not meant for your role or ambito."},
+		"training.enrolment_state":     {IT: "L'iscrizione non può fare questo passaggio dallo stato in cui si trova.", EN: "The enrolment cannot take this step from where it stands."},
+		"training.cancel_closed":       {IT: "Il termine per annullare l'iscrizione è passato: scrivi al coordinatore del corso.", EN: "The deadline to cancel has passed: write to the course's coordinator."},
+		"training.offer_lapsed":        {IT: "Il posto offerto è scaduto ed è passato al prossimo in lista.", EN: "The seat offered has lapsed and passed on to the next person."},
+		"training.seats_held":          {IT: "Con questi posti e queste quote qualcuno che ha già un posto resterebbe fuori: annulla prima qualche iscrizione.", EN: "With these seats and quotas someone who holds a seat would be left out: cancel some enrolments first."},
+		"training.calendar_link":       {IT: "Il collegamento al calendario non è valido: copialo di nuovo dalla pagina della formazione.", EN: "The calendar link is not valid: copy it again from the training page."},
+		"training.topic_unknown":       {IT: "argomento sconosciuto", EN: "unknown topic"},
+		"training.material":            {IT: "indica un indirizzo oppure una scheda del toolkit", EN: "give an address or a toolkit sheet"},
+		"training.url":                 {IT: "deve essere un indirizzo http:// o https://", EN: "must be an http:// or https:// address"},
+		"training.trainer_role":        {IT: "deve essere un formatore dell'ambito del corso", EN: "must be a trainer of the course's ambito"},
+		"training.ambito_fixed":        {IT: "un corso non cambia ambito", EN: "a course does not change ambito"},
+		"training.too_many_meetings":   {IT: "al massimo %d incontri", EN: "at most %d meetings"},
+		"training.timezone":            {IT: "gli orari sono in ora italiana: il fuso è +01:00 (ora solare) o +02:00 (ora legale)", EN: "times are Italian times: the offset is +01:00 (winter) or +02:00 (summer)"},
+		"training.meeting_end":         {IT: "la fine deve seguire l'inizio, al massimo di 12 ore", EN: "the end must follow the start, by at most 12 hours"},
+		"training.place":               {IT: "indica il luogo o il collegamento video", EN: "give the place or the video link"},
+		"training.enrol_until":         {IT: "la chiusura delle iscrizioni deve seguire l'apertura", EN: "the close of enrolment must follow its opening"},
+		"training.quota_empty":         {IT: "una quota riserva posti a un ruolo, a un ambito o a entrambi", EN: "a quota reserves seats for a role, an ambito or both"},
+		"training.quota_ambito":        {IT: "un corso d'ambito riserva posti solo al proprio ambito", EN: "an ambito's course reserves seats only for its own ambito"},
+		"training.ambito_unknown":      {IT: "ambito sconosciuto", EN: "unknown ambito"},
+		"training.quotas_capacity":     {IT: "le quote riservano più posti dei %d disponibili", EN: "the quotas reserve more seats than the %d available"},
+		"training.meeting_unknown":     {IT: "incontro sconosciuto in questa edizione", EN: "unknown meeting of this edition"},
+		"training.not_audience":        {IT: "non hai in questo ambito un ruolo a cui il corso è rivolto", EN: "you hold no role the course is meant for in this ambito"},
+		"training.status":              {IT: "stato sconosciuto", EN: "unknown status"},
 	})
 }

@@ -10,8 +10,26 @@ import (
 func (t *Training) routes() []httpx.Route {
 	signedIn := t.p.RequireAuth()
 	anyone := func(c *gin.Context) {}
-	_ = signedIn
 	return []httpx.Route{
 		{Method: "GET", Path: "/topics", Access: anyone, Handler: t.handleTopics},
+
+		// Courses, editions, enrolment.
+		{Method: "GET", Path: "/courses", Access: signedIn, Handler: t.handleCourses},
+		{Method: "POST", Path: "/courses", Access: signedIn, Handler: t.handleSaveCourse},
+		{Method: "GET", Path: "/courses/:id", Access: signedIn, Handler: t.handleCourse},
+		{Method: "PUT", Path: "/courses/:id", Access: signedIn, Handler: t.handleSaveCourse},
+		{Method: "POST", Path: "/courses/:id/editions", Access: signedIn, Handler: t.handleCreateEdition},
+		{Method: "GET", Path: "/editions/:id", Access: signedIn, Handler: t.handleEdition},
+		{Method: "PUT", Path: "/editions/:id", Access: signedIn, Handler: t.handleUpdateEdition},
+		{Method: "POST", Path: "/editions/:id/enrol", Access: signedIn, Handler: t.handleEnrol},
+		{Method: "GET", Path: "/editions/:id/enrolments", Access: signedIn, Handler: t.handleEnrolments},
+		{Method: "POST", Path: "/enrolments/:id/cancel", Access: signedIn, Handler: t.handleStep(t.Cancel)},
+		{Method: "POST", Path: "/enrolments/:id/accept", Access: signedIn, Handler: t.handleStep(t.Accept)},
+		{Method: "POST", Path: "/enrolments/:id/decline", Access: signedIn, Handler: t.handleStep(t.Decline)},
+		{Method: "POST", Path: "/enrolments/:id/approve", Access: signedIn, Handler: t.handleStep(t.Approve)},
+		{Method: "POST", Path: "/enrolments/:id/reject", Access: signedIn, Handler: t.handleStep(t.Reject)},
+		{Method: "GET", Path: "/me/enrolments", Access: signedIn, Handler: t.handleMine},
+		{Method: "GET", Path: "/me/calendar", Access: signedIn, Handler: t.handleCalendarLink},
+		{Method: "GET", Path: "/me/calendar.ics", Access: anyone, Handler: t.handleCalendar},
 	}
 }
