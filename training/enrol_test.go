@@ -117,7 +117,7 @@ func TestCourses(t *testing.T) {
 		}
 		bad = e.req("coordinator", "POST", fmt.Sprintf("/courses/%v/editions", id), map[string]any{"capacity": 2, "enrol_from": "2026-11-30T00:00:00+01:00", "enrol_until": "2026-11-01T00:00:00+01:00",
 			"meetings": []map[string]any{{"start": "2026-12-03T09:00:00Z", "end": "2026-12-03T08:00:00+01:00"}, {"start": "2026-07-03T09:00:00+02:00", "end": "2026-07-03T10:00:00+02:00", "video_url": "ftp://x"}},
-			"quotas": []map[string]any{{"seats": 1}, {"role": "operator", "ambito": "crema", "seats": 2}}})
+			"quotas":   []map[string]any{{"seats": 1}, {"role": "operator", "ambito": "crema", "seats": 2}}})
 		expect(t, bad, 422, "bad edition")
 		if f := strings.Join(bad.fields(), " "); f != "meetings[0].start meetings[0].end meetings[0].place meetings[1].video_url enrol_until quotas[0].role quotas[1].ambito quotas" {
 			t.Errorf("edition fields %q", f)
