@@ -37,7 +37,7 @@ func (e *env) crowd(prefix string, n int, ambito string, role incroci.Role) []st
 // checkSeats fails t when edition holds more seats than its capacity, a
 // quota more than its seats or someone who does not fit it, or when a
 // waiting person fits a seat left (no one may be skipped).
-func checkSeats(t *testing.T, e *env, edition any) (held, waiting int) {
+func checkSeats(t testing.TB, e *env, edition any) (held, waiting int) {
 	t.Helper()
 	var ed training.Edition
 	testdb.Must(t, "edition", e.db.Where("id = ?", edition).Take(&ed).Error)

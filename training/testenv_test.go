@@ -27,7 +27,7 @@ import (
 // behind a real HTTP server, a real SMTP server, two ambiti (lodi, crema)
 // and people signed in.
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	db     *gorm.DB
 	p      *incroci.Platform
 	tr     *training.Training
@@ -65,7 +65,7 @@ var people = []struct{ name, email, ambito, role string }{
 
 // newEnv builds the env; each of cfgs may change the module's Config
 // before New.
-func newEnv(t *testing.T, db *gorm.DB, cfgs ...func(*training.Config)) *env {
+func newEnv(t testing.TB, db *gorm.DB, cfgs ...func(*training.Config)) *env {
 	t.Helper()
 	gin.SetMode(gin.TestMode)
 	smtpSrv := testsmtp.Start(t)
@@ -227,7 +227,7 @@ func (e *env) send(who, method, path, ctype string, rd io.Reader, headers ...str
 	return out
 }
 
-func expect(t *testing.T, r resp, status int, what string) resp {
+func expect(t testing.TB, r resp, status int, what string) resp {
 	t.Helper()
 	if r.Status != status {
 		t.Fatalf("%s: status %d, want %d; body %s", what, r.Status, status, r.Raw)
