@@ -22,6 +22,7 @@ import (
 	"github.com/incrocicomuni/incroci/mail"
 	"github.com/incrocicomuni/incroci/pdf"
 	"github.com/incrocicomuni/incroci/toolkit"
+	"github.com/incrocicomuni/incroci/training"
 	"gorm.io/gorm"
 )
 
@@ -42,6 +43,7 @@ type hub struct {
 	p       *incroci.Platform
 	hd      *helpdesk.Helpdesk
 	tk      *toolkit.Toolkit
+	tr      *training.Training
 	printer *pdf.Chromium // nil: no PDF
 	ln      net.Listener
 	srv     *http.Server
@@ -119,6 +121,13 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	if h.tk, err = toolkit.New(ctx, h.p, tkCfg); err != nil {
 		return nil, fmt.Errorf("start toolkit: %w", err)
 	}
+	trCfg := training.Config{LinkPage: cfg.PublicURL + "/"}
+	if h.printer != nil {
+		trCfg.Printer = h.printer
+	}
+	if h.tr, err = training.New(ctx, h.p, trCfg); err != nil {
+		return nil, fmt.Errorf("start training: %w", err)
+	}
 	if err := seed(ctx, h.p, h.origins, logger); err != nil {
 		return nil, fmt.Errorf("seed demo data: %w", err)
 	}
@@ -130,6 +139,9 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	}
 	if err := seedToolkit(ctx, h.p, h.tk); err != nil {
 		return nil, fmt.Errorf("seed the toolkit: %w", err)
+	}
+	if err := seedTraining(ctx, h.p, h.tr, h.p.Now()); err != nil {
+		return nil, fmt.Errorf("seed the training: %w", err)
 	}
 	handler, err := h.routes()
 	if err != nil {
@@ -180,6 +192,7 @@ func (h *hub) routes() (http.Handler, error) {
 	h.p.Mount(r.Group(mountPath))
 	h.hd.Mount(r.Group(mountPath + "/helpdesk"))
 	h.tk.Mount(r.Group(mountPath + "/toolkit"))
+	h.tr.Mount(r.Group(mountPath + "/training"))
 	return r, nil
 }
 
@@ -242,7 +255,8 @@ func (h *hub) serve(ctx context.Context) error {
 
 // prune deletes expired data, closes idle consultations, anonymises old
 // ones, sends deadline reminders and flags the sheets resting on legal
-// sources that expired, every pruneEvery until ctx is cancelled.
+// sources that expired, passes on the training seats offered and not
+// taken in time, every pruneEvery until ctx is cancelled.
 func (h *hub) prune(ctx context.Context) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
@@ -271,6 +285,11 @@ func (h *hub) prune(ctx context.Context) {
 				h.log.Error("check legal sources", "err", err)
 			} else if n > 0 {
 				h.log.Info("legal sources expired, their sheets flagged", "count", n)
+			}
+			if n, err := h.tr.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("expire offers of training seats", "err", err)
+			} else if n > 0 {
+				h.log.Info("offers of training seats lapsed, passed on", "count", n)
 			}
 			if n, err := h.hd.ExpireMediation(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("expire mediation requests", "err", err)

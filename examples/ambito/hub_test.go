@@ -19,6 +19,7 @@ import (
 	"github.com/incrocicomuni/incroci/internal/pdftext"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/toolkit"
+	"github.com/incrocicomuni/incroci/training"
 	"github.com/incrocicomuni/incroci/widgets"
 )
 
@@ -188,6 +189,31 @@ func testHub(t *testing.T, cfg config) {
 		a, err := h.p.GetAmbito(ctx, "crema")
 		if err != nil || len(a.EmailDomains) != 1 || a.EmailDomains[0] != "crema.demo.incroci.it" {
 			t.Errorf("GetAmbito(crema) = %+v, %v", a, err)
+		}
+	})
+
+	t.Run("training", func(t *testing.T) {
+		res, body := get(t, base+"/incroci/training/openapi.json")
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, "incroci training API") {
+			t.Errorf("GET /incroci/training/openapi.json = %d %.200s", res.StatusCode, body)
+		}
+		if res, _ := get(t, base+"/incroci/training/courses"); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET /incroci/training/courses anonymously = %d; want 401", res.StatusCode)
+		}
+		if err := seedTraining(t.Context(), h.p, h.tr, h.p.Now()); err != nil {
+			t.Fatalf("seed the training again: %v", err)
+		}
+		sys := incroci.AsSystem(t.Context())
+		courses, n, err := h.tr.Courses(sys, training.CourseQuery{Page: 1, PerPage: 10})
+		if err != nil || n != 1 {
+			t.Fatalf("demo courses after seeding twice: %d, %v; want 1", n, err)
+		}
+		v, err := h.tr.GetCourse(sys, courses[0].ID)
+		if err != nil || len(v.Editions) != 1 || len(v.Editions[0].Quotas) != 2 || len(v.Editions[0].Meetings) != 2 || v.Editions[0].Seats.Free != 2 {
+			t.Fatalf("the demo course: %+v, %v", v, err)
+		}
+		if n, err := h.tr.ExpireOffers(t.Context()); err != nil || n != 0 {
+			t.Errorf("ExpireOffers = %d, %v", n, err)
 		}
 	})
 

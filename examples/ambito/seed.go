@@ -16,6 +16,7 @@ import (
 	"github.com/incrocicomuni/incroci/helpdesk"
 	"github.com/incrocicomuni/incroci/internal/samplefiles"
 	"github.com/incrocicomuni/incroci/toolkit"
+	"github.com/incrocicomuni/incroci/training"
 )
 
 // ambitiCSV is a copy of ../shared/domain/ambiti.csv: the ambiti of the
@@ -537,6 +538,61 @@ func seedDirectory(ed context.Context, tk *toolkit.Toolkit) error {
 				return fmt.Errorf("check demo entry %s: %w", k.id, err)
 			}
 		}
+	}
+	return nil
+}
+
+// seedTraining adds, once, a demo course of Lodi for its operators and
+// mediators, taught by the demo trainer, with one edition open for
+// enrolment from now: two mornings two and three weeks on (in person,
+// then by video), 12 seats of which 6 are kept for operators and 4 for
+// mediators.
+func seedTraining(ctx context.Context, p *incroci.Platform, tr *training.Training, now time.Time) error {
+	sys := incroci.AsSystem(ctx)
+	if _, n, err := tr.Courses(sys, training.CourseQuery{Page: 1, PerPage: 1}); err != nil || n > 0 {
+		return err
+	}
+	person := func(local string) (incroci.PersonInAmbito, error) {
+		email := local + "@" + demoDomain(demoAmbito)
+		people, _, err := p.ListPeople(sys, demoAmbito, incroci.PeopleQuery{Q: email, PerPage: 10})
+		if err != nil || len(people) != 1 {
+			return incroci.PersonInAmbito{}, fmt.Errorf("demo person %s: %w", email, errors.Join(err, errors.New("not found")))
+		}
+		return people[0], nil
+	}
+	coord, err := person("coordinatore")
+	if err != nil {
+		return err
+	}
+	trainer, err := person("formatore")
+	if err != nil {
+		return err
+	}
+	as := actAs(ctx, coord, incroci.RoleCoordinator)
+	c, err := tr.SaveCourse(as, 0, training.CourseInput{Ambito: demoAmbito, Title: "Ricongiungimento familiare: accogliere le famiglie",
+		Goals:    "Conoscere la procedura di ricongiungimento familiare e il lavoro con i mediatori linguistico-culturali nell'accoglienza delle famiglie ricongiunte.",
+		Audience: []incroci.Role{incroci.RoleOperator, incroci.RoleMediator}, Topics: []string{"ricongiungimento"}, Hours: 8,
+		TrainerIDs: []int64{trainer.ID}, Materials: []training.Material{{Title: "Il ricongiungimento familiare (Ministero dell'Interno)", URL: "https://www.interno.gov.it/it/temi/immigrazione-e-asilo"}}})
+	if err != nil {
+		return fmt.Errorf("demo course: %w", err)
+	}
+	rome, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		return fmt.Errorf("Europe/Rome: %w", err)
+	}
+	day := func(days, hour int) time.Time {
+		d := now.In(rome).AddDate(0, 0, days)
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, rome)
+	}
+	_, err = tr.SaveEdition(as, c.ID, 0, training.EditionInput{Title: "Prima edizione", Capacity: 12,
+		EnrolFrom: now.Add(-time.Hour).In(rome), EnrolUntil: day(10, 18), CancelUntil: day(12, 18),
+		Meetings: []training.MeetingInput{
+			{Start: day(14, 9), End: day(14, 13), Place: "Sala riunioni dell'Ufficio di Piano, Lodi"},
+			{Start: day(21, 9), End: day(21, 13), VideoURL: "https://meet.example.org/incroci-formazione"},
+		},
+		Quotas: []training.QuotaInput{{Role: incroci.RoleOperator, Seats: 6}, {Role: incroci.RoleMediator, Seats: 4}}})
+	if err != nil {
+		return fmt.Errorf("demo edition: %w", err)
 	}
 	return nil
 }
