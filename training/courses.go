@@ -54,6 +54,15 @@ type CourseQuery struct {
 // trainers.
 func (t *Training) checkCourse(ctx context.Context, tx *gorm.DB, in *CourseInput) error {
 	var issues []httpx.FieldIssue
+	if in.Ambito != "" {
+		var n int64
+		if err := tx.WithContext(ctx).Model(&incroci.Ambito{}).Where("slug = ?", in.Ambito).Count(&n).Error; err != nil {
+			return fmt.Errorf("training: ambito %q: %w", in.Ambito, err)
+		}
+		if n == 0 {
+			issues = append(issues, httpx.FieldIssue{Field: "ambito", Rule: "exists", Key: "training.ambito_unknown"})
+		}
+	}
 	for i, code := range in.Topics {
 		if !knownTopic(code) {
 			issues = append(issues, httpx.FieldIssue{Field: fmt.Sprintf("topics[%d]", i), Rule: "topic", Key: "training.topic_unknown"})

@@ -59,6 +59,9 @@ func TestCourses(t *testing.T) {
 		expect(t, e.req("coordinator", "POST", "/courses", map[string]any{"title": "Corso di rete", "goals": "Obiettivi", "hours": 2}), 403, "coordinator, network course")
 		net := expect(t, e.req("admin", "POST", "/courses", map[string]any{"title": "Corso di rete", "goals": "Obiettivi", "hours": 2.5}), 201, "admin, network course").data()
 		expect(t, e.req("", "GET", "/courses", nil), 401, "anonymous")
+		if f := expect(t, e.req("admin", "POST", "/courses", map[string]any{"ambito": "altrove", "title": "Corso", "goals": "Obiettivi", "hours": 2}), 422, "unknown ambito").fields(); len(f) != 1 || f[0] != "ambito" {
+			t.Errorf("unknown ambito: %v", f)
+		}
 
 		// Bad input, in Italian and English, changes nothing.
 		bad := e.req("coordinator", "POST", "/courses", map[string]any{"ambito": "lodi", "title": "X", "goals": "Obiettivi", "hours": 0, "topics": []string{"astrologia"},
