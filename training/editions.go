@@ -418,3 +418,63 @@ func (t *Training) position(ctx context.Context, db *gorm.DB, en *Enrolment) err
 	en.Position = int(n) + 1
 	return nil
 }
+
+// CancelEdition calls off edition id: the course's managers. Everyone
+// enrolled or waiting is cancelled and told by e-mail, with the meetings
+// attached as cancelled events; nobody enrols any more.
+func (t *Training) CancelEdition(ctx context.Context, id int64) (*Edition, error) {
+	pr, err := caller(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out *Edition
+	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		e, err := lockEdition(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !mayRead(pr, e.Ambito) && !isTrainer(pr, e) {
+			return ErrEditionNotFound
+		}
+		if !mayManage(pr, e.Ambito) {
+			return incroci.ErrForbidden
+		}
+		if e.Cancelled {
+			return ErrEditionCancelled
+		}
+		now := t.p.Now()
+		e.Cancelled, e.UpdatedAt = true, now
+		if err := tx.Select("cancelled", "updated_at").Save(e).Error; err != nil {
+			return fmt.Errorf("training: cancel edition %d: %w", id, err)
+		}
+		var c Course
+		if err := tx.Where("id = ?", e.CourseID).Take(&c).Error; err != nil {
+			return fmt.Errorf("training: course %d: %w", e.CourseID, err)
+		}
+		var ens []Enrolment
+		if err := tx.Where("edition_id = ? AND status IN ?", id, active).Order("id").Find(&ens).Error; err != nil {
+			return fmt.Errorf("training: enrolments of edition %d: %w", id, err)
+		}
+		for i := range ens {
+			en := &ens[i]
+			en.Status, en.QuotaID, en.OfferedUntil, en.UpdatedAt = StatusCancelled, nil, nil, now
+			if err := tx.Save(en).Error; err != nil {
+				return fmt.Errorf("training: cancel enrolment %d: %w", en.ID, err)
+			}
+			if err := t.mailEnrolment(ctx, tx, e, &c, en); err != nil {
+				return err
+			}
+		}
+		if err := t.fillEdition(ctx, tx, e); err != nil {
+			return err
+		}
+		out = e
+		return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: e.Ambito, Action: "training.edition.cancel", ObjectType: "edition", ObjectID: fmt.Sprint(id)},
+			map[string]any{"enrolments": len(ens)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	t.p.WakeMail()
+	return out, nil
+}

@@ -347,3 +347,28 @@ func TestCalendarFeed(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelEdition: the managers call an edition off; its people are told
+// and nobody enrols any more.
+func TestCancelEdition(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		c := e.course("coordinator", "lodi")
+		ed := e.edition("coordinator", c, 1, false)
+		e.enrol("operator", ed["id"])
+		e.enrol("mediator", ed["id"])
+		expect(t, e.req("trainer", "POST", fmt.Sprintf("/editions/%v/cancel", ed["id"]), nil), 403, "trainer cancels")
+		expect(t, e.req("cremaCoordinator", "POST", fmt.Sprintf("/editions/%v/cancel", ed["id"]), nil), 404, "other ambito cancels")
+		got := expect(t, e.req("coordinator", "POST", fmt.Sprintf("/editions/%v/cancel", ed["id"]), nil), 200, "cancel").data()
+		if got["cancelled"] != true || got["seats"].(map[string]any)["held"].(float64) != 0 {
+			t.Errorf("cancelled: %v", got)
+		}
+		expect(t, e.req("coordinator", "POST", fmt.Sprintf("/editions/%v/cancel", ed["id"]), nil), 409, "cancel twice")
+		for _, who := range []string{"operator", "mediator"} {
+			m := e.waitMail(who, "edizione annullata")
+			if len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0].Data), "STATUS:CANCELLED") {
+				t.Errorf("%s: %v", who, m.Attachments)
+			}
+		}
+		expect(t, e.req("operator2", "POST", fmt.Sprintf("/editions/%v/enrol", ed["id"]), nil), 409, "enrol in a cancelled edition")
+	})
+}

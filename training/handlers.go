@@ -239,3 +239,16 @@ func (t *Training) handleCalendar(c *gin.Context) {
 	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, "text/calendar; charset=UTF-8", data)
 }
+
+func (t *Training) handleCancelEdition(c *gin.Context) {
+	id, ok := pathID(c, ErrEditionNotFound)
+	if !ok {
+		return
+	}
+	out, err := t.CancelEdition(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, out)
+}

@@ -111,6 +111,12 @@ func (t *Training) mailEnrolment(ctx context.Context, tx *gorm.DB, e *Edition, c
 		en2 = "The seat offered in the course “%s” has passed on to the next person.\n%s"
 		whenIT, whenEN = "", ""
 	case StatusCancelled:
+		if e.Cancelled {
+			subject, attach = "incroci: edizione annullata / edition cancelled: "+c.Title, true
+			it = "L'edizione del corso «%s» è stata annullata: questi incontri non si terranno.\n%s"
+			en2 = "The edition of the course “%s” was cancelled: these meetings will not take place.\n%s"
+			break
+		}
 		subject = "incroci: iscrizione annullata / enrolment cancelled: " + c.Title
 		it = "La tua iscrizione al corso «%s» è annullata.\n%s"
 		en2 = "Your enrolment in the course “%s” is cancelled.\n%s"
@@ -122,7 +128,7 @@ func (t *Training) mailEnrolment(ctx context.Context, tx *gorm.DB, e *Edition, c
 	msg := mail.Message{To: []mail.Address{{Email: person.Email, Name: person.Name}}, Subject: subject, Text: text,
 		Headers: map[string]string{"Auto-Submitted": "auto-generated"}}
 	if attach && len(e.Meetings) > 0 {
-		data, err := ical.Publish(ical.Calendar{ProdID: prodID, Name: c.Title, Events: events(e, c, false)})
+		data, err := ical.Publish(ical.Calendar{ProdID: prodID, Name: c.Title, Events: events(e, c, e.Cancelled)})
 		if err != nil {
 			return fmt.Errorf("training: calendar of edition %d: %w", e.ID, err)
 		}

@@ -21,6 +21,7 @@ func (t *Training) routes() []httpx.Route {
 		{Method: "POST", Path: "/courses/:id/editions", Access: signedIn, Handler: t.handleCreateEdition},
 		{Method: "GET", Path: "/editions/:id", Access: signedIn, Handler: t.handleEdition},
 		{Method: "PUT", Path: "/editions/:id", Access: signedIn, Handler: t.handleUpdateEdition},
+		{Method: "POST", Path: "/editions/:id/cancel", Access: signedIn, Handler: t.handleCancelEdition},
 		{Method: "POST", Path: "/editions/:id/enrol", Access: signedIn, Handler: t.handleEnrol},
 		{Method: "GET", Path: "/editions/:id/enrolments", Access: signedIn, Handler: t.handleEnrolments},
 		{Method: "POST", Path: "/enrolments/:id/cancel", Access: signedIn, Handler: t.handleStep(t.Cancel)},
