@@ -190,6 +190,9 @@ func (t *Training) SaveEdition(ctx context.Context, courseID, id int64, in Editi
 		if !mayManage(pr, c.Ambito) {
 			return incroci.ErrForbidden
 		}
+		if e != nil && e.Cancelled {
+			return ErrEditionCancelled
+		}
 		if err := t.checkEdition(ctx, tx, &c, &in); err != nil {
 			return err
 		}

@@ -370,5 +370,7 @@ func TestCancelEdition(t *testing.T) {
 			}
 		}
 		expect(t, e.req("operator2", "POST", fmt.Sprintf("/editions/%v/enrol", ed["id"]), nil), 409, "enrol in a cancelled edition")
+		expect(t, e.req("coordinator", "PUT", fmt.Sprintf("/editions/%v", ed["id"]), map[string]any{"capacity": 5, "enrol_from": "2026-11-01T00:00:00+01:00",
+			"enrol_until": "2026-11-30T18:00:00+01:00", "meetings": meetings}), 409, "change a cancelled edition")
 	})
 }
