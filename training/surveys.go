@@ -89,7 +89,7 @@ var surveyRoles = []incroci.Role{incroci.RoleOperator, incroci.RoleConsultant, i
 
 // Survey is a questionnaire addressed to some roles in some ambiti.
 type Survey struct {
-	ID     int64 `json:"id" gorm:"primaryKey"`
+	ID     int64  `json:"id" gorm:"primaryKey"`
 	Ambito string `json:"ambito"` // "" for the network's, by an admin
 	Kind   string `json:"kind"`
 	// EditionID is the edition an evaluation is about; nil for needs.
