@@ -303,21 +303,25 @@ func (t *Training) UpdateSurvey(ctx context.Context, id int64, in SurveyInput) (
 	if err := httpx.Validate("en", &in); err != nil {
 		return nil, err
 	}
+	// fillSurvey reads the ambiti outside the transaction: SQLite has one
+	// connection.
+	s := &Survey{Ambito: in.Ambito}
+	qs, err := t.fillSurvey(ctx, s, in)
+	if err != nil {
+		return nil, err
+	}
 	err = t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		s, err := t.ownedSurvey(ctx, tx, pr, id)
+		old, err := t.ownedSurvey(ctx, tx, pr, id)
 		if err != nil {
 			return err
 		}
-		if s.State != SurveyDraft {
+		if old.State != SurveyDraft {
 			return ErrSurveyFrozen
 		}
-		if in.Ambito != s.Ambito {
+		if in.Ambito != old.Ambito {
 			return httpx.Invalid("ambito", "eq", "training.survey.ambito_fixed")
 		}
-		qs, err := t.fillSurvey(ctx, s, in)
-		if err != nil {
-			return err
-		}
+		s.ID = old.ID
 		// Only a draft is changed; the state is checked again in the update
 		// so that a concurrent publish wins.
 		res := tx.Model(&Survey{}).Where("id = ? AND state = ?", s.ID, SurveyDraft).Updates(map[string]any{
@@ -425,16 +429,16 @@ func (t *Training) ListSurveys(ctx context.Context, q SurveyQuery) ([]*Survey, i
 		db = db.Where("state = ?", q.State)
 	}
 	if !pr.Admin {
-		owned := pr.Ambiti(incroci.RoleCoordinator)
-		if len(owned) == 0 {
-			owned = []string{"\x00"}
+		if owned := pr.Ambiti(incroci.RoleCoordinator); len(owned) > 0 {
+			db = db.Where("state = ? OR ambito IN ?", SurveyPublished, owned)
+		} else {
+			db = db.Where("state = ?", SurveyPublished)
 		}
-		db = db.Where("state = ? OR ambito IN ?", SurveyPublished, owned)
 	}
 	if err := db.Find(&all).Error; err != nil {
 		return nil, 0, fmt.Errorf("training: list surveys: %w", err)
 	}
-	var out []*Survey
+	out := []*Survey{}
 	for _, s := range all {
 		if _, member := audienceGrant(pr, s); ownsAmbito(pr, s.Ambito) || (member && s.State == SurveyPublished) {
 			out = append(out, s)
