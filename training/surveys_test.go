@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/training"
@@ -523,5 +522,3 @@ func TestSurveyConcurrentAnswers(t *testing.T) {
 		t.Errorf("%d responses, %d respondents", resp, who)
 	}
 }
-
-
