@@ -28,6 +28,9 @@ package training
 //     worked out from the total); the CSV export blanks the ambito and role
 //     of a row whose (ambito, role) pair has fewer than MinCell responses.
 //
+// The totals of a question are shown whatever their size: the owners know
+// how many answered, not who gave which answer.
+//
 // What remains: someone with direct access to PostgreSQL's system columns
 // (ctid, xmin) may still see which two rows were written by the same
 // transaction. That is the database administrator, who can read the

@@ -149,6 +149,16 @@ func TestSurveyFlow(t *testing.T) {
 			t.Errorf("crema operator's list: %v", l)
 		}
 		expect(t, e.req("operator", "GET", "/surveys?state=lost", nil), 422, "bad state")
+		expect(t, e.req("operator", "GET", "/surveys?per_page=500", nil), 422, "bad per_page")
+		// Pages: a second draft, newest first.
+		expect(t, e.req("coordinator", "POST", "/surveys", needsSurvey(e)), 201, "second draft")
+		pg := expect(t, e.req("coordinator", "GET", "/surveys?per_page=1&page=2", nil), 200, "page 2")
+		if l := pg.list(); len(l) != 1 || sid(l[0].(map[string]any)) != id || pg.Body["page"].(map[string]any)["total"] != float64(2) {
+			t.Errorf("page 2: %s", pg.Raw)
+		}
+		if l := expect(t, e.req("coordinator", "GET", "/surveys?state=published", nil), 200, "published").list(); len(l) != 1 {
+			t.Errorf("published: %v", l)
+		}
 		expect(t, e.req("operator", "GET", "/surveys/"+id, nil), 200, "audience reads")
 
 		// Results: owners only, audited.
