@@ -99,3 +99,11 @@ func (m1Enrolment) TableName() string { return "incroci_training_enrolments" }
 func m1Up(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&m1Course{}, &m1Edition{}, &m1Meeting{}, &m1Quota{}, &m1Enrolment{})
 }
+
+// surveyMigrations are the schema steps of the surveys and needs
+// (surveys_migrations.go), kept as a component of their own
+// ("training-surveys") so that they number from 1 apart from the courses'
+// steps: migrate.Run wants versions 1, 2, 3… in each component.
+var surveyMigrations = []migrate.Step{
+	{Version: 1, Name: "surveys, questions, respondents, responses, needs, course needs", Up: s1Up},
+}

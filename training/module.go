@@ -60,6 +60,9 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Training, error
 	if err := migrate.Run(ctx, p.DB(), "training", migrations); err != nil {
 		return nil, fmt.Errorf("training: migrate: %w", err)
 	}
+	if err := migrate.Run(ctx, p.DB(), "training-surveys", surveyMigrations); err != nil {
+		return nil, fmt.Errorf("training: migrate surveys: %w", err)
+	}
 	return t, nil
 }
 

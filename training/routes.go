@@ -32,5 +32,17 @@ func (t *Training) routes() []httpx.Route {
 		{Method: "GET", Path: "/me/enrolments", Access: signedIn, Handler: t.handleMine},
 		{Method: "GET", Path: "/me/calendar", Access: signedIn, Handler: t.handleCalendarLink},
 		{Method: "GET", Path: "/me/calendar.ics", Access: anyone, Handler: t.handleCalendar},
+
+		// Surveys and needs (surveys_http.go).
+		{Method: "GET", Path: "/surveys", Access: signedIn, Handler: t.handleListSurveys},
+		{Method: "POST", Path: "/surveys", Access: signedIn, Handler: t.handleCreateSurvey},
+		{Method: "GET", Path: "/surveys/:id", Access: signedIn, Handler: t.handleGetSurvey},
+		{Method: "PUT", Path: "/surveys/:id", Access: signedIn, Handler: t.handleUpdateSurvey},
+		{Method: "POST", Path: "/surveys/:id/publish", Access: signedIn, Handler: t.handlePublishSurvey},
+		{Method: "POST", Path: "/surveys/:id/answers", Access: signedIn, Handler: t.handleAnswerSurvey},
+		{Method: "GET", Path: "/surveys/:id/results", Access: signedIn, Handler: t.handleSurveyResults},
+		{Method: "GET", Path: "/surveys/:id/results.csv", Access: signedIn, Handler: t.handleSurveyCSV},
+		{Method: "POST", Path: "/surveys/:id/needs", Access: signedIn, Handler: t.handleCreateNeeds},
+		{Method: "GET", Path: "/needs", Access: signedIn, Handler: t.handleNeeds},
 	}
 }
