@@ -43,6 +43,7 @@ func ExampleNames() {
 	// mediation.js
 	// signin.js
 	// toolkit.js
+	// training.js
 	// toolkit-propose.js
 }
 
