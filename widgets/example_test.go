@@ -43,8 +43,8 @@ func ExampleNames() {
 	// mediation.js
 	// signin.js
 	// toolkit.js
-	// training.js
 	// toolkit-propose.js
+	// training.js
 }
 
 // A demo page loads the content-hashed file, cached for a year, and pins
