@@ -11,10 +11,10 @@
 
 import { define, h, Widget } from './base';
 import { addStyle } from './style';
-import { getSession } from './session';
+import { getSession, Me } from './session';
 import { pageURL, SignIn, signOut } from './auth';
 import { TZ } from './italy';
-import { D, R, ROLES } from './training-text';
+import { D, R, ROLES, TO } from './training-text';
 
 interface Topic {
   code: string;
@@ -138,6 +138,9 @@ export class Training extends Widget {
   /** done is the message shown on the edition after an action. */
   done = '';
   topicsP?: Promise<Topic[]>;
+  /** meP is the signed-in person (GET /me), for the token tok. */
+  meP?: Promise<Me | null>;
+  tok = '';
 
   connectedCallback(): void {
     const first = !this.shadowRoot;
@@ -212,6 +215,30 @@ export class Training extends Widget {
       this.topicsP = undefined;
       throw e;
     }));
+  }
+
+  /** me returns the signed-in person, null when unknown (the API still decides). */
+  me(): Promise<Me | null> {
+    const s = getSession(this.hub);
+    if (!this.meP || this.tok != s?.token) {
+      this.tok = s?.token || '';
+      this.meP = s?.person ? Promise.resolve(s.person) : this.api<Me>('/me').then((r) => r.data, () => null);
+    }
+    return this.meP;
+  }
+
+  /**
+   * left counts the seats e still has for the person me (all its seats
+   * when unknown): its free seats and those of the quotas they fit, as
+   * the API places people (from the course's ambito, else the first where
+   * they are of its audience).
+   */
+  left(e: EdView, me: Me | null): number {
+    const c = e.course;
+    const amb = c.ambito || me?.roles.find((r) => !c.audience.length || c.audience.includes(r.role))?.ambito || '';
+    const roles = me?.roles.filter((r) => r.ambito == amb).map((r) => r.role) || [];
+    return e.seats.free + e.quotas.reduce((n, q) => n + (!me || ((!q.ambito || q.ambito == amb) && (!q.role || roles.includes(q.role)))
+      ? Math.max(0, q.seats - (e.seats.quotas[q.id] || 0)) : 0), 0);
   }
 
   topic(code: string, ts: Topic[]): string {
@@ -355,11 +382,11 @@ export class Training extends Widget {
         return h('li', null, h('h4', null, name),
           e.meetings[0] && h('p', null, t('first', { d: this.when(e.meetings[0].start) })),
           h('p', null, e.cancelled ? t('called_off') : this.window(e)),
-          h('button', { type: 'button', class: 's', 'data-edition': e.id, 'aria-label': t('details', { t: name }), onclick: () => {
+          h('button', { type: 'button', class: 's', 'data-edition': e.id, onclick: () => {
             this.eid = e.id;
             this.from = 'course';
             this.go('edition');
-          } }, t('open_ed')));
+          } }, t('open_ed'), h('span', { class: 'sr' }, ': ' + name)));
       })) : h('p', { id: 'no-editions', class: 'note' }, t('no_ed'))]);
   }
 
@@ -396,9 +423,9 @@ export class Training extends Widget {
     const t = this.t.bind(this);
     const my = ++this.seq;
     this.loading();
-    let e: EdView, ts: Topic[];
+    let e: EdView, ts: Topic[], me: Me | null;
     try {
-      [e, ts] = await Promise.all([this.api<EdView>(`${T}/editions/${this.eid}`).then((r) => r.data), this.topics()]);
+      [e, ts, me] = await Promise.all([this.api<EdView>(`${T}/editions/${this.eid}`).then((r) => r.data), this.topics(), this.me()]);
     } catch (x) {
       return this.fail_(x, my);
     }
@@ -406,12 +433,12 @@ export class Training extends Widget {
     this.cid = e.course_id;
     const s = e.seats;
     const who = (q: Quota) => {
-      const r = R[this.ui][q.role] || q.role;
-      return q.role && q.ambito ? t('q_both', { r, a: q.ambito }) : q.role ? t('q_role', { r }) : t('q_amb', { a: q.ambito });
+      const r = TO[this.ui][q.role] || q.role;
+      return q.role && q.ambito ? t('q_both', { r, a: q.ambito }) : q.role ? r : t('q_amb', { a: q.ambito });
     };
     const quotas = e.quotas.map((q) => {
       const l = Math.max(0, q.seats - (s.quotas[q.id] || 0));
-      return h('li', null, t(l == 0 ? 'q_full' : l == 1 ? 'q_left1' : 'q_left', { n: q.seats, who: who(q), l }));
+      return h('li', null, t(l == 0 ? 'q_full' : l == 1 ? 'q_left1' : 'q_left', { s: q.seats == 1 ? t('q_n1') : t('q_n', { n: q.seats }), who: who(q), l }));
     });
     const meet = h('ol', { id: 'meetings' }, ...e.meetings.map((m) => h('li', null,
       `${this.at(m.start, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })}, ${this.at(m.start, { timeStyle: 'short' })}–${this.at(m.end, { timeStyle: 'short' })} (${t('it_time')})`,
@@ -423,7 +450,7 @@ export class Training extends Widget {
     const title = h('h2', { id: 'title', tabindex: -1 }, e.course.title);
     this.put([this.back(this.from), title, e.title && h('p', { id: 'ed-title' }, h('strong', null, e.title)),
       e.cancelled && h('p', { id: 'called-off', class: 'warn' }, t('called_off')),
-      done, this.mineBox(e),
+      done, this.mineBox(e, me),
       h('h3', null, t('meetings')), meet,
       h('h3', null, t('seats')), h('ul', { id: 'seats' }, h('li', null, t('cap', { n: e.capacity })),
         ...quotas, h('li', null, s.free ? t('free', { n: s.free }) : t('free0')), s.waiting > 0 && h('li', null, t('waiting', { n: s.waiting }))),
@@ -433,7 +460,7 @@ export class Training extends Widget {
   }
 
   /** mineBox is the person's enrolment in e with what they can do, or the enrol button. */
-  mineBox(e: EdView): HTMLElement {
+  mineBox(e: EdView, me: Me | null): HTMLElement {
     const t = this.t.bind(this);
     const m = e.mine && !OVER.includes(e.mine.status) ? e.mine : null;
     const err = h('p', { id: 'act-error', class: 'err', role: 'alert', hidden: true });
@@ -446,8 +473,8 @@ export class Training extends Widget {
       if (e.mine) box.append(h('p', { id: 'status-text' }, t('s_' + e.mine.status)));
       if (!this.isOpen(e)) box.append(h('p', null, e.cancelled ? t('called_off') : this.window(e)));
       else {
-        // Full for the caller when no free seat and no quota left: the API decides, this only names the button.
-        const left = e.seats.free + e.quotas.reduce((n, q) => n + Math.max(0, q.seats - (e.seats.quotas[q.id] || 0)), 0);
+        // The API decides; this only names the button.
+        const left = this.left(e, me);
         if (!left) box.append(h('p', { id: 'full' }, t('full_note')));
         box.append(err, act('enrol', left ? 'enrol' : 'join', `/editions/${e.id}/enrol`));
       }
