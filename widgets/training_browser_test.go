@@ -201,6 +201,7 @@ func TestBrowserTraining(t *testing.T) {
 		}
 		noXSS("the catalogue")
 		testbrowser.Axe(t, ctx, "training: catalogue")
+		testbrowser.Screenshot(t, ctx, "catalogue")
 		testbrowser.Focus(t, ctx, W("#next"))
 		testbrowser.Keys(t, ctx, "\r")
 		testbrowser.WaitText(t, ctx, W("#results nav"), "Pagina 2 di 2")
@@ -291,6 +292,7 @@ func TestBrowserTraining(t *testing.T) {
 			t.Errorf("seats after enrolling %q", got)
 		}
 		testbrowser.Axe(t, ctx, "training: enrolled")
+		testbrowser.Screenshot(t, ctx, "enrolled")
 
 		// The second operator, by the e-mails' link: no seat for them, the waiting list, number 1.
 		x.switchTo(ctx, trOp2, "w=training&"+ed)
@@ -317,6 +319,13 @@ func TestBrowserTraining(t *testing.T) {
 		testbrowser.Axe(t, ctx, "training: confirm the cancellation")
 		testbrowser.Click(t, ctx, W("#cancel-no"))
 		testbrowser.WaitFor(t, ctx, W("#cancel"))
+		testbrowser.Click(t, ctx, W("#cancel"))
+		testbrowser.WaitFor(t, ctx, W("#sure"))
+		testbrowser.Keys(t, ctx, "\x1b") // Escape: no as well
+		testbrowser.Wait(t, ctx, `!`+testbrowser.Query(W("#confirm")))
+		if f := testbrowser.Focused(t, ctx); f != trainingW+" >>> button#cancel" {
+			t.Errorf("after Escape the focus is on %s", f)
+		}
 		if m := x.mine(trOp1, x.autumn); m.Status != training.StatusConfirmed {
 			t.Errorf("\"No\" cancelled: %+v", m)
 		}
@@ -333,6 +342,7 @@ func TestBrowserTraining(t *testing.T) {
 			t.Errorf("the offer's deadline %q", got)
 		}
 		testbrowser.Axe(t, ctx, "training: a seat offered")
+		testbrowser.Screenshot(t, ctx, "offered")
 		testbrowser.Click(t, ctx, W("#accept"))
 		testbrowser.WaitText(t, ctx, W("#done"), "Iscrizione confermata")
 		testbrowser.WaitText(t, ctx, W("#status-text"), "Iscritto: il posto è tuo.")

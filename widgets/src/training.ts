@@ -89,8 +89,10 @@ interface Mine extends Enrolment {
  * those APIs (GET /training/me/hours, GET /training/me/certificates, the
  * QR check-in): hours and certificates each add a view to the widget's bar
  * ("Le mie ore", "I miei certificati") that draws into box; checkin returns
- * what the edition view shows the enrolled person for checking in, or null.
- * Unset, nothing of them shows.
+ * what the edition view shows the enrolled person for checking in, or null
+ * (a QR code scanned opens the page with ?incroci_checkin=<code>, kept in
+ * w.checkin with the edition ?incroci_edition=<id> opened). Unset, nothing
+ * of them shows.
  */
 export const hooks: {
   hours?: (w: Training, box: HTMLElement) => void;
@@ -138,6 +140,8 @@ export class Training extends Widget {
   /** done is the message shown on the edition after an action. */
   done = '';
   topicsP?: Promise<Topic[]>;
+  /** checkin is the code of a QR check-in the page was opened with, for hooks.checkin. */
+  checkin = '';
   /** meP is the signed-in person (GET /me), for the token tok. */
   meP?: Promise<Me | null>;
   tok = '';
@@ -151,12 +155,16 @@ export class Training extends Widget {
   start(): void {
     const u = pageURL();
     const id = +(u.searchParams.get('incroci_edition') || 0);
+    this.checkin = u.searchParams.get('incroci_checkin') || '';
     if (id > 0) {
       this.eid = id;
       this.view = 'edition';
       this.from = 'mine';
-      const a = new URL(location.href);
+    }
+    const a = new URL(location.href);
+    if (a.searchParams.has('incroci_edition') || a.searchParams.has('incroci_checkin')) {
       a.searchParams.delete('incroci_edition');
+      a.searchParams.delete('incroci_checkin');
       history.replaceState(history.state, '', a.href);
     }
     if (!this.flow.activate()) this.render();
@@ -494,7 +502,7 @@ export class Training extends Widget {
           q.replaceWith(row);
           c.focus();
         } }, t('no'));
-        const q = h('div', { id: 'confirm', role: 'group', 'aria-labelledby': 'sure' }, h('p', { id: 'sure', tabindex: -1 }, t(seat ? 'sure' : 'sure_w', { t: e.course.title })),
+        const q = h('div', { id: 'confirm', role: 'group', 'aria-labelledby': 'sure', onkeydown: (k: KeyboardEvent) => k.key == 'Escape' && no.click() }, h('p', { id: 'sure', tabindex: -1 }, t(seat ? 'sure' : 'sure_w', { t: e.course.title })),
           h('div', { class: 'row' }, act('cancel-yes', 'yes', `/enrolments/${m.id}/cancel`), no));
         row.replaceWith(q);
         (q.querySelector('#sure') as HTMLElement).focus();
