@@ -343,7 +343,8 @@ func TestBrowserTraining(t *testing.T) {
 		}
 		testbrowser.Axe(t, ctx, "training: a seat offered")
 		testbrowser.Screenshot(t, ctx, "offered")
-		testbrowser.Click(t, ctx, W("#accept"))
+		testbrowser.Focus(t, ctx, W("#accept"))
+		testbrowser.Keys(t, ctx, "\r")
 		testbrowser.WaitText(t, ctx, W("#done"), "Iscrizione confermata")
 		testbrowser.WaitText(t, ctx, W("#status-text"), "Iscritto: il posto è tuo.")
 		if m := x.mine(trOp2, x.autumn); m == nil || m.Status != training.StatusConfirmed || m.QuotaID == nil || *m.QuotaID != x.opQuota {
@@ -388,6 +389,16 @@ func TestBrowserTraining(t *testing.T) {
 		testbrowser.Click(t, ctx, W("#all"))
 		testbrowser.WaitText(t, ctx, W("#my"), "Iscrizione annullata.")
 		testbrowser.Axe(t, ctx, "training: my courses, with the past")
+
+		// An edition that is not there: the API's message, and a way to try again.
+		x.switchTo(ctx, trOp1, "w=training&incroci_edition=999999")
+		testbrowser.WaitFor(t, ctx, W("#error #retry"))
+		if got := testbrowser.Text(t, ctx, W("#error")); got == "" || strings.Contains(got, "Si è verificato un errore") {
+			t.Errorf("no such edition: %q", got)
+		}
+		testbrowser.Axe(t, ctx, "training: no such edition")
+		testbrowser.Click(t, ctx, W("#go-list"))
+		testbrowser.WaitFor(t, ctx, W("#courses"))
 
 		// In English.
 		x.switchTo(ctx, trOp2, "w=training&lang=en&"+ed)

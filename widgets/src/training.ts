@@ -271,6 +271,16 @@ export class Training extends Widget {
     this.acted = f;
   }
 
+  /** failView shows an error with a retry button, below the bar so that the other views stay at hand. */
+  failView(e: unknown, retry: () => void): void {
+    this.say('');
+    const b = h('button', { id: 'retry', type: 'button', class: 's', onclick: () => {
+      this.acted = true;
+      retry();
+    } }, this.t('retry'));
+    this.put([h('div', { id: 'error', class: 'err', role: 'alert' }, this.msg(e), b)], b);
+  }
+
   fail_(e: unknown, my: number): void {
     if (my == this.seq) this.failView(e, () => this.render());
   }
@@ -303,10 +313,10 @@ export class Training extends Widget {
   async list(): Promise<void> {
     const t = this.t.bind(this);
     const my = ++this.seq;
-    let ts: Topic[];
+    let ts: Topic[], me: Me | null;
     if (!this.topicsP) this.loading();
     try {
-      ts = await this.topics();
+      [ts, me] = await Promise.all([this.topics(), this.me()]);
     } catch (e) {
       return this.fail_(e, my);
     }
@@ -325,7 +335,8 @@ export class Training extends Widget {
       h('fieldset', null, h('legend', null, t('filters')), h('div', { class: 'fl' },
         this.fld(t('topic'), opt('topic', ts.map((x) => [x.code, this.topic(x.code, ts)]))),
         this.fld(t('role'), opt('role', ROLES.map((r) => [r, R[this.ui][r]]))),
-        this.fld(t('ambito'), opt('ambito', [['-', t('net')], ...(this.ambito ? [[this.ambito, t('own', { a: this.ambito })]] : [])]))),
+        this.fld(t('ambito'), opt('ambito', [['-', t('net')],
+          ...[...new Set([this.ambito, ...(me?.roles || []).map((r) => r.ambito)])].filter(Boolean).map((a) => [a, t('own', { a })])]))),
         h('div', { class: 'f' }, h('label', { class: 'ck' }, open, t('open')))),
       h('button', { id: 'apply', type: 'submit' }, t('apply')));
     this.put([h('h2', { tabindex: -1 }, t('cat')), form, out]);
