@@ -46,7 +46,10 @@ type CourseQuery struct {
 	// everyone).
 	Role incroci.Role
 	// Q keeps the courses whose title holds it, ignoring case.
-	Q             string
+	Q string
+	// Open keeps the courses with an edition open for enrolment now (not
+	// cancelled, inside its enrolment window).
+	Open          bool
 	Page, PerPage int
 }
 
@@ -200,6 +203,12 @@ func (t *Training) Courses(ctx context.Context, q CourseQuery) ([]Course, int64,
 	}
 	if s := strings.TrimSpace(q.Q); s != "" {
 		db = db.Where("LOWER(title) LIKE ?", "%"+strings.ToLower(likeSafe(s))+"%")
+	}
+	if q.Open {
+		now := t.p.Now().UTC() // as the editions' times are stored
+		open := t.db.WithContext(ctx).Model(&Edition{}).Select("course_id").
+			Where("cancelled = ? AND enrol_from <= ? AND enrol_until >= ?", false, now, now)
+		db = db.Where("id IN (?)", open)
 	}
 	// Topics and audience are JSON lists: filtered in Go, on the ids.
 	var all []Course

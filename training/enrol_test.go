@@ -126,6 +126,18 @@ func TestCourses(t *testing.T) {
 			t.Errorf("edition fields %q", f)
 		}
 		expect(t, e.req("trainer", "POST", fmt.Sprintf("/courses/%v/editions", id), map[string]any{"capacity": 2, "enrol_from": "2026-11-01T00:00:00+01:00", "enrol_until": "2026-11-30T00:00:00+01:00", "meetings": meetings}), 403, "trainer adds an edition")
+		// Open for enrolment: the course with the edition, not the network's without one.
+		list = expect(t, e.req("operator", "GET", "/courses?open=true", nil), 200, "open courses").list()
+		if len(list) != 1 || list[0].(map[string]any)["id"] != id {
+			t.Errorf("open courses: %v", list)
+		}
+		e.clock.Add(22 * 24 * time.Hour)
+		e.signIn()
+		if n := len(expect(t, e.req("operator", "GET", "/courses?open=true", nil), 200, "open courses, window over").list()); n != 0 {
+			t.Errorf("%d courses open after the window", n)
+		}
+		e.clock.Add(-22 * 24 * time.Hour)
+		e.signIn()
 		cv := expect(t, e.req("operator", "GET", fmt.Sprintf("/courses/%v", id), nil), 200, "course view").data()
 		if eds := cv["editions"].([]any); len(eds) != 1 {
 			t.Errorf("editions %v", eds)

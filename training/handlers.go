@@ -41,7 +41,7 @@ func (t *Training) handleCourses(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	q := CourseQuery{Ambito: c.Query("ambito"), Topic: c.Query("topic"), Role: incroci.Role(c.Query("role")), Q: c.Query("q"), Page: page, PerPage: perPage}
+	q := CourseQuery{Ambito: c.Query("ambito"), Topic: c.Query("topic"), Role: incroci.Role(c.Query("role")), Q: c.Query("q"), Open: c.Query("open") == "true", Page: page, PerPage: perPage}
 	list, total, err := t.Courses(c.Request.Context(), q)
 	if err != nil {
 		httpx.Fail(c, err)

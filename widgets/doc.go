@@ -59,6 +59,20 @@
 //     OpenStreetMap's by default, credited, whose host the page's CSP must
 //     let in as img-src) and tiles-attribution (the credit of other tiles).
 //     With an ambito it lists that ambito's entries, else the network's.
+//   - training: <incroci-training>, the network's training for operators
+//     and mediators, signed in (the sign-in flow is drawn in the widget):
+//     the catalogue of courses filtered by topic, audience role, ambito or
+//     network and open for enrolment, a page at a time; a course with its
+//     goals, materials and editions; an edition with its meetings in
+//     Italian time (place or video link), capacity, seats left and the
+//     seats kept per role or ambito in plain words, the enrolment window,
+//     the cancellation deadline and whether a coordinator approves, where
+//     the person enrols or joins the waiting list (with their place on it),
+//     accepts or turns down a seat offered (by its deadline) or cancels
+//     (after confirming); "I miei corsi" with each enrolment's status. The
+//     e-mails' links (?incroci_edition=<id>) open their edition. Hooks in
+//     training.ts wait for "my hours", "my certificates" and the QR
+//     check-in. The module is expected mounted at <hub>/training.
 //
 // Every widget reads the attributes hub (the API base URL; by default the
 // script's own URL minus /widgets/<file>.js), ambito (the ambito's slug),

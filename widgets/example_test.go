@@ -44,6 +44,7 @@ func ExampleNames() {
 	// signin.js
 	// toolkit.js
 	// toolkit-propose.js
+	// training.js
 }
 
 // A demo page loads the content-hashed file, cached for a year, and pins

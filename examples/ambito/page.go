@@ -44,6 +44,7 @@ var widgetTitles = map[string]string{
 	"mediation": "Mediazione linguistico-culturale: le mie richieste",
 	"toolkit":   "Strumenti: schede, glossario e servizi",
 	"directory": "Servizi sul territorio: il repertorio dell'ambito",
+	"training":  "Formazione: corsi, iscrizioni e i miei corsi",
 }
 
 // pageScript is one widget's script tag.
