@@ -298,10 +298,34 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		if got := row(op1); !strings.Contains(got, "confermata") {
 			t.Errorf("the approved enrolment: %q", got)
 		}
+		// One more seat: the first on the waiting list is offered it, with a deadline.
+		testbrowser.Click(t, ctx, C("#ed-edit"))
+		testbrowser.WaitFor(t, ctx, C("#ee-capacity"))
+		if got := testbrowser.Value(t, ctx, C("#ee-m1-from")); got != "09:00" {
+			t.Errorf("the meeting's time in the form: %q", got)
+		}
+		testbrowser.Axe(t, ctx, "console training: an edition's form")
+		testbrowser.Clear(t, ctx, C("#ee-capacity"))
+		testbrowser.Type(t, ctx, C("#ee-capacity"), "3")
+		testbrowser.Click(t, ctx, C("#ee-save"))
+		testbrowser.WaitText(t, ctx, C("#ed-result"), "Salvato.")
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#en-%d", en[op2])))
+		if got := row(op2); !strings.Contains(got, "posto offerto fino al") {
+			t.Errorf("the offered seat: %q", got)
+		}
+		if got := row(op3); !strings.Contains(got, "1º in lista d’attesa") {
+			t.Errorf("the waiting list after the offer: %q", got)
+		}
+		e2 := x.call(coord, "GET", fmt.Sprint("/editions/", eid), nil, 200)
+		if num(e2["capacity"]) != 3 || fmt.Sprint(e2["trainer_ids"]) != fmt.Sprintf("[%d]", tid) || len(e2["meetings"].([]any)) != 1 ||
+			num(e2["meetings"].([]any)[0].(map[string]any)["id"]) != num(m["id"]) || len(e2["quotas"].([]any)) != 1 {
+			t.Errorf("the edition after the change: %v", e2)
+		}
+
 		// Only the waiting list.
 		setValue(t, ctx, C("#en-status"), "waiting")
 		testbrowser.Click(t, ctx, C("#en-show"))
-		testbrowser.WaitText(t, ctx, C("#en-table caption"), "Iscrizioni: 2")
+		testbrowser.WaitText(t, ctx, C("#en-table caption"), "Iscrizioni: 1")
 		testbrowser.CheckErrors(t, ctx)
 
 		// Another course, whose edition the trainer does not teach.

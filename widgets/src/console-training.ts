@@ -268,7 +268,7 @@ interface Meeting { id?: number; start: string; end: string; place: string; vide
 interface Quota { id?: number; role: string; ambito: string; seats: number }
 interface Edition {
   id: number; course_id: number; ambito: string; title: string; capacity: number; enrol_from: string; enrol_until: string; cancel_until: string;
-  approval: boolean; trainer_ids: number[]; cancelled: boolean; meetings: Meeting[]; quotas: Quota[];
+  approval: boolean; threshold: number; trainer_ids: number[]; cancelled: boolean; meetings: Meeting[]; quotas: Quota[];
   seats: { held: number; free: number; waiting: number; quotas: Record<string, number> };
 }
 interface Enrolment {
@@ -631,6 +631,8 @@ export const courses: View = (w, box, me) => {
         return { role: x('role'), ambito: x('ambito'), seats: +x('seats') || 0 };
       });
       const body: Record<string, unknown> = { title: v('title'), capacity: +v('capacity') || 0, approval: appr.checked, meetings: ms, quotas: qs };
+      // A change keeps the edition's own trainers and threshold (left out, they would fall back to the defaults).
+      if (e) Object.assign(body, { trainer_ids: e.trainer_ids, threshold: e.threshold });
       for (const k of ['enrol_from', 'enrol_until', 'cancel_until']) {
         body[k] = rfc(v(k));
         if (!body[k] && k != 'cancel_until') need(form.querySelector(`[name=${k}]`) as HTMLElement);
