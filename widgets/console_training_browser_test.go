@@ -4,7 +4,10 @@ package widgets_test
 // console-training.js, loaded when one of its tabs opens): a coordinator
 // of lodi creates a course and an edition with a quota (bad input refused,
 // the field marked), sees enrolments made through the API fill the seats,
-// the quota and the waiting list, approves a pending enrolment; a trainer
+// the quota and the waiting list, approves a pending enrolment, raises the
+// capacity (a seat offered with its deadline), rejects one from the
+// "Approvazioni" tab, which lists lodi's people in the network's editions
+// too, and calls the edition off; a trainer
 // sees only the editions they teach; an operator has no training tab and
 // loads no chunk; crema's coordinator (in English) does not see lodi's
 // course. On a page with a strict CSP, on SQLite and PostgreSQL.
@@ -180,6 +183,7 @@ func TestBrowserConsoleTraining(t *testing.T) {
 			t.Errorf("the course saved: %v", c)
 		}
 		open := C(fmt.Sprintf("#co-open-%d", cid))
+		testbrowser.WaitFor(t, ctx, open)
 		if got := testbrowser.Text(t, ctx, open); got != title {
 			t.Errorf("the course's title reads %q", got)
 		}
@@ -328,6 +332,44 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		testbrowser.WaitText(t, ctx, C("#en-table caption"), "Iscrizioni: 1")
 		testbrowser.CheckErrors(t, ctx)
 
+		// Approvazioni: the mediator's enrolment in lodi's edition and an
+		// operator's in an edition of the network's course, both from lodi.
+		const admin = "rete@example.org"
+		if _, err := h.p.GrantAdmin(h.sys, admin, "Amministratrice di rete"); err != nil {
+			t.Fatal(err)
+		}
+		net := x.call(admin, "POST", "/courses", map[string]any{"ambito": "", "title": "Corso di rete " + xss, "goals": "Per tutta la rete", "hours": 2}, 201)
+		nt := time.Date(meet.Year(), meet.Month(), meet.Day(), 15, 0, 0, 0, rome)
+		ne := x.call(admin, "POST", fmt.Sprintf("/courses/%d/editions", num(net["id"])), map[string]any{"capacity": 5, "approval": true,
+			"enrol_from": now.Add(-time.Hour).Format(time.RFC3339), "enrol_until": now.AddDate(0, 0, 5).Format(time.RFC3339),
+			"meetings": []map[string]any{{"start": nt.Format(time.RFC3339), "end": nt.Add(2 * time.Hour).Format(time.RFC3339), "video_url": "https://meet.example.it/rete"}}}, 201)
+		netEn := num(x.call(op3, "POST", fmt.Sprintf("/editions/%d/enrol", num(ne["id"])), nil, 201)["id"])
+		testbrowser.Click(t, ctx, C("#tab-approvals"))
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#ap-%d", netEn)))
+		if got := testbrowser.Text(t, ctx, C("#ap-table caption")); got != "Iscrizioni da approvare: 2" {
+			t.Errorf("the approvals' caption: %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#ap-%d", en[med]))); !strings.Contains(got, "Mamadou Mediatore") || !strings.Contains(got, title) {
+			t.Errorf("the mediator's approval reads %q", got)
+		}
+		consoleNoMarkup(t, ctx, "approvals")
+		testbrowser.Axe(t, ctx, "console training: approvals")
+		rj := C(fmt.Sprintf("#ap-reject-%d", netEn))
+		testbrowser.Click(t, ctx, rj)
+		testbrowser.WaitText(t, ctx, rj, "Conferma: Respingi Otto Terzo")
+		testbrowser.Click(t, ctx, rj)
+		testbrowser.WaitText(t, ctx, C("#ap-result"), "Iscrizione di Otto Terzo respinta.")
+		testbrowser.WaitText(t, ctx, C("#ap-table caption"), "Iscrizioni da approvare: 1")
+		if got := x.call(admin, "GET", fmt.Sprintf("/editions/%d/enrolments", num(ne["id"])), nil, 200)["list"].([]any)[0].(map[string]any)["status"]; got != "rejected" {
+			t.Errorf("the rejected enrolment: %v", got)
+		}
+		testbrowser.Click(t, ctx, C("#tab-training"))
+		testbrowser.WaitFor(t, ctx, open)
+		testbrowser.Click(t, ctx, open)
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#ed-open-%d", eid)))
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#ed-open-%d", eid)))
+		testbrowser.WaitFor(t, ctx, C("#ed-cancel"))
+
 		// Another course, whose edition the trainer does not teach.
 		other := x.call(coord, "POST", "/courses", map[string]any{"ambito": "lodi", "title": "Diritto dell'immigrazione", "goals": "Le basi", "hours": 4}, 201)
 		mt := time.Date(meet.Year(), meet.Month(), meet.Day(), 14, 0, 0, 0, rome)
@@ -403,6 +445,12 @@ func TestBrowserConsoleTraining(t *testing.T) {
 			t.Errorf("the English form's button: %q", got)
 		}
 		testbrowser.Axe(t, ctx4, "console training: courses in English")
+		testbrowser.Click(t, ctx4, C("#tab-approvals"))
+		testbrowser.WaitFor(t, ctx4, C("#ap-table-empty"))
+		if got := testbrowser.Text(t, ctx4, C("#ap-table caption")); got != "Enrolments to approve: 0" {
+			t.Errorf("crema's approvals: %q", got)
+		}
+		testbrowser.Axe(t, ctx4, "console training: approvals in English")
 		x.call(crema, "GET", fmt.Sprint("/courses/", cid), nil, 404)
 		testbrowser.CheckErrors(t, ctx4)
 	})

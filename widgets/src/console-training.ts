@@ -126,6 +126,9 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     s_cancelled: 'rinuncia',
     s_rejected: 'respinta',
     s_lapsed: 'offerta scaduta',
+    a_title: 'Iscrizioni da approvare',
+    a_count: 'Iscrizioni da approvare: {n}',
+    a_empty: 'Nessuna iscrizione da approvare.',
     t_title: 'Le mie edizioni',
     t_count: 'Edizioni in cui insegni: {n}',
     t_empty: 'Non insegni in nessuna edizione.',
@@ -237,6 +240,9 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     s_cancelled: 'given up',
     s_rejected: 'rejected',
     s_lapsed: 'offer lapsed',
+    a_title: 'Enrolments to approve',
+    a_count: 'Enrolments to approve: {n}',
+    a_empty: 'No enrolments to approve.',
     t_title: 'My editions',
     t_count: 'Editions you teach: {n}',
     t_empty: 'You teach no editions.',
@@ -665,6 +671,67 @@ export const courses: View = (w, box, me) => {
 };
 
 /**
+ * allEditions lists every edition of the courses the caller may read, with
+ * its course. The API has no list of editions by trainer or of pending
+ * approvals yet: the trainers' and approvals' tabs find theirs here (a
+ * request per course; fine for the tens of courses of a network).
+ */
+async function allEditions(w: Widget): Promise<{ c: Course; e: Edition }[]> {
+  const cs: Course[] = [];
+  for (let p = 1; ; p++) {
+    const r = await w.api<Course[]>(`/training/courses?page=${p}&per_page=100`);
+    cs.push(...(r.data || []));
+    if (cs.length >= (r.page?.total ?? 0) || !r.data?.length) break;
+  }
+  const full = await Promise.all(cs.map((c) => w.api<Course>('/training/courses/' + c.id).then((r) => r.data)));
+  return full.flatMap((c) => (c.editions || []).map((e) => ({ c, e })));
+}
+
+/**
+ * approvals is the coordinators' "Approvazioni" tab: the enrolments from
+ * their ambiti waiting for approval, in every edition they may read (their
+ * ambito's and the network's).
+ */
+export const approvals: View = (w, box, me) => {
+  addStyle(w.shadowRoot!, CSS);
+  const t = tr(w);
+  async function home(focus = false, said = '') {
+    const title = h('h2', { id: 'ap-t', tabindex: -1 }, t('a_title'));
+    const out = h('div', { 'aria-busy': 'true' }, h('p', null, t('loading')));
+    box.replaceChildren(title, said ? h('p', { id: 'ap-result', class: 'note', role: 'status' }, said) : '', out);
+    if (focus) title.focus();
+    try {
+      const eds = (await allEditions(w)).filter(({ e }) => e.approval && !e.cancelled);
+      const lists = await Promise.all(eds.map(({ c, e }) => w.api<Enrolment[]>(`/training/editions/${e.id}/enrolments?status=pending&per_page=100`)
+        .then((r) => (r.data || []).filter((en) => isCoord(me, en.ambito)).map((en) => ({ c, e, en })))));
+      const rows = lists.flat();
+      const name = (en: Enrolment) => en.name || en.email || '#' + en.person_id;
+      const step = (en: Enrolment, k: 'approve' | 'reject') => sure(w, `ap-${k}-${en.id}`, t(k + '_who', { name: name(en) }), async (b) => {
+        if (!w.busy(b, true)) return;
+        try {
+          await w.api(`/training/enrolments/${en.id}/${k}`, { method: 'POST' });
+          home(true, t(k == 'approve' ? 'approved' : 'rejected', { name: name(en) }));
+        } catch (err) {
+          w.busy(b, false);
+          w.say(w.msg(err));
+        }
+      }, k == 'approve' ? null : 's');
+      out.replaceChildren(table('ap-table', t('a_count', { n: rows.length }), [t('person'), t('course'), t('edition'), t('ambito'), t('roles'), t('actions')],
+        rows.map(({ c, e, en }) => h('tr', { id: 'ap-' + en.id }, h('th', { scope: 'row' }, name(en)), h('td', null, c.title), h('td', null, edName(w, e)),
+          h('td', null, en.ambito), h('td', null, (en.roles || []).map((r) => t(r)).join(', ')),
+          h('td', null, h('div', { class: 'row' }, step(en, 'approve'), step(en, 'reject'))))), t('a_empty')));
+      if (said) w.say(said);
+      else w.say(t('a_count', { n: rows.length }));
+    } catch (e) {
+      out.replaceChildren(errP(w, e, () => home()));
+    }
+    out.setAttribute('aria-busy', 'false');
+  }
+  home();
+  return () => {};
+};
+
+/**
  * teaching is the trainers' tab: the editions they teach, found in the
  * courses they may read (the API has no list of a trainer's editions yet).
  */
@@ -677,14 +744,7 @@ export const teaching: View = (w, box, me) => {
     box.replaceChildren(title, out);
     if (focus) title.focus();
     try {
-      const cs: Course[] = [];
-      for (let p = 1; ; p++) {
-        const r = await w.api<Course[]>(`/training/courses?page=${p}&per_page=100`);
-        cs.push(...(r.data || []));
-        if (cs.length >= (r.page?.total ?? 0) || !r.data?.length) break;
-      }
-      const full = await Promise.all(cs.map((c) => w.api<Course>('/training/courses/' + c.id).then((r) => r.data)));
-      const mine = full.flatMap((c) => (c.editions || []).filter((e) => e.trainer_ids.includes(me.id)).map((e) => ({ c, e })));
+      const mine = (await allEditions(w)).filter(({ e }) => e.trainer_ids.includes(me.id));
       out.replaceChildren(table('te-table', t('t_count', { n: mine.length }), [t('edition'), t('course'), t('first'), t('seats'), t('state')], mine.map(({ c, e }) => h('tr', { id: 'te-' + e.id },
         h('th', { scope: 'row' }, h('button', { id: 'te-open-' + e.id, type: 'button', class: 'l', onclick: () => edition(w, box, me, e.id, { label: t('back'), go: () => home(true) }) }, edName(w, e))),
         h('td', null, c.title), h('td', null, e.meetings[0] ? when(w, e.meetings[0].start) : '—'),
@@ -700,4 +760,4 @@ export const teaching: View = (w, box, me) => {
 };
 
 const W = window as unknown as Record<string, Record<string, View>>;
-W.__incrociConsoleViews1 = { ...W.__incrociConsoleViews1, training: courses, teaching };
+W.__incrociConsoleViews1 = { ...W.__incrociConsoleViews1, training: courses, approvals, teaching };

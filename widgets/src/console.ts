@@ -5,7 +5,7 @@
 // "Mediazione" and "Report" (console-helpdesk.js), "Sportelli"
 // (console-desks.js), and the toolkit's "Proposte" and "Da aggiornare"
 // (console-toolkit.js), "Traduzioni" (console-translations.js) and "Fonti"
-// (console-sources.js), the training's "Corsi" and "Le mie edizioni"
+// (console-sources.js), the training's "Corsi", "Approvazioni" and "Le mie edizioni"
 // (console-training.js). Each chunk is loaded beside this script the first
 // time one of its tabs is opened, and registers with the shell in VIEWS.
 
@@ -63,6 +63,7 @@ const D = {
     translations: 'Traduzioni',
     sources: 'Fonti',
     training: 'Corsi',
+    approvals: 'Approvazioni',
     teaching: 'Le mie edizioni',
     chunk_err: 'Non è stato possibile caricare questa sezione.',
   },
@@ -110,6 +111,7 @@ const D = {
     translations: 'Translations',
     sources: 'Legal sources',
     training: 'Courses',
+    approvals: 'Approvals',
     teaching: 'My editions',
     chunk_err: 'This section could not be loaded.',
   },
@@ -138,7 +140,7 @@ const dir = ((document.currentScript as HTMLScriptElement | null)?.src || '').re
 const loading: Record<string, Promise<unknown> | undefined> = {};
 /** CHUNKS names the chunk of each tab not in console-helpdesk.js. */
 const CHUNKS: Record<string, string> = { desks: 'desks', proposals: 'toolkit', queue: 'toolkit', translations: 'translations', sources: 'sources',
-  training: 'training', teaching: 'training' };
+  training: 'training', approvals: 'training', teaching: 'training' };
 // HOOK (training, for the lead): "Questionari" (surveys) and the training's
 // "Report" get a chunk each when their APIs land: add e.g. tsurveys:
 // 'training-surveys', treports: 'training-reports' here, their names to D
@@ -169,7 +171,7 @@ const tabs = (p: Me, a: string) => {
   const c = p.admin || has('coordinator');
   const e = p.admin || has('editor');
   return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports',
-    e && 'proposals', e && 'queue', e && 'translations', e && 'sources', c && 'training', has('trainer') && 'teaching'].filter((x) => x) as string[];
+    e && 'proposals', e && 'queue', e && 'translations', e && 'sources', c && 'training', c && 'approvals', has('trainer') && 'teaching'].filter((x) => x) as string[];
 };
 
 class IncrociConsole extends Widget {
