@@ -215,8 +215,14 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		testbrowser.Click(t, ctx, C("#ne-q-add"))
 		setValue(t, ctx, C("#ne-q2-role"), "mediator")
 		testbrowser.Type(t, ctx, C("#ne-q2-seats"), "3")
+		// And reserved to another ambito, which a course of lodi cannot do: that field is marked too.
+		testbrowser.Type(t, ctx, C("#ne-q2-ambito"), "crema")
 		testbrowser.Click(t, ctx, C("#ne-save"))
 		testbrowser.Wait(t, ctx, testbrowser.Query(C("#ne-quotas"))+`.getAttribute('aria-invalid') == 'true'`)
+		if !invalid("#ne-q2-ambito") || testbrowser.Text(t, ctx, C("#ne-q2-ambito-err")) == "" || invalid("#ne-q2-role") {
+			t.Error("the quota's ambito is not marked alone")
+		}
+		testbrowser.Clear(t, ctx, C("#ne-q2-ambito"))
 		if invalid("#ne-meetings") {
 			t.Error("the meetings stay marked once filled in")
 		}

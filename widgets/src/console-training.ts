@@ -652,6 +652,14 @@ export const courses: View = (w, box, me) => {
       } catch (x) {
         w.busy(btn, false);
         w.fail(form, err, x);
+        // An error of one meeting or quota ("meetings[1].end") marks its field too.
+        for (const f of ((x as { fields?: { field: string; message: string }[] }).fields || [])) {
+          const m = /^(meetings|quotas)\[(\d+)\]\.(\w+)$/.exec(f.field);
+          if (!m) continue;
+          const k = ({ start: 'from', end: 'to', video_url: 'video' } as Record<string, string>)[m[3]] || m[3];
+          const el = (m[1] == 'meetings' ? meetings : quotas).children[+m[2]]?.querySelector<HTMLElement>(`[name$="-${k}"]`);
+          if (el) w.bad(el, f.message);
+        }
       }
     } },
       fld(t('title'), inp(p + '-title', 'title', 'text', e?.title || '', { maxlength: 200 })),
