@@ -23,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp/kb"
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
@@ -149,6 +150,15 @@ func TestBrowserConsoleTraining(t *testing.T) {
 			t.Errorf("console-training.js loaded %d times with its tab open", n)
 		}
 		testbrowser.Axe(t, ctx, "console training: no courses")
+		// The keyboard moves between the tabs.
+		testbrowser.Focus(t, ctx, C("#tab-training"))
+		testbrowser.Keys(t, ctx, kb.ArrowRight)
+		testbrowser.WaitFor(t, ctx, C("#ap-table-empty"))
+		if f := testbrowser.Focused(t, ctx); f != console+" >>> button#tab-approvals" {
+			t.Errorf("ArrowRight from Corsi put the focus on %s", f)
+		}
+		testbrowser.Keys(t, ctx, kb.ArrowLeft)
+		testbrowser.WaitFor(t, ctx, C("#co-table-empty"))
 
 		// A new course: no hours is refused beside the field, then it is created.
 		testbrowser.Click(t, ctx, C("#cn-box summary"))
