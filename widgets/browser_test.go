@@ -670,7 +670,7 @@ func TestBrowserConsole(t *testing.T) {
 		}
 		testbrowser.Navigate(t, other, link)
 		testbrowser.WaitFor(t, other, C("#forbidden"))
-		if got := testbrowser.Text(t, other, C("#forbidden")); got != "La console è per coordinatori, consulenti, mediatori e redattori: con il tuo profilo usa gli altri servizi della pagina." {
+		if got := testbrowser.Text(t, other, C("#forbidden")); got != "La console è per coordinatori, consulenti, mediatori, formatori e redattori: con il tuo profilo usa gli altri servizi della pagina." {
 			t.Errorf("the view of an operator: %q", got)
 		}
 		if got := testbrowser.Attr(t, other, C("#forbidden"), "class"); got != "note" {
@@ -740,7 +740,7 @@ func TestBrowserStrictPage(t *testing.T) {
 		// widget hears of it too.
 		h.signIn(ctx, console, addr)
 		testbrowser.WaitText(t, ctx, S("#signed-in"), "Signed in as "+addr)
-		testbrowser.WaitText(t, ctx, C("#forbidden"), "The console is for coordinators, consultants, mediators and editors")
+		testbrowser.WaitText(t, ctx, C("#forbidden"), "The console is for coordinators, consultants, mediators, trainers and editors")
 		testbrowser.Axe(t, ctx, "strict page: signed in, console forbidden")
 
 		// Signing out in one widget signs out the other.

@@ -455,7 +455,7 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		testbrowser.Navigate(t, ctx2, h.page("w=console&csp=strict&lang=en"))
 		h.signIn(ctx2, console, crema)
 		testbrowser.WaitFor(t, ctx2, C("#forbidden"))
-		if got := testbrowser.Text(t, ctx2, C("#forbidden")); !strings.Contains(got, "The console is for coordinators, consultants, mediators and editors") {
+		if got := testbrowser.Text(t, ctx2, C("#forbidden")); !strings.Contains(got, "The console is for coordinators, consultants, mediators, trainers and editors") {
 			t.Errorf("crema's editor on lodi's console: %q", got)
 		}
 		testbrowser.Eval[bool](t, ctx2, `document.querySelector('incroci-console').setAttribute('ambito', 'crema') || true`)

@@ -35,10 +35,15 @@
 //     mediator's own profile; the desks' consultants; reports with charts;
 //     the toolkit's proposals with their diff, review, comments, history
 //     and rollback, the queue of sheets to review, translations (written
-//     right to left where the language is) and legal sources. The help-desk
-//     views are in console-helpdesk.js, the desks in console-desks.js, the
-//     toolkit's in console-toolkit.js, console-translations.js and
-//     console-sources.js, each loaded the first time one of its tabs opens.
+//     right to left where the language is) and legal sources; the
+//     training's courses and editions (meetings in Italian time, seats,
+//     quotas, enrolment window, approval; calling one off), each edition's
+//     enrolments with quotas used, the waiting list and offers, approvals,
+//     and a trainer's own editions. The help-desk views are in
+//     console-helpdesk.js, the desks in console-desks.js, the toolkit's in
+//     console-toolkit.js, console-translations.js and console-sources.js,
+//     the training's in console-training.js, each loaded the first time
+//     one of its tabs opens.
 //   - toolkit: <incroci-toolkit>, the network's working tools: one search
 //     across sheets, glossary and directory services (highlighted
 //     snippets, filters, pages); a sheet with its translations (right to

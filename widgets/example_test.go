@@ -36,6 +36,7 @@ func ExampleNames() {
 	// console-helpdesk.js
 	// console-sources.js
 	// console-toolkit.js
+	// console-training.js
 	// console-translations.js
 	// directory.js
 	// directory-map.js

@@ -5,7 +5,8 @@
 // "Mediazione" and "Report" (console-helpdesk.js), "Sportelli"
 // (console-desks.js), and the toolkit's "Proposte" and "Da aggiornare"
 // (console-toolkit.js), "Traduzioni" (console-translations.js) and "Fonti"
-// (console-sources.js). Each chunk is loaded beside this script the first
+// (console-sources.js), the training's "Corsi", "Approvazioni" and "Le mie edizioni"
+// (console-training.js). Each chunk is loaded beside this script the first
 // time one of its tabs is opened, and registers with the shell in VIEWS.
 
 import { define, field, h, Widget } from './base';
@@ -34,7 +35,7 @@ const D = {
     prev: 'Precedente',
     next: 'Successiva',
     forbidden: 'Non hai i permessi per gestire questo ambito',
-    no_role: 'La console è per coordinatori, consulenti, mediatori e redattori: con il tuo profilo usa gli altri servizi della pagina.',
+    no_role: 'La console è per coordinatori, consulenti, mediatori, formatori e redattori: con il tuo profilo usa gli altri servizi della pagina.',
     granted: '{role}: ruolo assegnato a {name}.',
     revoked: '{role}: ruolo tolto a {name}.',
     invite: 'Invita una persona',
@@ -61,6 +62,9 @@ const D = {
     queue: 'Da aggiornare',
     translations: 'Traduzioni',
     sources: 'Fonti',
+    training: 'Corsi',
+    approvals: 'Approvazioni',
+    teaching: 'Le mie edizioni',
     chunk_err: 'Non è stato possibile caricare questa sezione.',
   },
   en: {
@@ -79,7 +83,7 @@ const D = {
     prev: 'Previous',
     next: 'Next',
     forbidden: 'You are not allowed to manage this ambito',
-    no_role: 'The console is for coordinators, consultants, mediators and editors: with your roles, use the other services on the page.',
+    no_role: 'The console is for coordinators, consultants, mediators, trainers and editors: with your roles, use the other services on the page.',
     granted: '{role}: role granted to {name}.',
     revoked: '{role}: role removed from {name}.',
     invite: 'Invite a person',
@@ -106,6 +110,9 @@ const D = {
     queue: 'To review',
     translations: 'Translations',
     sources: 'Legal sources',
+    training: 'Courses',
+    approvals: 'Approvals',
+    teaching: 'My editions',
     chunk_err: 'This section could not be loaded.',
   },
 };
@@ -132,7 +139,13 @@ const reg = () => ((window as any)[VIEWS] ||= {}) as Reg;
 const dir = ((document.currentScript as HTMLScriptElement | null)?.src || '').replace(/\/[^/?#]*(?:[?#].*)?$/, '/');
 const loading: Record<string, Promise<unknown> | undefined> = {};
 /** CHUNKS names the chunk of each tab not in console-helpdesk.js. */
-const CHUNKS: Record<string, string> = { desks: 'desks', proposals: 'toolkit', queue: 'toolkit', translations: 'translations', sources: 'sources' };
+const CHUNKS: Record<string, string> = { desks: 'desks', proposals: 'toolkit', queue: 'toolkit', translations: 'translations', sources: 'sources',
+  training: 'training', approvals: 'training', teaching: 'training' };
+// HOOK (training, for the lead): "Questionari" (surveys) and the training's
+// "Report" get a chunk each when their APIs land: add e.g. tsurveys:
+// 'training-surveys', treports: 'training-reports' here, their names to D
+// and their roles to tabs below. The register (attendance) goes into an
+// edition's page instead: see EditionHook in console-training.ts.
 /**
  * views loads the chunk that draws tab, once: console-desks.js for
  * "Sportelli", the toolkit's chunks for its tabs, console-helpdesk.js for
@@ -148,13 +161,17 @@ const views = (hub: string, tab: string): Promise<Reg> => {
   })).then(reg);
 };
 
-/** tabs are the tabs person p may open in ambito a; the toolkit's are for its editors (and admins). */
+/**
+ * tabs are the tabs person p may open in ambito a; the toolkit's are for
+ * its editors (and admins); the training's courses for the ambito's
+ * coordinators (and admins), "Le mie edizioni" for its trainers.
+ */
 const tabs = (p: Me, a: string) => {
   const has = (role: string, here = true) => (p.roles || []).some((r) => r.role == role && (!here || r.ambito == a));
   const c = p.admin || has('coordinator');
   const e = p.admin || has('editor');
   return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports',
-    e && 'proposals', e && 'queue', e && 'translations', e && 'sources'].filter((x) => x) as string[];
+    e && 'proposals', e && 'queue', e && 'translations', e && 'sources', c && 'training', c && 'approvals', has('trainer') && 'teaching'].filter((x) => x) as string[];
 };
 
 class IncrociConsole extends Widget {
