@@ -32,5 +32,27 @@ func (t *Training) routes() []httpx.Route {
 		{Method: "GET", Path: "/me/enrolments", Access: signedIn, Handler: t.handleMine},
 		{Method: "GET", Path: "/me/calendar", Access: signedIn, Handler: t.handleCalendarLink},
 		{Method: "GET", Path: "/me/calendar.ics", Access: anyone, Handler: t.handleCalendar},
+
+		// Attendance, certificates, reports.
+		{Method: "GET", Path: "/editions/:id/meetings/:mid/register", Access: signedIn, Handler: t.handleRegister},
+		{Method: "PUT", Path: "/editions/:id/meetings/:mid/register", Access: signedIn, Handler: t.handleMark},
+		{Method: "POST", Path: "/editions/:id/meetings/:mid/register/close", Access: signedIn, Handler: t.handleCloseRegister},
+		{Method: "GET", Path: "/editions/:id/meetings/:mid/checkin-code", Access: signedIn, Handler: t.handleCheckinCode},
+		{Method: "GET", Path: "/editions/:id/meetings/:mid/checkin-code.png", Access: signedIn, Handler: t.handleCheckinQR},
+		{Method: "POST", Path: "/checkin", Access: signedIn, Handler: t.handleCheckin},
+		{Method: "GET", Path: "/me/hours", Access: signedIn, Handler: t.handleMyHours},
+		{Method: "GET", Path: "/editions/:id/hours", Access: signedIn, Handler: t.handleEditionHours},
+		{Method: "POST", Path: "/editions/:id/certificates", Access: signedIn, Handler: t.handleIssue},
+		{Method: "GET", Path: "/editions/:id/certificates", Access: signedIn, Handler: t.handleEditionCertificates},
+		{Method: "GET", Path: "/me/certificates", Access: signedIn, Handler: t.handleMyCertificates},
+		{Method: "GET", Path: "/me/certificates/:id/pdf", Access: signedIn, Handler: t.handleCertificatePDF},
+		{Method: "POST", Path: "/certificates/:id/revoke", Access: signedIn, Handler: t.handleRevoke},
+		{Method: "GET", Path: "/certificates/verify/:code", Access: anyone, Handler: t.handleVerify},
+		{Method: "GET", Path: "/certificates/verify/:code/page", Access: anyone, Handler: t.handleVerifyPage},
+		{Method: "GET", Path: "/reports/hours", Access: signedIn, Handler: t.handleHoursReport},
+		{Method: "GET", Path: "/reports/hours.csv", Access: signedIn, Handler: t.handleCSV("ore-formazione.csv", func(c *gin.Context, q ReportQuery) ([]byte, error) { return t.HoursCSV(c.Request.Context(), q) })},
+		{Method: "GET", Path: "/reports/editions", Access: signedIn, Handler: t.handleEditionsReport},
+		{Method: "GET", Path: "/reports/editions.csv", Access: signedIn, Handler: t.handleCSV("edizioni.csv", func(c *gin.Context, q ReportQuery) ([]byte, error) { return t.EditionsCSV(c.Request.Context(), q) })},
+		{Method: "GET", Path: "/reports/courses.csv", Access: signedIn, Handler: t.handleCSV("corsi.csv", func(c *gin.Context, q ReportQuery) ([]byte, error) { return t.CoursesCSV(c.Request.Context(), q) })},
 	}
 }
