@@ -327,7 +327,7 @@ func (t *Training) record(ctx context.Context, tx *gorm.DB, pr *incroci.Principa
 }
 
 // CloseRegister closes the register of meeting mid of edition id, once
-// the meeting has started: whoever holding a seat is not marked is marked
+// the meeting has ended: whoever holding a seat is not marked is marked
 // absent, and nothing changes any more. When every meeting's register is
 // closed the edition's certificates are issued. The edition's trainers
 // and admins only.
@@ -348,8 +348,8 @@ func (t *Training) CloseRegister(ctx context.Context, id, mid int64) (*Register,
 		if e.Cancelled {
 			return ErrEditionCancelled
 		}
-		if t.p.Now().Before(m.Start) {
-			return ErrRegisterNotOpen
+		if t.p.Now().Before(m.End) {
+			return ErrMeetingNotOver
 		}
 		if at, err := isClosed(ctx, tx, mid); err != nil {
 			return err

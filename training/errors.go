@@ -80,8 +80,10 @@ var (
 	// ErrMeetingNotFound: the edition has no meeting with that id.
 	ErrMeetingNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.meeting_not_found")
 	// ErrRegisterNotOpen: the meeting's register opens 15 minutes before
-	// it starts (and closes once it has started).
+	// it starts.
 	ErrRegisterNotOpen error = httpx.NewProblem(http.StatusConflict, "conflict", "training.register_not_open")
+	// ErrMeetingNotOver: a register is closed once its meeting has ended.
+	ErrMeetingNotOver error = httpx.NewProblem(http.StatusConflict, "conflict", "training.meeting_not_over")
 	// ErrRegisterClosed: the meeting's register is closed.
 	ErrRegisterClosed error = httpx.NewProblem(http.StatusConflict, "conflict", "training.register_closed")
 	// ErrCheckinClosed: check-in is open from 15 minutes before a meeting
@@ -112,7 +114,8 @@ var (
 func init() {
 	i18n.Register(map[string]i18n.Text{
 		"training.meeting_not_found":     {IT: "Incontro non trovato.", EN: "Meeting not found."},
-		"training.register_not_open":     {IT: "Il registro non è ancora aperto: si apre 15 minuti prima dell'incontro e si chiude dopo il suo inizio.", EN: "The register is not open yet: it opens 15 minutes before the meeting and closes after it starts."},
+		"training.register_not_open":     {IT: "Il registro non è ancora aperto: si apre 15 minuti prima dell'incontro.", EN: "The register is not open yet: it opens 15 minutes before the meeting."},
+		"training.meeting_not_over":      {IT: "Il registro si chiude dopo la fine dell'incontro.", EN: "The register is closed after the meeting ends."},
 		"training.register_closed":       {IT: "Il registro di questo incontro è chiuso.", EN: "This meeting's register is closed."},
 		"training.checkin_closed":        {IT: "La registrazione della presenza è aperta da 15 minuti prima dell'inizio alla fine dell'incontro.", EN: "Check-in is open from 15 minutes before the meeting starts until it ends."},
 		"training.checkin_code":          {IT: "Il codice di registrazione non è valido: inquadra di nuovo il codice QR mostrato dal formatore.", EN: "The check-in code is not valid: scan the QR code the trainer shows again."},
