@@ -742,3 +742,20 @@ func (t *Training) GetEditionHours(ctx context.Context, id int64) (*EditionHours
 	}
 	return out, nil
 }
+
+// keepRegister refuses, as a validation error on field, to remove or
+// move meeting mid once its register holds marks or is closed: the hours
+// attended rest on it.
+func keepRegister(ctx context.Context, tx *gorm.DB, mid int64, field string) error {
+	var n, c int64
+	if err := tx.WithContext(ctx).Model(&Attendance{}).Where("meeting_id = ?", mid).Count(&n).Error; err != nil {
+		return fmt.Errorf("training: register of meeting %d: %w", mid, err)
+	}
+	if err := tx.WithContext(ctx).Model(&closure{}).Where("meeting_id = ?", mid).Count(&c).Error; err != nil {
+		return fmt.Errorf("training: register of meeting %d: %w", mid, err)
+	}
+	if n+c > 0 {
+		return httpx.Invalid(field, "register", "training.meeting_registered")
+	}
+	return nil
+}

@@ -74,7 +74,7 @@ func TestRegisterAccess(t *testing.T) {
 		}
 		e.id["trainer2"], e.email["trainer2"] = trainer2.ID, "formatore2@example.org"
 		e.signIn()
-		ed, m1, _ := e.classroom()
+		ed, m1, m2id := e.classroom()
 		reg := fmt.Sprintf("/editions/%v/meetings/%v/register", ed, m1)
 		r := expect(t, e.req("trainer", "GET", reg, nil), 200, "trainer reads").data()
 		if lines := r["lines"].([]any); len(lines) != 4 || r["minutes"].(float64) != 240 || r["closed"] != false {
@@ -112,6 +112,22 @@ func TestRegisterAccess(t *testing.T) {
 		if got["operator"] != "present 240" || got["operator2"] != "partial 90" || got["operator3"] != " 0" {
 			t.Errorf("register: %v", got)
 		}
+		// A meeting with marks is neither moved nor removed.
+		upd := func(ms ...map[string]any) map[string]any {
+			return map[string]any{"title": "Autunno", "capacity": 4, "enrol_from": "2026-11-01T00:00:00+01:00", "enrol_until": "2026-11-30T18:00:00+01:00",
+				"cancel_until": "2026-11-30T18:00:00+01:00", "meetings": ms, "quotas": []any{}}
+		}
+		m2 := map[string]any{"id": m2id, "start": meetings[1]["start"], "end": meetings[1]["end"], "video_url": meetings[1]["video_url"]}
+		moved := map[string]any{"id": m1, "start": "2026-12-03T10:00:00+01:00", "end": meetings[0]["end"], "place": meetings[0]["place"]}
+		if f := expect(t, e.req("coordinator", "PUT", fmt.Sprintf("/editions/%v", ed), upd(moved, m2)), 422, "moves a meeting with marks").fields(); len(f) != 1 || f[0] != "meetings[0].start" {
+			t.Errorf("fields %v", f)
+		}
+		if f := expect(t, e.req("coordinator", "PUT", fmt.Sprintf("/editions/%v", ed), upd(m2)), 422, "removes a meeting with marks").fields(); len(f) != 1 || f[0] != "meetings" {
+			t.Errorf("fields %v", f)
+		}
+		same := map[string]any{"id": m1, "start": meetings[0]["start"], "end": meetings[0]["end"], "place": "Sala giunta, Lodi"}
+		expect(t, e.req("coordinator", "PUT", fmt.Sprintf("/editions/%v", ed), upd(same, m2)), 200, "changes the place")
+
 		expect(t, e.req("trainer", "POST", reg+"/close", nil), 409, "closes before the end")
 		e.at("2026-12-03T12:00:00Z")
 		r = expect(t, e.req("trainer", "POST", reg+"/close", nil), 200, "closes").data()

@@ -129,6 +129,7 @@ func init() {
 		"training.no_printer":            {IT: "Il PDF non è disponibile su questo servizio.", EN: "PDF is not available on this service."},
 		"training.print_failed":          {IT: "Il PDF non è pronto in questo momento: riprova tra poco.", EN: "The PDF could not be made right now: try again shortly."},
 		"training.year":                  {IT: "anno non valido", EN: "invalid year"},
+		"training.meeting_registered":    {IT: "un incontro con presenze registrate non si sposta né si toglie", EN: "a meeting with attendance recorded is neither moved nor removed"},
 		"training.format":                {IT: "formato sconosciuto: json o csv", EN: "unknown format: json or csv"},
 	})
 }
