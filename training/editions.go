@@ -268,7 +268,14 @@ func (t *Training) saveMeetings(ctx context.Context, tx *gorm.DB, edition int64,
 		if m.ID != 0 {
 			found := false
 			for _, o := range old {
-				found = found || o.ID == m.ID
+				if o.ID == m.ID {
+					found = true
+					if !o.Start.Equal(m.Start) || !o.End.Equal(m.End) {
+						if err := keepRegister(ctx, tx, o.ID, fmt.Sprintf("meetings[%d].start", i)); err != nil {
+							return err
+						}
+					}
+				}
 			}
 			if !found {
 				return httpx.Invalid(fmt.Sprintf("meetings[%d].id", i), "exists", "training.meeting_unknown")
@@ -281,6 +288,9 @@ func (t *Training) saveMeetings(ctx context.Context, tx *gorm.DB, edition int64,
 	}
 	for _, o := range old {
 		if !kept[o.ID] {
+			if err := keepRegister(ctx, tx, o.ID, "meetings"); err != nil {
+				return err
+			}
 			if err := tx.WithContext(ctx).Delete(&Meeting{}, o.ID).Error; err != nil {
 				return fmt.Errorf("training: delete meeting %d: %w", o.ID, err)
 			}

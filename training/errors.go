@@ -96,6 +96,42 @@ var (
 	ErrNeedExists error = httpx.NewProblem(http.StatusConflict, "conflict", "training.need_exists")
 )
 
+// Errors of attendance, certificates and reports.
+var (
+	// ErrMeetingNotFound: the edition has no meeting with that id.
+	ErrMeetingNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.meeting_not_found")
+	// ErrRegisterNotOpen: the meeting's register opens 15 minutes before
+	// it starts.
+	ErrRegisterNotOpen error = httpx.NewProblem(http.StatusConflict, "conflict", "training.register_not_open")
+	// ErrMeetingNotOver: a register is closed once its meeting has ended.
+	ErrMeetingNotOver error = httpx.NewProblem(http.StatusConflict, "conflict", "training.meeting_not_over")
+	// ErrRegisterClosed: the meeting's register is closed.
+	ErrRegisterClosed error = httpx.NewProblem(http.StatusConflict, "conflict", "training.register_closed")
+	// ErrCheckinClosed: check-in is open from 15 minutes before a meeting
+	// starts to its end.
+	ErrCheckinClosed error = httpx.NewProblem(http.StatusConflict, "conflict", "training.checkin_closed")
+	// ErrCheckinCode: the check-in code is forged or broken.
+	ErrCheckinCode error = httpx.NewProblem(http.StatusForbidden, "forbidden", "training.checkin_code")
+	// ErrCheckinExpired: the check-in code is no longer current.
+	ErrCheckinExpired error = httpx.NewProblem(http.StatusConflict, "conflict", "training.checkin_expired")
+	// ErrNotSeated: the caller holds no confirmed seat in the edition.
+	ErrNotSeated error = httpx.NewProblem(http.StatusForbidden, "forbidden", "training.not_seated_any")
+	// ErrEditionNotOver: certificates are issued once the edition's last
+	// meeting has ended.
+	ErrEditionNotOver error = httpx.NewProblem(http.StatusConflict, "conflict", "training.edition_not_over")
+	// ErrCertificateNotFound: no certificate with that id or code is the
+	// caller's to see.
+	ErrCertificateNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.certificate_not_found")
+	// ErrCertificateRevoked: the certificate was revoked.
+	ErrCertificateRevoked error = httpx.NewProblem(http.StatusConflict, "conflict", "training.certificate_revoked")
+	// ErrNoPrinter: the module has no Printer (Config.Printer), so it
+	// makes no PDF.
+	ErrNoPrinter error = httpx.NewProblem(http.StatusServiceUnavailable, "unavailable", "training.no_printer")
+	// ErrPrintFailed: the Printer did not make the PDF (the cause is
+	// logged).
+	ErrPrintFailed error = httpx.NewProblem(http.StatusServiceUnavailable, "unavailable", "training.print_failed")
+)
+
 func init() {
 	i18n.Register(map[string]i18n.Text{
 		"training.survey_not_found": {IT: "Questionario non trovato.", EN: "Survey not found."},
@@ -134,8 +170,26 @@ func init() {
 		"training.answer.text_long":    {IT: "«%s»: il testo supera i %d caratteri.", EN: "«%s»: the text is longer than %d characters."},
 		"training.answer.text_control": {IT: "«%s»: il testo contiene caratteri non ammessi.", EN: "«%s»: the text holds characters that are not allowed."},
 
-		"training.need.option":  {IT: "Fabbisogno %d: l'opzione «%s» non esiste in quella domanda.", EN: "Need %d: the question has no option «%s»."},
-		"training.need.twice":   {IT: "Fabbisogno %d: la stessa opzione compare due volte.", EN: "Need %d: the same option appears twice."},
-		"training.need.covered": {IT: "Il filtro covered deve essere true o false.", EN: "The covered filter must be true or false."},
+		"training.need.option":           {IT: "Fabbisogno %d: l'opzione «%s» non esiste in quella domanda.", EN: "Need %d: the question has no option «%s»."},
+		"training.need.twice":            {IT: "Fabbisogno %d: la stessa opzione compare due volte.", EN: "Need %d: the same option appears twice."},
+		"training.need.covered":          {IT: "Il filtro covered deve essere true o false.", EN: "The covered filter must be true or false."},
+		"training.meeting_not_found":     {IT: "Incontro non trovato.", EN: "Meeting not found."},
+		"training.register_not_open":     {IT: "Il registro non è ancora aperto: si apre 15 minuti prima dell'incontro.", EN: "The register is not open yet: it opens 15 minutes before the meeting."},
+		"training.meeting_not_over":      {IT: "Il registro si chiude dopo la fine dell'incontro.", EN: "The register is closed after the meeting ends."},
+		"training.register_closed":       {IT: "Il registro di questo incontro è chiuso.", EN: "This meeting's register is closed."},
+		"training.checkin_closed":        {IT: "La registrazione della presenza è aperta da 15 minuti prima dell'inizio alla fine dell'incontro.", EN: "Check-in is open from 15 minutes before the meeting starts until it ends."},
+		"training.checkin_code":          {IT: "Il codice di registrazione non è valido: inquadra di nuovo il codice QR mostrato dal formatore.", EN: "The check-in code is not valid: scan the QR code the trainer shows again."},
+		"training.checkin_expired":       {IT: "Il codice di registrazione è scaduto: inquadra il codice QR aggiornato mostrato dal formatore.", EN: "The check-in code has expired: scan the current QR code the trainer shows."},
+		"training.not_seated_any":        {IT: "Non hai un posto confermato in questa edizione.", EN: "You hold no confirmed seat in this edition."},
+		"training.not_seated":            {IT: "non ha un posto confermato in questa edizione", EN: "holds no confirmed seat in this edition"},
+		"training.partial_minutes":       {IT: "per una presenza parziale indica i minuti, più di 0 e meno di %d", EN: "for a partial presence give the minutes, more than 0 and fewer than %d"},
+		"training.edition_not_over":      {IT: "Gli attestati si rilasciano dopo la fine dell'ultimo incontro.", EN: "Certificates are issued after the last meeting has ended."},
+		"training.certificate_not_found": {IT: "Attestato non trovato.", EN: "Certificate not found."},
+		"training.certificate_revoked":   {IT: "Questo attestato è stato revocato.", EN: "This certificate was revoked."},
+		"training.no_printer":            {IT: "Il PDF non è disponibile su questo servizio.", EN: "PDF is not available on this service."},
+		"training.print_failed":          {IT: "Il PDF non è pronto in questo momento: riprova tra poco.", EN: "The PDF could not be made right now: try again shortly."},
+		"training.year":                  {IT: "anno non valido", EN: "invalid year"},
+		"training.meeting_registered":    {IT: "un incontro con presenze registrate non si sposta né si toglie", EN: "a meeting with attendance recorded is neither moved nor removed"},
+		"training.format":                {IT: "formato sconosciuto: json o csv", EN: "unknown format: json or csv"},
 	})
 }

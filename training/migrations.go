@@ -13,6 +13,7 @@ import (
 // of its own when long (migrations_surveys.go…).
 var migrations = []migrate.Step{
 	{Version: 1, Name: "courses, editions, meetings, quotas, enrolments", Up: m1Up},
+	{Version: 20, Name: "attendance registers and certificates", Up: m20Up},
 }
 
 type m1Course struct {

@@ -28,6 +28,9 @@ type Config struct {
 	Threshold int
 	// MaxMeetings is the most meetings an edition has. Default: 50.
 	MaxMeetings int
+	// RegisterGrace is how long after a meeting ends its register stays
+	// open for the trainers before IssueDue closes it. Default: 7 days.
+	RegisterGrace time.Duration
 	// Printer prints certificates to PDF, for example a *pdf.Chromium; the
 	// module does not close it. Default: nil, no PDF.
 	Printer pdf.Printer
@@ -52,6 +55,9 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Training, error
 	}
 	if cfg.Threshold <= 0 || cfg.Threshold > 100 {
 		cfg.Threshold = 75
+	}
+	if cfg.RegisterGrace <= 0 {
+		cfg.RegisterGrace = 7 * 24 * time.Hour
 	}
 	if cfg.MaxMeetings <= 0 {
 		cfg.MaxMeetings = 50

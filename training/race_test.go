@@ -175,3 +175,41 @@ func TestRaceForSeats(t *testing.T) {
 		t.Errorf("after cancelling: %d held, %d waiting", held, waiting)
 	}
 }
+
+// TestCheckinCrowd: thirty people check in at once, each twice, on
+// PostgreSQL: every request succeeds and each has one line, present.
+func TestCheckinCrowd(t *testing.T) {
+	e := newEnv(t, testdb.Postgres(t))
+	c := e.course("coordinator", "lodi", "operator")
+	ed := e.edition("coordinator", c, 30, false)
+	ops := e.crowd("op", 30, "lodi", incroci.RoleOperator)
+	for _, who := range ops {
+		e.enrol(who, ed["id"])
+	}
+	mid := ed["meetings"].([]any)[0].(map[string]any)["id"]
+	e.at("2026-12-03T08:10:00Z")
+	code := expect(t, e.req("trainer", "GET", fmt.Sprintf("/editions/%v/meetings/%v/checkin-code", ed["id"], mid), nil), 200, "code").data()["code"]
+	var wg sync.WaitGroup
+	for _, who := range append(append([]string{}, ops...), ops...) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := e.req(who, "POST", "/checkin", map[string]any{"code": code}); r.Status != 200 {
+				t.Errorf("%s: %d %s", who, r.Status, r.Raw)
+			}
+		}()
+	}
+	wg.Wait()
+	reg := expect(t, e.req("trainer", "GET", fmt.Sprintf("/editions/%v/meetings/%v/register", ed["id"], mid), nil), 200, "register").data()
+	present := 0
+	for _, l := range reg["lines"].([]any) {
+		if l.(map[string]any)["status"] == "present" {
+			present++
+		}
+	}
+	var rows int64
+	e.db.Table("incroci_training_attendance").Count(&rows)
+	if present != 30 || rows != 30 {
+		t.Errorf("%d present, %d lines; want 30", present, rows)
+	}
+}

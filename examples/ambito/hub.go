@@ -256,7 +256,9 @@ func (h *hub) serve(ctx context.Context) error {
 // prune deletes expired data, closes idle consultations, anonymises old
 // ones, sends deadline reminders and flags the sheets resting on legal
 // sources that expired, passes on the training seats offered and not
-// taken in time, every pruneEvery until ctx is cancelled.
+// taken in time, closes the training registers left open a week after
+// their meetings (issuing the certificates due), every pruneEvery until
+// ctx is cancelled.
 func (h *hub) prune(ctx context.Context) {
 	t := time.NewTicker(pruneEvery)
 	defer t.Stop()
@@ -290,6 +292,11 @@ func (h *hub) prune(ctx context.Context) {
 				h.log.Error("expire offers of training seats", "err", err)
 			} else if n > 0 {
 				h.log.Info("offers of training seats lapsed, passed on", "count", n)
+			}
+			if n, err := h.tr.IssueDue(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("close training registers, issue certificates", "err", err)
+			} else if n > 0 {
+				h.log.Info("training registers closed, certificates issued", "count", n)
 			}
 			if n, err := h.hd.ExpireMediation(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("expire mediation requests", "err", err)

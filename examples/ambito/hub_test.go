@@ -215,6 +215,12 @@ func testHub(t *testing.T, cfg config) {
 		if n, err := h.tr.ExpireOffers(t.Context()); err != nil || n != 0 {
 			t.Errorf("ExpireOffers = %d, %v", n, err)
 		}
+		if n, err := h.tr.IssueDue(t.Context()); err != nil || n != 0 {
+			t.Errorf("IssueDue = %d, %v", n, err)
+		}
+		if res, _ := get(t, base+"/incroci/training/certificates/verify/sconosciuto"); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET /incroci/training/certificates/verify/… anonymously = %d; want 404", res.StatusCode)
+		}
 	})
 
 	t.Run("toolkit", func(t *testing.T) {

@@ -21,7 +21,9 @@ const Table = "incroci_schema_migrations"
 
 // Step is one numbered change of a component's schema.
 type Step struct {
-	// Version numbers start at 1 and grow by one with each step.
+	// Version numbers start at 1 and grow with each step; gaps are
+	// allowed, so that work done in parallel can take ranges of its own
+	// (the training's attendance 20–29, its surveys 50…).
 	Version int
 	// Name says what the step does, for people reading the version table.
 	Name string
@@ -99,10 +101,12 @@ func apply(db *gorm.DB, component string, s Step) error {
 }
 
 func check(steps []Step) error {
+	prev := 0
 	for i, s := range steps {
-		if s.Version != i+1 {
-			return fmt.Errorf("step %d has version %d: versions must be 1, 2, 3…", i+1, s.Version)
+		if s.Version <= prev || (i == 0 && s.Version != 1) {
+			return fmt.Errorf("step %d has version %d: versions start at 1 and grow", i+1, s.Version)
 		}
+		prev = s.Version
 		if s.Up == nil || s.Name == "" {
 			return fmt.Errorf("step %d needs a name and an Up function", s.Version)
 		}
