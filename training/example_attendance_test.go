@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/incrocicomuni/incroci"
@@ -28,9 +29,13 @@ func ExampleTraining_Checkin() {
 		log.Fatal(err)
 	}
 	rome, _ := time.LoadLocation("Europe/Rome")
+	// The example's clock, read by the platform's mail outbox too.
+	var clock atomic.Pointer[time.Time]
+	setNow := func(t time.Time) { clock.Store(&t) }
 	now := time.Date(2026, 11, 9, 9, 0, 0, 0, rome)
+	setNow(now)
 	p, err := incroci.New(ctx, incroci.Config{DB: db, Secret: []byte("an example secret of 32 bytes!!!"),
-		Now: func() time.Time { return now.UTC() }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Now: func() time.Time { return clock.Load().UTC() }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -64,14 +69,14 @@ func ExampleTraining_Checkin() {
 	tr.Enrol(as("luca@comune.lodi.it"), ed.ID, training.EnrolInput{})
 	mid := ed.Meetings[0].ID
 
-	now = start.Add(-10 * time.Minute) // check-in opens 15 minutes before
+	setNow(start.Add(-10 * time.Minute)) // check-in opens 15 minutes before
 	code, err := tr.GetCheckinCode(as("formatrice@example.org"), ed.ID, mid)
 	if err != nil {
 		log.Fatal(err)
 	}
 	a, err := tr.Checkin(as("anna@comune.lodi.it"), training.CheckinInput{Code: code.Code})
 	fmt.Println(a.Status, a.Minutes, err)
-	now = now.Add(time.Minute) // two windows later the code has expired
+	setNow(clock.Load().Add(time.Minute)) // two windows later the code has expired
 	_, err = tr.Checkin(as("luca@comune.lodi.it"), training.CheckinInput{Code: code.Code})
 	fmt.Println(err == training.ErrCheckinExpired)
 
@@ -83,7 +88,7 @@ func ExampleTraining_Checkin() {
 		}
 	}
 	tr.MarkRegister(as("formatrice@example.org"), ed.ID, mid, training.MarkInput{Marks: []training.Mark{{PersonID: lucaID, Status: training.PresencePartial, Minutes: 150}}})
-	now = start.Add(4 * time.Hour)
+	setNow(start.Add(4 * time.Hour))
 	if _, err := tr.CloseRegister(as("formatrice@example.org"), ed.ID, mid); err != nil {
 		log.Fatal(err)
 	}
