@@ -157,6 +157,22 @@ func TestEvaluations(t *testing.T) {
 		expect(t, e.req("operator", "GET", "/surveys/"+sid(s1), nil), 404, "seat holder reads a draft")
 		expect(t, e.req("trainer", "POST", "/surveys/"+sid(s1)+"/publish", nil), 200, "trainer publishes")
 		s2 := expect(t, e.req("coordinator", "POST", "/surveys", evaluation(ed2, n[0], n[1])), 201, "coordinator makes an evaluation").data()
+		// The edition's trainer may change the coordinator's draft, not its
+		// kind or edition.
+		b2 := evaluation(ed2, n[0], n[1])
+		b2["title"] = "Valutazione, seconda edizione"
+		if u := expect(t, e.req("trainer", "PUT", "/surveys/"+sid(s2), b2), 200, "trainer edits").data(); u["title"] != b2["title"] {
+			t.Errorf("edited: %v", u["title"])
+		}
+		b2["edition_id"] = ed1
+		if f := expect(t, e.req("trainer", "PUT", "/surveys/"+sid(s2), b2), 422, "move to another edition").fields(); !slices.Equal(f, []string{"kind"}) {
+			t.Errorf("moved: %v", f)
+		}
+		expect(t, e.req("trainer", "PUT", "/surveys/"+sid(s2), needsSurvey(e)), 422, "turned into a needs survey")
+		s2 = expect(t, e.req("coordinator", "GET", "/surveys/"+sid(s2), nil), 200, "draft").data()
+		if s2["kind"] != "evaluation" || s2["title"] != "Valutazione, seconda edizione" {
+			t.Errorf("after refused changes: %v", s2)
+		}
 		expect(t, e.req("coordinator", "POST", "/surveys/"+sid(s2)+"/publish", nil), 200, "coordinator publishes")
 		q1, q2 := questionIDs(s1), questionIDs(s2)
 
