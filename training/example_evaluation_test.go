@@ -88,7 +88,7 @@ func ExampleTraining_CourseEvaluation() {
 
 	// The evaluation opens when the meeting ends.
 	ev, err := tr.CreateSurvey(coord, training.SurveyInput{Kind: training.KindEvaluation, EditionID: &ed.ID, Title: "Com'è andata?",
-		ClosesAt: start.Add(30 * 24 * time.Hour),
+		ClosesAt:  start.Add(30 * 24 * time.Hour),
 		Questions: []training.QuestionInput{{Kind: training.QuestionLikert, Text: "Ora conosci il ricongiungimento?", Labels: likert, Required: true, NeedID: &needs[0].ID}}})
 	if err != nil {
 		log.Fatal(err)
