@@ -173,6 +173,7 @@ func init() {
 		"training.need.option":           {IT: "Fabbisogno %d: l'opzione «%s» non esiste in quella domanda.", EN: "Need %d: the question has no option «%s»."},
 		"training.need.twice":            {IT: "Fabbisogno %d: la stessa opzione compare due volte.", EN: "Need %d: the same option appears twice."},
 		"training.need.covered":          {IT: "Il filtro covered deve essere true o false.", EN: "The covered filter must be true or false."},
+		"training.need.evaluation":       {IT: "I fabbisogni si ricavano dai questionari sui fabbisogni, non dalle valutazioni.", EN: "Needs come from needs surveys, not from evaluations."},
 		"training.meeting_not_found":     {IT: "Incontro non trovato.", EN: "Meeting not found."},
 		"training.register_not_open":     {IT: "Il registro non è ancora aperto: si apre 15 minuti prima dell'incontro.", EN: "The register is not open yet: it opens 15 minutes before the meeting."},
 		"training.meeting_not_over":      {IT: "Il registro si chiude dopo la fine dell'incontro.", EN: "The register is closed after the meeting ends."},
@@ -191,5 +192,23 @@ func init() {
 		"training.year":                  {IT: "anno non valido", EN: "invalid year"},
 		"training.meeting_registered":    {IT: "un incontro con presenze registrate non si sposta né si toglie", EN: "a meeting with attendance recorded is neither moved nor removed"},
 		"training.format":                {IT: "formato sconosciuto: json o csv", EN: "unknown format: json or csv"},
+	})
+}
+
+// Messages of the evaluations (evaluations.go).
+func init() {
+	i18n.Register(map[string]i18n.Text{
+		"training.survey.kind_fixed":        {IT: "Il tipo di un questionario e la sua edizione non si possono cambiare.", EN: "The kind of a survey and its edition cannot change."},
+		"training.survey.roles_required":    {IT: "Scegli almeno un ruolo a cui rivolgere il questionario.", EN: "Choose at least one role to address the survey to."},
+		"training.survey.opens_required":    {IT: "Indica quando si apre il questionario.", EN: "Say when the survey opens."},
+		"training.survey.edition_needs":     {IT: "Solo una valutazione riguarda un'edizione: usa il tipo evaluation.", EN: "Only an evaluation is about an edition: use the kind evaluation."},
+		"training.question.need_evaluation": {IT: "Domanda %d: solo le domande di una valutazione misurano un fabbisogno.", EN: "Question %d: only an evaluation's questions measure a need."},
+		"training.question.need_kind":       {IT: "Domanda %d: un fabbisogno si misura con una scala Likert o una domanda a scelta.", EN: "Question %d: a need is measured by a Likert scale or a choice question."},
+		"training.question.need_linked":     {IT: "Domanda %d: il fabbisogno non è tra quelli a cui il corso risponde.", EN: "Question %d: the need is not one the course is linked to."},
+		"training.evaluation.edition":       {IT: "Indica l'edizione che la valutazione riguarda.", EN: "Say which edition the evaluation is about."},
+		"training.evaluation.ambito":        {IT: "La valutazione appartiene all'ambito del corso.", EN: "The evaluation belongs to the course's ambito."},
+		"training.evaluation.audience":      {IT: "Una valutazione si rivolge a chi aveva un posto confermato nell'edizione: non indicare ambiti né ruoli.", EN: "An evaluation is addressed to the edition's confirmed participants: give no ambiti or roles."},
+		"training.evaluation.opens":         {IT: "La valutazione si apre alla fine dell'ultimo incontro (%s) o più tardi.", EN: "The evaluation opens at the end of the last meeting (%s) or later."},
+		"training.evaluation.closes":        {IT: "La chiusura deve seguire l'apertura della valutazione.", EN: "The close must follow the evaluation's opening."},
 	})
 }

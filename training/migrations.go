@@ -107,4 +107,5 @@ func m1Up(tx *gorm.DB) error {
 // steps: migrate.Run wants versions 1, 2, 3… in each component.
 var surveyMigrations = []migrate.Step{
 	{Version: 1, Name: "surveys, questions, respondents, responses, needs, course needs", Up: s1Up},
+	{Version: 2, Name: "evaluation questions name the need they measure", Up: s2Up},
 }

@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -80,6 +81,9 @@ func (t *Training) CreateNeeds(ctx context.Context, id int64, in NeedsInput) ([]
 		s, err := t.ownedSurvey(ctx, tx, pr, id)
 		if err != nil {
 			return err
+		}
+		if s.Kind != KindNeeds {
+			return httpx.Invalid("survey", "eq", "training.need.evaluation")
 		}
 		var qs []Question
 		if err := tx.Where("survey_id = ?", id).Find(&qs).Error; err != nil {
@@ -184,8 +188,10 @@ func (t *Training) Needs(ctx context.Context, f NeedFilter) ([]Need, int64, erro
 }
 
 // LinkNeeds sets the needs course courseID answers, replacing those it
-// had: each must be a need the caller runs (else ErrNeedNotFound). Whether
-// the course exists, and is the caller's, is for the courses to check.
+// had: the course must be one the caller reads (else ErrCourseNotFound),
+// the caller must run needs somewhere (coordinators, admins; else
+// ErrForbidden), and each need must be one the caller runs (else
+// ErrNeedNotFound). Links to needs of ambiti the caller does not run stay.
 func (t *Training) LinkNeeds(ctx context.Context, courseID int64, needIDs []int64) error {
 	pr, err := surveyCaller(ctx)
 	if err != nil {
@@ -196,6 +202,9 @@ func (t *Training) LinkNeeds(ctx context.Context, courseID int64, needIDs []int6
 	}
 	ids := slices.Compact(slices.Sorted(slices.Values(needIDs)))
 	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := needsCourse(ctx, tx, pr, courseID); err != nil {
+			return err
+		}
 		var needs []Need
 		if len(ids) > 0 {
 			if err := tx.Where("id IN ?", ids).Find(&needs).Error; err != nil {
@@ -252,10 +261,14 @@ func (t *Training) LinkNeeds(ctx context.Context, courseID int64, needIDs []int6
 }
 
 // CourseNeeds returns the needs course courseID is linked to that the
-// caller runs.
+// caller runs: for coordinators and admins (else ErrForbidden), of a
+// course they read (else ErrCourseNotFound).
 func (t *Training) CourseNeeds(ctx context.Context, courseID int64) ([]Need, error) {
 	pr, err := surveyCaller(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := needsCourse(ctx, t.db, pr, courseID); err != nil {
 		return nil, err
 	}
 	var all []Need
@@ -272,4 +285,23 @@ func (t *Training) CourseNeeds(ctx context.Context, courseID int64) ([]Need, err
 		}
 	}
 	return out, nil
+}
+
+// needsCourse reads course id for the needs' owners: ErrCourseNotFound
+// when it is not there or pr may not read it, ErrForbidden when pr runs
+// no needs (neither a coordinator nor an admin).
+func needsCourse(ctx context.Context, db *gorm.DB, pr *incroci.Principal, id int64) (*Course, error) {
+	var c Course
+	if err := db.WithContext(ctx).Where("id = ?", id).Take(&c).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, ErrCourseNotFound
+	} else if err != nil {
+		return nil, fmt.Errorf("training: course %d: %w", id, err)
+	}
+	if !mayRead(pr, c.Ambito) {
+		return nil, ErrCourseNotFound
+	}
+	if !pr.Admin && len(pr.Ambiti(incroci.RoleCoordinator)) == 0 {
+		return nil, incroci.ErrForbidden
+	}
+	return &c, nil
 }

@@ -44,6 +44,9 @@ func (t *Training) routes() []httpx.Route {
 		{Method: "GET", Path: "/surveys/:id/results.csv", Access: signedIn, Handler: t.handleSurveyCSV},
 		{Method: "POST", Path: "/surveys/:id/needs", Access: signedIn, Handler: t.handleCreateNeeds},
 		{Method: "GET", Path: "/needs", Access: signedIn, Handler: t.handleNeeds},
+		{Method: "GET", Path: "/courses/:id/needs", Access: signedIn, Handler: t.handleCourseNeeds},
+		{Method: "PUT", Path: "/courses/:id/needs", Access: signedIn, Handler: t.handleLinkNeeds},
+		{Method: "GET", Path: "/courses/:id/evaluation", Access: signedIn, Handler: t.handleCourseEvaluation},
 		// Attendance, certificates, reports.
 		{Method: "GET", Path: "/editions/:id/meetings/:mid/register", Access: signedIn, Handler: t.handleRegister},
 		{Method: "PUT", Path: "/editions/:id/meetings/:mid/register", Access: signedIn, Handler: t.handleMark},

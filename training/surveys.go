@@ -59,7 +59,8 @@ const (
 	// KindNeeds is a needs analysis survey.
 	KindNeeds = "needs"
 	// KindEvaluation is the evaluation questionnaire after an edition
-	// (EditionID set); reserved, not created yet.
+	// (EditionID set), addressed to the people who held a confirmed seat
+	// in it (evaluations.go).
 	KindEvaluation = "evaluation"
 )
 
@@ -138,6 +139,9 @@ type Question struct {
 	Topics []string `json:"topics" gorm:"serializer:json"`
 	// MaxLength of a free-text answer, in characters.
 	MaxLength int `json:"max_length"`
+	// NeedID is the need a question of an evaluation measures (a Likert
+	// scale or a choice): one of the needs the course is linked to.
+	NeedID *int64 `json:"need_id"`
 }
 
 // TableName places the table under the module's prefix.
@@ -167,18 +171,26 @@ func (response) TableName() string { return "incroci_training_survey_responses" 
 type SurveyInput struct {
 	// Ambito owning the survey; "" for the network's (admins only).
 	Ambito string `json:"ambito" validate:"omitempty,slug"`
-	// Kind is "needs" (the default).
-	Kind  string `json:"kind" validate:"omitempty,oneof=needs"`
-	Title string `json:"title" validate:"required,max=200,nocontrol"`
-	Intro string `json:"intro" validate:"max=5000"`
+	// Kind is "needs" (the default) or "evaluation" (EditionID set).
+	Kind string `json:"kind" validate:"omitempty,oneof=needs evaluation"`
+	// EditionID is the edition an evaluation is about; its ambito is the
+	// survey's (Ambito may be left "").
+	EditionID *int64 `json:"edition_id" validate:"omitempty,min=1"`
+	Title     string `json:"title" validate:"required,max=200,nocontrol"`
+	Intro     string `json:"intro" validate:"max=5000"`
 	// AudienceAmbiti: for an ambito's survey, that ambito (the default);
-	// for the network's, one or more ambiti.
-	AudienceAmbiti []string        `json:"audience_ambiti" validate:"max=100,dive,slug"`
-	AudienceRoles  []string        `json:"audience_roles" validate:"required,min=1,max=6,unique,dive,oneof=operator consultant mediator trainer editor coordinator"`
-	OpensAt        time.Time       `json:"opens_at" validate:"required"`
-	ClosesAt       time.Time       `json:"closes_at" validate:"required,gtfield=OpensAt"`
-	Anonymous      *bool           `json:"anonymous"` // default true
-	Questions      []QuestionInput `json:"questions" validate:"required,min=1,max=50,dive"`
+	// for the network's, one or more ambiti. None for an evaluation, whose
+	// audience is the edition's seat holders.
+	AudienceAmbiti []string `json:"audience_ambiti" validate:"max=100,dive,slug"`
+	// AudienceRoles: one or more for a needs survey, none for an
+	// evaluation.
+	AudienceRoles []string `json:"audience_roles" validate:"max=6,unique,dive,oneof=operator consultant mediator trainer editor coordinator"`
+	// OpensAt is required for a needs survey; an evaluation opens at the
+	// end of the edition's last meeting by default, never before.
+	OpensAt   time.Time       `json:"opens_at"`
+	ClosesAt  time.Time       `json:"closes_at" validate:"required,gtfield=OpensAt"`
+	Anonymous *bool           `json:"anonymous"` // default true
+	Questions []QuestionInput `json:"questions" validate:"required,min=1,max=50,dive"`
 }
 
 // QuestionInput is one question of a SurveyInput.
@@ -190,6 +202,9 @@ type QuestionInput struct {
 	Labels    []string `json:"labels" validate:"max=5,dive,required,max=100,nocontrol"`
 	Topics    []string `json:"topics" validate:"max=40,dive,required,max=64"`
 	MaxLength int      `json:"max_length" validate:"min=0,max=5000"`
+	// NeedID, on a Likert or choice question of an evaluation, is the
+	// need (linked to the course) the question measures.
+	NeedID *int64 `json:"need_id" validate:"omitempty,min=1"`
 }
 
 // Answer is the answer to one question: Choice for a single choice (an
@@ -270,14 +285,19 @@ func (t *Training) CreateSurvey(ctx context.Context, in SurveyInput) (*Survey, e
 	if err := httpx.Validate("en", &in); err != nil {
 		return nil, err
 	}
-	if !ownsAmbito(pr, in.Ambito) {
+	var ev *evalTarget
+	if in.Kind == KindEvaluation {
+		if ev, err = t.evaluationTarget(ctx, pr, &in); err != nil {
+			return nil, err
+		}
+	} else if !ownsAmbito(pr, in.Ambito) {
 		if in.Ambito == "" && len(pr.Ambiti(incroci.RoleCoordinator)) > 0 {
 			return nil, httpx.Invalid("ambito", "required", "training.survey.ambito_required")
 		}
 		return nil, incroci.ErrForbidden
 	}
 	s := &Survey{Ambito: in.Ambito, State: SurveyDraft, OwnerID: pr.PersonID}
-	qs, err := t.fillSurvey(ctx, s, in)
+	qs, err := t.fillSurvey(ctx, s, in, ev)
 	if err != nil {
 		return nil, err
 	}
@@ -308,8 +328,14 @@ func (t *Training) UpdateSurvey(ctx context.Context, id int64, in SurveyInput) (
 	}
 	// fillSurvey reads the ambiti outside the transaction: SQLite has one
 	// connection.
+	var ev *evalTarget
+	if in.Kind == KindEvaluation {
+		if ev, err = t.evaluationTarget(ctx, pr, &in); err != nil {
+			return nil, err
+		}
+	}
 	s := &Survey{Ambito: in.Ambito}
-	qs, err := t.fillSurvey(ctx, s, in)
+	qs, err := t.fillSurvey(ctx, s, in, ev)
 	if err != nil {
 		return nil, err
 	}
@@ -323,6 +349,9 @@ func (t *Training) UpdateSurvey(ctx context.Context, id int64, in SurveyInput) (
 		}
 		if in.Ambito != old.Ambito {
 			return httpx.Invalid("ambito", "eq", "training.survey.ambito_fixed")
+		}
+		if s.Kind != old.Kind || !sameEdition(s.EditionID, old.EditionID) {
+			return httpx.Invalid("kind", "eq", "training.survey.kind_fixed")
 		}
 		s.ID = old.ID
 		// Only a draft is changed; the state is checked again in the update
@@ -398,8 +427,10 @@ func (t *Training) GetSurvey(ctx context.Context, id int64) (*Survey, error) {
 	if err != nil {
 		return nil, err
 	}
-	owner := ownsAmbito(pr, s.Ambito)
-	_, member := audienceGrant(pr, s)
+	owner, _, member, err := surveyAccess(ctx, db, pr, s)
+	if err != nil {
+		return nil, err
+	}
 	if !owner && !(member && s.State == SurveyPublished) {
 		return nil, ErrSurveyNotFound
 	}
@@ -432,10 +463,11 @@ func (t *Training) ListSurveys(ctx context.Context, q SurveyQuery) ([]*Survey, i
 		db = db.Where("state = ?", q.State)
 	}
 	if !pr.Admin {
+		// Evaluations' drafts belong to their editions' trainers as well.
 		if owned := pr.Ambiti(incroci.RoleCoordinator); len(owned) > 0 {
-			db = db.Where("state = ? OR ambito IN ?", SurveyPublished, owned)
+			db = db.Where("state = ? OR kind = ? OR ambito IN ?", SurveyPublished, KindEvaluation, owned)
 		} else {
-			db = db.Where("state = ?", SurveyPublished)
+			db = db.Where("state = ? OR kind = ?", SurveyPublished, KindEvaluation)
 		}
 	}
 	if err := db.Find(&all).Error; err != nil {
@@ -443,7 +475,11 @@ func (t *Training) ListSurveys(ctx context.Context, q SurveyQuery) ([]*Survey, i
 	}
 	out := []*Survey{}
 	for _, s := range all {
-		if _, member := audienceGrant(pr, s); ownsAmbito(pr, s.Ambito) || (member && s.State == SurveyPublished) {
+		owner, _, member, err := surveyAccess(ctx, t.db, pr, s)
+		if err != nil {
+			return nil, 0, err
+		}
+		if owner || (member && s.State == SurveyPublished) {
 			out = append(out, s)
 		}
 	}
@@ -466,14 +502,18 @@ func (t *Training) decorate(ctx context.Context, pr *incroci.Principal, ss []*Su
 	db := t.db.WithContext(ctx)
 	for _, s := range ss {
 		s.Open = s.openAt(now)
-		if ownsAmbito(pr, s.Ambito) {
+		owner, _, member, err := surveyAccess(ctx, db, pr, s)
+		if err != nil {
+			return err
+		}
+		if owner {
 			var n int64
 			if err := db.Model(&respondent{}).Where("survey_id = ?", s.ID).Count(&n).Error; err != nil {
 				return fmt.Errorf("training: survey %d: count: %w", s.ID, err)
 			}
 			s.Responses = &n
 		}
-		if _, member := audienceGrant(pr, s); member {
+		if member {
 			var n int64
 			if err := db.Model(&respondent{}).Where("survey_id = ? AND person_id = ?", s.ID, pr.PersonID).Count(&n).Error; err != nil {
 				return fmt.Errorf("training: survey %d: answered: %w", s.ID, err)
@@ -502,19 +542,35 @@ func (t *Training) SubmitAnswers(ctx context.Context, id int64, in AnswerInput) 
 	if err != nil {
 		return err
 	}
-	g, member := audienceGrant(pr, s)
+	owner, g, member, err := surveyAccess(ctx, db, pr, s)
+	if err != nil {
+		return err
+	}
 	if s.State != SurveyPublished {
-		if ownsAmbito(pr, s.Ambito) {
+		if owner {
 			return ErrSurveyNotOpen
 		}
 		return ErrSurveyNotFound
 	}
 	if !member {
+		if !owner && s.Kind == KindEvaluation && !mayRead(pr, s.Ambito) {
+			return ErrSurveyNotFound
+		}
 		return ErrNotInAudience
 	}
 	now := t.p.Now()
 	if now.Before(s.OpensAt) {
 		return ErrSurveyNotOpen
+	}
+	if s.Kind == KindEvaluation {
+		// The meetings may have moved since: never before the last ends.
+		end, err := lastMeetingEnd(ctx, db, *s.EditionID)
+		if err != nil {
+			return err
+		}
+		if now.Before(end) {
+			return ErrSurveyNotOpen
+		}
 	}
 	if !now.Before(s.ClosesAt) {
 		return ErrSurveyClosed
@@ -573,10 +629,14 @@ func (t *Training) ownedSurvey(ctx context.Context, db *gorm.DB, pr *incroci.Pri
 	if err != nil {
 		return nil, err
 	}
-	if ownsAmbito(pr, s.Ambito) {
+	owner, _, member, err := surveyAccess(ctx, db, pr, s)
+	if err != nil {
+		return nil, err
+	}
+	if owner {
 		return s, nil
 	}
-	if _, member := audienceGrant(pr, s); member && s.State == SurveyPublished {
+	if member && s.State == SurveyPublished {
 		return nil, incroci.ErrForbidden
 	}
 	return nil, ErrSurveyNotFound
@@ -584,7 +644,7 @@ func (t *Training) ownedSurvey(ctx context.Context, db *gorm.DB, pr *incroci.Pri
 
 // fillSurvey checks in beyond its tags and copies it into s; it returns
 // the questions to insert.
-func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput) ([]Question, error) {
+func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput, ev *evalTarget) ([]Question, error) {
 	ambiti, err := t.p.ListAmbiti(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("training: survey: ambiti: %w", err)
@@ -595,7 +655,22 @@ func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput) ([
 	}
 	var issues []httpx.FieldIssue
 	audience := slices.Compact(slices.Sorted(slices.Values(in.AudienceAmbiti)))
-	if in.Ambito != "" {
+	opens := in.OpensAt.UTC()
+	if ev != nil {
+		issues = ev.check(&in, &opens)
+		audience = []string{}
+	} else {
+		if len(in.AudienceRoles) == 0 {
+			issues = append(issues, httpx.FieldIssue{Field: "audience_roles", Rule: "required", Key: "training.survey.roles_required"})
+		}
+		if in.OpensAt.IsZero() {
+			issues = append(issues, httpx.FieldIssue{Field: "opens_at", Rule: "required", Key: "training.survey.opens_required"})
+		}
+		if in.EditionID != nil {
+			issues = append(issues, httpx.FieldIssue{Field: "edition_id", Rule: "excluded", Key: "training.survey.edition_needs"})
+		}
+	}
+	if ev == nil && in.Ambito != "" {
 		if !known[in.Ambito] {
 			issues = append(issues, httpx.FieldIssue{Field: "ambito", Rule: "exists", Key: "training.survey.ambito_unknown", Args: []any{in.Ambito}})
 		}
@@ -605,7 +680,7 @@ func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput) ([
 		if len(audience) != 1 || audience[0] != in.Ambito {
 			issues = append(issues, httpx.FieldIssue{Field: "audience_ambiti", Rule: "eq", Key: "training.survey.audience_own"})
 		}
-	} else {
+	} else if ev == nil {
 		if len(audience) == 0 {
 			issues = append(issues, httpx.FieldIssue{Field: "audience_ambiti", Rule: "required", Key: "training.survey.audience_required"})
 		}
@@ -634,6 +709,19 @@ func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput) ([
 		}
 		if qi.Kind != QuestionText && qi.MaxLength != 0 {
 			bad("max_length", "excluded", "training.question.no_max_length")
+		}
+		if qi.NeedID != nil {
+			switch {
+			case ev == nil:
+				bad("need_id", "excluded", "training.question.need_evaluation")
+			case qi.Kind != QuestionLikert && qi.Kind != QuestionSingle && qi.Kind != QuestionMultiple:
+				bad("need_id", "excluded", "training.question.need_kind")
+			case !slices.Contains(ev.needs, *qi.NeedID):
+				bad("need_id", "oneof", "training.question.need_linked")
+			default:
+				id := *qi.NeedID
+				q.NeedID = &id
+			}
 		}
 		switch qi.Kind {
 		case QuestionSingle, QuestionMultiple:
@@ -664,11 +752,17 @@ func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput) ([
 		return nil, &httpx.ValidationError{Fields: issues}
 	}
 	s.Kind = KindNeeds
+	if ev != nil {
+		s.Kind = KindEvaluation
+		id := ev.edition.ID
+		s.EditionID = &id
+		s.Ambito = ev.edition.Ambito
+	}
 	s.Title = strings.TrimSpace(in.Title)
 	s.Intro = strings.TrimSpace(in.Intro)
 	s.AudienceAmbiti = audience
-	s.AudienceRoles = slices.Sorted(slices.Values(in.AudienceRoles))
-	s.OpensAt = in.OpensAt.UTC()
+	s.AudienceRoles = orEmpty(slices.Sorted(slices.Values(in.AudienceRoles)))
+	s.OpensAt = opens
 	s.ClosesAt = in.ClosesAt.UTC()
 	s.Anonymous = in.Anonymous == nil || *in.Anonymous
 	return qs, nil

@@ -23,6 +23,9 @@ func init() {
 		"field.answers":         {IT: "le risposte", EN: "the answers"},
 		"field.question_id":     {IT: "la domanda", EN: "the question"},
 		"field.needs":           {IT: "i fabbisogni", EN: "the needs"},
+		"field.need_ids":        {IT: "i fabbisogni", EN: "the needs"},
+		"field.need_id":         {IT: "il fabbisogno", EN: "the need"},
+		"field.edition_id":      {IT: "l'edizione", EN: "the edition"},
 		"survey_id.invalid":     {IT: "deve essere l'identificativo di un questionario", EN: "must be the id of a survey"},
 	})
 }
@@ -208,4 +211,52 @@ func (t *Training) handleNeeds(c *gin.Context) {
 		return
 	}
 	httpx.List(c, list, httpx.Page{Page: page, PerPage: perPage, Total: total})
+}
+
+// LinkInput is the needs a course answers, replacing those it had.
+type LinkInput struct {
+	NeedIDs []int64 `json:"need_ids" validate:"required,max=200,dive,min=1"`
+}
+
+func (t *Training) handleCourseNeeds(c *gin.Context) {
+	id, ok := pathID(c, ErrCourseNotFound)
+	if !ok {
+		return
+	}
+	needs, err := t.CourseNeeds(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, needs)
+}
+
+func (t *Training) handleLinkNeeds(c *gin.Context) {
+	id, ok := pathID(c, ErrCourseNotFound)
+	if !ok {
+		return
+	}
+	var in LinkInput
+	if !bindSurvey(c, &in) {
+		return
+	}
+	if err := t.LinkNeeds(c.Request.Context(), id, in.NeedIDs); err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	t.handleCourseNeeds(c)
+}
+
+func (t *Training) handleCourseEvaluation(c *gin.Context) {
+	id, ok := pathID(c, ErrCourseNotFound)
+	if !ok {
+		return
+	}
+	ev, err := t.CourseEvaluation(c.Request.Context(), id)
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	httpx.OK(c, http.StatusOK, ev)
 }

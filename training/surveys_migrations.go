@@ -107,3 +107,19 @@ func s1Up(tx *gorm.DB) error {
 	}
 	return tx.Migrator().CreateTable(&s1Response{})
 }
+
+// s2Question is the question as step 2 of "training-surveys" leaves it:
+// an evaluation's question may name the need it measures.
+type s2Question struct {
+	NeedID *int64
+}
+
+func (s2Question) TableName() string { return "incroci_training_survey_questions" }
+
+// s2Up adds the questions' need_id (null: no need).
+func s2Up(tx *gorm.DB) error {
+	if tx.Migrator().HasColumn(&s2Question{}, "NeedID") {
+		return nil
+	}
+	return tx.Migrator().AddColumn(&s2Question{}, "NeedID")
+}

@@ -259,14 +259,22 @@ func TestSurveyFlow(t *testing.T) {
 			{"question_id": q[1], "option": "0", "label": "x"}}}), 404, "crema makes lodi's needs")
 		n1 := int64(needs[0].(map[string]any)["id"].(float64))
 		n2 := int64(needs[1].(map[string]any)["id"].(float64))
-		if err := e.tr.LinkNeeds(e.as("coordinator"), 41, []int64{n1, n2}); err != nil {
+		lodiCourse := int64(e.course("coordinator", "lodi"))
+		cremaCourse := int64(expect(t, e.req("cremaCoordinator", "POST", "/courses", map[string]any{"ambito": "crema", "title": "Corso di Crema", "goals": "Obiettivi", "hours": 2}), 201, "crema's course").data()["id"].(float64))
+		if err := e.tr.LinkNeeds(e.as("coordinator"), lodiCourse, []int64{n1, n2}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.tr.LinkNeeds(e.as("coordinator"), 41, []int64{n1}); err != nil {
+		if err := e.tr.LinkNeeds(e.as("coordinator"), lodiCourse, []int64{n1}); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.tr.LinkNeeds(e.as("cremaCoordinator"), 42, []int64{n1}); !errors.Is(err, training.ErrNeedNotFound) {
+		if err := e.tr.LinkNeeds(e.as("cremaCoordinator"), cremaCourse, []int64{n1}); !errors.Is(err, training.ErrNeedNotFound) {
 			t.Errorf("crema links lodi's need: %v", err)
+		}
+		if err := e.tr.LinkNeeds(e.as("coordinator"), cremaCourse, []int64{n1}); !errors.Is(err, training.ErrCourseNotFound) {
+			t.Errorf("lodi links crema's course: %v", err)
+		}
+		if err := e.tr.LinkNeeds(e.as("coordinator"), 999999, []int64{n1}); !errors.Is(err, training.ErrCourseNotFound) {
+			t.Errorf("unknown course: %v", err)
 		}
 		uncovered := expect(t, e.req("coordinator", "GET", "/needs?covered=false&survey_id="+id, nil), 200, "uncovered").list()
 		covered := expect(t, e.req("coordinator", "GET", "/needs?covered=true", nil), 200, "covered").list()
@@ -278,7 +286,7 @@ func TestSurveyFlow(t *testing.T) {
 		}
 		expect(t, e.req("operator", "GET", "/needs", nil), 403, "operator lists needs")
 		expect(t, e.req("coordinator", "GET", "/needs?covered=maybe", nil), 422, "bad covered")
-		if cn, err := e.tr.CourseNeeds(e.as("coordinator"), 41); err != nil || len(cn) != 1 || cn[0].ID != n1 {
+		if cn, err := e.tr.CourseNeeds(e.as("coordinator"), lodiCourse); err != nil || len(cn) != 1 || cn[0].ID != n1 {
 			t.Errorf("course needs: %v %v", cn, err)
 		}
 
