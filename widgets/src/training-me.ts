@@ -64,7 +64,8 @@ function hours(w: Training, box: HTMLElement): void {
       d.lines.length ? h('p', { id: 'total' }, h('strong', null, t('h_total', { n: num(w, d.hours) }))) : h('p', { id: 'empty', class: 'note' }, t('h_none')),
       ...years.map((y) => {
         const ls = d.lines.filter((l) => l.year == y);
-        const sum = ls.reduce((n, l) => n + l.minutes, 0) / 60;
+        // As the API writes hours: truncated to two decimals.
+        const sum = Math.floor((ls.reduce((n, l) => n + l.minutes, 0) * 100) / 60) / 100;
         return h('div', { class: 'x' }, h('table', { id: 'hours-' + y },
           h('caption', null, t('h_of', { y })),
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('h_course')), h('th', { scope: 'col' }, t('h_hours')))),
