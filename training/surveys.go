@@ -213,7 +213,10 @@ type AnswerInput struct {
 // SurveyQuery selects surveys: one page, newest first.
 type SurveyQuery struct {
 	// State, "" for any.
-	State         string
+	State string
+	// OpenToMe keeps the surveys the caller may answer now: published,
+	// addressed to them and open (answered or not: Answered says).
+	OpenToMe      bool
 	Page, PerPage int
 }
 
@@ -442,8 +445,13 @@ func (t *Training) ListSurveys(ctx context.Context, q SurveyQuery) ([]*Survey, i
 		return nil, 0, fmt.Errorf("training: list surveys: %w", err)
 	}
 	out := []*Survey{}
+	now := t.p.Now()
 	for _, s := range all {
-		if _, member := audienceGrant(pr, s); ownsAmbito(pr, s.Ambito) || (member && s.State == SurveyPublished) {
+		_, member := audienceGrant(pr, s)
+		if q.OpenToMe && !(member && s.State == SurveyPublished && s.openAt(now)) {
+			continue
+		}
+		if ownsAmbito(pr, s.Ambito) || (member && s.State == SurveyPublished) {
 			out = append(out, s)
 		}
 	}

@@ -1,8 +1,8 @@
 // <incroci-survey>: answering the training's questionnaires, a needs
 // analysis or a course's evaluation. With survey="<id>" it opens that
 // survey (GET /training/surveys/:id); without, it lists those open to the
-// signed-in person (GET /training/surveys: published, addressed to them,
-// open now). Questions: single choice (radios), multiple choice
+// signed-in person (GET /training/surveys?open_to_me=true: published,
+// addressed to them, open now; those answered say so). Questions: single choice (radios), multiple choice
 // (checkboxes), Likert 1–5 (radios named by their labels), ranking of
 // topics (Up and Down buttons, the new place announced), free text (a
 // counter, and the warning not to write personal data). Required questions
@@ -164,14 +164,12 @@ export class SurveyW extends Widget {
     this.loading();
     let ss: Survey[];
     try {
-      ss = (await this.api<Survey[]>(T + '/surveys?state=published&per_page=100')).data || [];
+      ss = (await this.api<Survey[]>(T + '/surveys?open_to_me=true&per_page=100')).data || [];
     } catch (e) {
       if (my == this.seq) this.failView(e, () => this.render());
       return;
     }
     if (my != this.seq) return;
-    // Those addressed to the person (answered is set for the audience only), open now.
-    ss = ss.filter((s) => s.open && s.answered !== undefined);
     this.put([h('h2', { tabindex: -1 }, t('list')),
       ss.length ? h('p', { id: 'count' }, t('count', { n: ss.length })) : h('p', { id: 'empty', class: 'note' }, t('none')),
       ss.length > 0 && h('ul', { id: 'surveys', class: 'c', 'aria-labelledby': 'count' }, ...ss.map((s) => h('li', null,
