@@ -56,11 +56,11 @@ display:block;width:100%;max-width:40em;min-height:6em;padding:.5em .75em;margin
 textarea:focus{outline:3px solid var(--_o);outline-offset:1px}
 input[type=radio]{display:inline-block;width:1.25em;height:1.25em;min-height:0;margin:0 .4em;padding:0;accent-color:var(--_p);flex:none}
 .o{display:flex;align-items:center;font-weight:400;margin:0 0 .25em}
-.q{border-top:1px solid var(--_l);padding:1em 0 0}
+.q{margin:0 0 1.5em}
 .q legend{font-size:1.05em}
-.rk{margin:0 0 .5em;padding-inline-start:1.5em}
+.rk{list-style:none;margin:0 0 .5em;padding:0;max-width:40em}
 .rk li{display:flex;flex-wrap:wrap;align-items:center;gap:.25em .75em;padding:.25em 0}
-.rk li span{flex:1 1 10em}
+.rk li{border-bottom:1px solid var(--_l)}.rk li b{min-width:1.5em}.rk li span{flex:1 1 12em}
 .rk button{padding:.25em .75em;min-height:2.5em}
 .c{list-style:none;margin:0 0 1em;padding:0}
 .c>li{border-bottom:1px solid var(--_l);padding:.75em 0}
@@ -253,7 +253,7 @@ export class SurveyW extends Widget {
               draw(`${id}-${again == (d < 0) ? 'up' : 'down'}-${c}`);
               this.say(t('moved', { t: name, n: j + 1, m: order.length }));
             } }, t(key));
-          return h('li', null, h('span', null, name), mv(-1, 'up'), mv(1, 'down'));
+          return h('li', null, h('b', { 'aria-hidden': 'true' }, i + 1 + '.'), h('span', null, name), mv(-1, 'up'), mv(1, 'down'));
         }));
         if (focus) (ol.querySelector('#' + CSS.escape(focus)) as HTMLElement | null)?.focus();
       };
