@@ -228,7 +228,10 @@ type AnswerInput struct {
 // SurveyQuery selects surveys: one page, newest first.
 type SurveyQuery struct {
 	// State, "" for any.
-	State         string
+	State string
+	// OpenToMe keeps the surveys the caller may answer now: published,
+	// addressed to them and open (answered or not: Answered says).
+	OpenToMe      bool
 	Page, PerPage int
 }
 
@@ -474,10 +477,14 @@ func (t *Training) ListSurveys(ctx context.Context, q SurveyQuery) ([]*Survey, i
 		return nil, 0, fmt.Errorf("training: list surveys: %w", err)
 	}
 	out := []*Survey{}
+	now := t.p.Now()
 	for _, s := range all {
 		owner, _, member, err := surveyAccess(ctx, t.db, pr, s)
 		if err != nil {
 			return nil, 0, err
+		}
+		if q.OpenToMe && !(member && s.State == SurveyPublished && s.openAt(now)) {
+			continue
 		}
 		if owner || (member && s.State == SurveyPublished) {
 			out = append(out, s)

@@ -28,6 +28,9 @@ func init() {
 		"field.edition_id":      {IT: "l'edizione", EN: "the edition"},
 		"survey_id.invalid":     {IT: "deve essere l'identificativo di un questionario", EN: "must be the id of a survey"},
 	})
+	i18n.Register(map[string]i18n.Text{
+		"training.survey.open_to_me": {IT: "Il filtro open_to_me deve essere true o false.", EN: "The open_to_me filter must be true or false."},
+	})
 }
 
 // surveyID reads the survey's id from the path; anything else is not
@@ -55,7 +58,16 @@ func (t *Training) handleListSurveys(c *gin.Context) {
 		httpx.Fail(c, err)
 		return
 	}
-	list, total, err := t.ListSurveys(c.Request.Context(), SurveyQuery{State: c.Query("state"), Page: page, PerPage: perPage})
+	q := SurveyQuery{State: c.Query("state"), Page: page, PerPage: perPage}
+	switch c.Query("open_to_me") {
+	case "", "false":
+	case "true":
+		q.OpenToMe = true
+	default:
+		httpx.Fail(c, httpx.Invalid("open_to_me", "boolean", "training.survey.open_to_me"))
+		return
+	}
+	list, total, err := t.ListSurveys(c.Request.Context(), q)
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -233,7 +233,8 @@ var tilePNG = func() []byte {
 // widget without its hub attribute (taken from its script's address);
 // content=ar, the sign-in widget's content-lang; tiles=ok, map tiles for
 // the directory (from this site, which the strict CSP then allows; without
-// it they fail); assertion, an identity the
+// it they fail); survey, the survey attribute of <incroci-survey>;
+// assertion, an identity the
 // site signed for its own signed-in user, for the sign-in widget.
 func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
@@ -294,6 +295,9 @@ func (h *hub) serveSite(w http.ResponseWriter, r *http.Request) {
 				ok = "?ok=1"
 			}
 			attrs += fmt.Sprintf(` tiles="%s/tiles/{z}/{x}/{y}.png%s" tiles-attribution="Tessere di prova &lt;b&gt;"`, h.site.URL, ok)
+		}
+		if s := q.Get("survey"); name == "survey" && s != "" {
+			attrs += fmt.Sprintf(` survey="%s"`, html.EscapeString(s))
 		}
 		if c := q.Get("content"); name == "signin" && c != "" {
 			attrs += fmt.Sprintf(` content-lang="%s"`, html.EscapeString(c))

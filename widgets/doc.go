@@ -75,9 +75,22 @@
 //     the person enrols or joins the waiting list (with their place on it),
 //     accepts or turns down a seat offered (by its deadline) or cancels
 //     (after confirming); "I miei corsi" with each enrolment's status. The
-//     e-mails' links (?incroci_edition=<id>) open their edition. Hooks in
-//     training.ts wait for "my hours", "my certificates" and the QR
-//     check-in. The module is expected mounted at <hub>/training.
+//     e-mails' links (?incroci_edition=<id>) open their edition. "Le mie ore"
+//     (hours attended per year and course), "I miei attestati" (each
+//     certificate's PDF, downloaded with the session's token, and its public
+//     verification page) and the check-in (the code of the trainer's QR
+//     code, which opens the page with ?incroci_checkin=<code>, or typed in)
+//     come from training-me.ts, in the same bundle. The module is expected
+//     mounted at <hub>/training.
+//   - survey: <incroci-survey>, the training's questionnaires (needs
+//     analyses and course evaluations), signed in: with survey="<id>" that
+//     survey, else those open to the person. Single and multiple choice,
+//     Likert scales named by their labels, rankings of topics reordered with
+//     Up and Down buttons (each move announced), free text with a counter
+//     and a warning not to write personal data; required questions marked,
+//     the API's refusals beside their questions, an anonymous survey saying
+//     so, a thank-you and an "already answered" state. Attribute of its
+//     own: survey (a survey's id).
 //
 // Every widget reads the attributes hub (the API base URL; by default the
 // script's own URL minus /widgets/<file>.js), ambito (the ambito's slug),

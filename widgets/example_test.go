@@ -43,6 +43,7 @@ func ExampleNames() {
 	// helpdesk.js
 	// mediation.js
 	// signin.js
+	// survey.js
 	// toolkit.js
 	// toolkit-propose.js
 	// training.js

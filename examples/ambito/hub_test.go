@@ -212,6 +212,9 @@ func testHub(t *testing.T, cfg config) {
 		if err != nil || len(v.Editions) != 1 || len(v.Editions[0].Quotas) != 2 || len(v.Editions[0].Meetings) != 2 || v.Editions[0].Seats.Free != 2 {
 			t.Fatalf("the demo course: %+v, %v", v, err)
 		}
+		if ss, n, err := h.tr.ListSurveys(sys, training.SurveyQuery{Page: 1, PerPage: 10}); err != nil || n != 1 || ss[0].State != training.SurveyPublished {
+			t.Errorf("demo surveys after seeding twice: %d, %v; want 1 published", n, err)
+		}
 		if n, err := h.tr.ExpireOffers(t.Context()); err != nil || n != 0 {
 			t.Errorf("ExpireOffers = %d, %v", n, err)
 		}

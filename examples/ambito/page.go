@@ -44,7 +44,8 @@ var widgetTitles = map[string]string{
 	"mediation": "Mediazione linguistico-culturale: le mie richieste",
 	"toolkit":   "Strumenti: schede, glossario e servizi",
 	"directory": "Servizi sul territorio: il repertorio dell'ambito",
-	"training":  "Formazione: corsi, iscrizioni e i miei corsi",
+	"training":  "Formazione: corsi, iscrizioni, le mie ore, i miei attestati, check-in",
+	"survey":    "Questionari: analisi dei fabbisogni e valutazione dei corsi",
 }
 
 // pageScript is one widget's script tag.

@@ -546,6 +546,7 @@ func seedDirectory(ed context.Context, tk *toolkit.Toolkit) error {
 // mediators, taught by the demo trainer, with one edition open for
 // enrolment from now: two mornings two and three weeks on (in person,
 // then by video), 12 seats of which 6 are kept for operators and 4 for
+// mediators; and a needs survey open for a month to its operators and
 // mediators.
 func seedTraining(ctx context.Context, p *incroci.Platform, tr *training.Training, now time.Time) error {
 	sys := incroci.AsSystem(ctx)
@@ -593,6 +594,25 @@ func seedTraining(ctx context.Context, p *incroci.Platform, tr *training.Trainin
 		Quotas: []training.QuotaInput{{Role: incroci.RoleOperator, Seats: 6}, {Role: incroci.RoleMediator, Seats: 4}}})
 	if err != nil {
 		return fmt.Errorf("demo edition: %w", err)
+	}
+	// The needs survey for <incroci-survey>: open for a month to Lodi's
+	// operators and mediators, anonymous.
+	sv, err := tr.CreateSurvey(as, training.SurveyInput{Ambito: demoAmbito, Title: "Fabbisogni formativi per il prossimo anno",
+		Intro:         "Ci aiuta a scegliere i corsi della rete: bastano cinque minuti.",
+		AudienceRoles: []string{string(incroci.RoleOperator), string(incroci.RoleMediator)}, OpensAt: now.Add(-time.Hour), ClosesAt: now.AddDate(0, 1, 0),
+		Questions: []training.QuestionInput{
+			{Kind: training.QuestionSingle, Text: "Da quanti anni lavori con persone migranti?", Required: true, Options: []string{"Meno di 2", "Da 2 a 5", "Più di 5"}},
+			{Kind: training.QuestionMultiple, Text: "Con chi lavori più spesso?", Options: []string{"Famiglie", "Minori non accompagnati", "Richiedenti asilo", "Lavoratori"}},
+			{Kind: training.QuestionLikert, Text: "Quanto ti senti preparato sulle procedure di soggiorno?", Required: true,
+				Labels: []string{"Per niente", "Poco", "Abbastanza", "Molto", "Moltissimo"}},
+			{Kind: training.QuestionRanking, Text: "Metti in ordine di importanza questi argomenti", Topics: []string{"ricongiungimento", "lavoro", "salute", "casa"}},
+			{Kind: training.QuestionText, Text: "Quale corso ti servirebbe di più?", MaxLength: 500},
+		}})
+	if err != nil {
+		return fmt.Errorf("demo survey: %w", err)
+	}
+	if _, err := tr.PublishSurvey(as, sv.ID); err != nil {
+		return fmt.Errorf("demo survey: publish: %w", err)
 	}
 	return nil
 }

@@ -5,7 +5,8 @@
 // or video link, seats and the quotas in plain words, the enrolment window,
 // the cancellation deadline, approval) where the person enrols or joins the
 // waiting list, accepts or turns down a seat offered, or cancels (with a
-// confirmation); "I miei corsi" (GET /training/me/enrolments). Everything
+// confirmation); "I miei corsi" (GET /training/me/enrolments); "Le mie
+// ore", "I miei attestati" and the check-in, drawn by training-me.ts. Everything
 // needs a session: the sign-in flow of auth.ts is drawn in the widget. The
 // e-mails' links (?incroci_edition=<id>) open their edition.
 
@@ -15,6 +16,7 @@ import { getSession, Me } from './session';
 import { pageURL, SignIn, signOut } from './auth';
 import { TZ } from './italy';
 import { D, R, ROLES, TO } from './training-text';
+import { me } from './training-me';
 
 interface Topic {
   code: string;
@@ -85,22 +87,18 @@ interface Mine extends Enrolment {
 }
 
 /**
- * HOOKS for the attendance and certificate work, wired by whoever adds
- * those APIs (GET /training/me/hours, GET /training/me/certificates, the
- * QR check-in): hours and certificates each add a view to the widget's bar
- * ("Le mie ore", "I miei certificati") that draws into box; checkin returns
- * what the edition view shows the enrolled person for checking in, or null
- * (a QR code scanned opens the page with ?incroci_checkin=<code>, kept in
- * w.checkin with the edition ?incroci_edition=<id> opened). Unset, nothing
- * of them shows.
+ * hooks add views to the widget's bar, each drawing into box: hours ("Le
+ * mie ore"), certificates ("I miei attestati") and checkin (the QR
+ * check-in; a QR code scanned opens the page with ?incroci_checkin=<code>,
+ * kept in w.checkin, and that view). training-me.ts sets them.
  */
 export const hooks: {
   hours?: (w: Training, box: HTMLElement) => void;
   certificates?: (w: Training, box: HTMLElement) => void;
-  checkin?: (w: Training, e: EdView) => HTMLElement | null;
+  checkin?: (w: Training, box: HTMLElement) => void;
 } = {};
 
-type View = 'list' | 'course' | 'edition' | 'mine' | 'hours' | 'certs';
+type View = 'list' | 'course' | 'edition' | 'mine' | 'hours' | 'certs' | 'checkin';
 
 const PER = 10;
 const T = '/training';
@@ -161,6 +159,7 @@ export class Training extends Widget {
       this.view = 'edition';
       this.from = 'mine';
     }
+    if (this.checkin) this.view = 'checkin';
     const a = new URL(location.href);
     if (a.searchParams.has('incroci_edition') || a.searchParams.has('incroci_checkin')) {
       a.searchParams.delete('incroci_edition');
@@ -184,13 +183,16 @@ export class Training extends Widget {
     else if (v == 'mine') this.mine();
     else if (v == 'hours' && hooks.hours) hooks.hours(this, this.frame_());
     else if (v == 'certs' && hooks.certificates) hooks.certificates(this, this.frame_());
+    else if (v == 'checkin' && hooks.checkin) hooks.checkin(this, this.frame_());
     else this.list();
   }
 
   /** frame_ shows the bar and an empty box for a hook's view, and returns the box. */
   frame_(): HTMLElement {
     const b = h('div', { id: 'hook' });
+    const f = this.acted || !!this.shadowRoot!.activeElement;
     this.put([b]);
+    this.acted = f;
     return b;
   }
 
@@ -215,7 +217,7 @@ export class Training extends Widget {
       onclick: () => this.go(v) }, t(key));
     const out: HTMLElement = h('button', { id: 'signout', type: 'button', class: 'l', onclick: () => signOut(this, out) }, t('signout'));
     return h('nav', { class: 'row', 'aria-label': t('nav') }, b('list', 'cat'), b('mine', 'mine'),
-      hooks.hours && b('hours', 'hours'), hooks.certificates && b('certs', 'certs'), out);
+      hooks.hours && b('hours', 'hours'), hooks.certificates && b('certs', 'certs'), hooks.checkin && b('checkin', 'ci'), out);
   }
 
   topics(): Promise<Topic[]> {
@@ -501,8 +503,8 @@ export class Training extends Widget {
     }
     const st = m.status;
     box.append(h('p', { id: 'status-text' }, st == 'waiting' ? t('s_waiting', { n: m.position }) : st == 'offered' ? t('s_offered', { d: this.when(m.offered_until!) }) : t('s_' + st)));
-    const hook = hooks.checkin?.(this, e);
-    if (hook) box.append(hook);
+    if (st == 'confirmed' && hooks.checkin && e.meetings.some((x) => Date.parse(x.start) - 9e5 <= Date.now() && Date.now() <= Date.parse(x.end)))
+      box.append(h('p', null, h('button', { id: 'to-checkin', type: 'button', class: 's', onclick: () => this.go('checkin') }, t('checkin'))));
     const row = h('div', { class: 'row' });
     if (st == 'offered') row.append(act('accept', 'accept', `/enrolments/${m.id}/accept`), act('decline', 'decline', `/enrolments/${m.id}/decline`, 's'));
     const seat = st == 'confirmed' || st == 'pending';
@@ -586,4 +588,5 @@ export class Training extends Widget {
   }
 }
 
+me(hooks);
 define('incroci-training', Training);

@@ -1,0 +1,165 @@
+// The person's own views of <incroci-training>, set as its hooks: "Le mie
+// ore" (GET /training/me/hours, per year and course), "I miei attestati"
+// (GET /training/me/certificates, the PDF downloaded with the session's
+// token, the public verification page) and the check-in (POST
+// /training/checkin with the code of the QR code the page was opened with,
+// or one typed in).
+
+import { field, h } from './base';
+import { getSession } from './session';
+import { TZ } from './italy';
+import type { Training, hooks as Hooks } from './training';
+
+interface HoursLine {
+  year: number;
+  course_id: number;
+  course: string;
+  minutes: number;
+  hours: number;
+}
+
+interface Certificate {
+  id: number;
+  code: string;
+  course: string;
+  hours: number;
+  first_day: string;
+  last_day: string;
+  issued_at: string;
+  revoked_at: string | null;
+  revoke_reason: string;
+  verify_url?: string;
+}
+
+const T = '/training';
+
+/** day writes the date of an instant in Italian time. */
+const day = (w: Training, s: string) => w.at(s, { dateStyle: 'long' });
+
+/** num writes hours with at most two decimals, in the UI's language. */
+const num = (w: Training, n: number) => n.toLocaleString(w.ui, { maximumFractionDigits: 2 });
+
+/** load shows the loading state in box, then the view draw makes of what get gives, or the error with a retry. */
+async function load<T>(w: Training, box: HTMLElement, get: () => Promise<T>, draw: (x: T) => Node[]): Promise<void> {
+  const my = ++w.seq;
+  const f = w.acted || !!w.shadowRoot!.activeElement;
+  box.replaceChildren(h('p', { 'aria-busy': 'true' }, w.t('loading')));
+  let x: T;
+  try {
+    x = await get();
+  } catch (e) {
+    if (my == w.seq) w.failView(e, () => w.render());
+    return;
+  }
+  if (my != w.seq) return;
+  box.replaceChildren(...draw(x));
+  if (f) box.querySelector<HTMLElement>('h2')?.focus();
+}
+
+function hours(w: Training, box: HTMLElement): void {
+  const t = w.t.bind(w);
+  load(w, box, () => w.api<{ hours: number; lines: HoursLine[] }>(T + '/me/hours').then((r) => r.data), (d) => {
+    const years = [...new Set(d.lines.map((l) => l.year))].sort((a, b) => b - a);
+    return [h('h2', { tabindex: -1 }, t('hours')), h('p', null, t('h_intro')),
+      d.lines.length ? h('p', { id: 'total' }, h('strong', null, t('h_total', { n: num(w, d.hours) }))) : h('p', { id: 'empty', class: 'note' }, t('h_none')),
+      ...years.map((y) => {
+        const ls = d.lines.filter((l) => l.year == y);
+        // As the API writes hours: truncated to two decimals.
+        const sum = Math.floor((ls.reduce((n, l) => n + l.minutes, 0) * 100) / 60) / 100;
+        return h('div', { class: 'x' }, h('table', { id: 'hours-' + y },
+          h('caption', null, t('h_of', { y })),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, t('h_course')), h('th', { scope: 'col' }, t('h_hours')))),
+          h('tbody', null, ...ls.map((l) => h('tr', null, h('th', { scope: 'row' }, l.course), h('td', null, num(w, l.hours))))),
+          h('tfoot', null, h('tr', null, h('th', { scope: 'row' }, t('h_sum')), h('td', null, num(w, sum))))));
+      })];
+  });
+}
+
+function certificates(w: Training, box: HTMLElement): void {
+  const t = w.t.bind(w);
+  load(w, box, () => w.api<Certificate[]>(T + '/me/certificates').then((r) => r.data || []), (cs) => [h('h2', { tabindex: -1 }, t('certs')),
+    cs.length ? h('ul', { id: 'certs', class: 'c' }, ...cs.map((c) => {
+      const err = h('p', { class: 'err', role: 'alert', hidden: true, id: 'pdf-err-' + c.id });
+      const b: HTMLElement = h('button', { type: 'button', class: 's', 'data-pdf': c.id, onclick: () => pdf(w, b, err, c) }, t('c_pdf'), h('span', { class: 'sr' }, ': ' + c.course));
+      return h('li', null, h('h3', null, c.course),
+        h('p', null, t('c_hours', { n: num(w, c.hours), f: day(w, c.first_day), l: day(w, c.last_day) })),
+        h('p', null, c.revoked_at ? h('strong', { class: 'revoked' }, t('c_revoked', { d: day(w, c.revoked_at), r: c.revoke_reason })) : t('c_issued', { d: day(w, c.issued_at) })),
+        !c.revoked_at && h('p', { class: 'row' }, b,
+          /^https?:\/\//i.test(c.verify_url || '') && h('a', { href: c.verify_url, target: '_blank', rel: 'noopener noreferrer', class: 'verify' }, t('c_verify'),
+            h('span', { class: 'sr' }, ` (${t('c_verify_h')})`))),
+        err);
+    })) : h('p', { id: 'empty', class: 'note' }, t('c_none'))]);
+}
+
+/** pdf downloads the certificate's PDF with the session's token (never in the URL) through a blob: link. */
+async function pdf(w: Training, b: HTMLElement, err: HTMLElement, c: Certificate): Promise<void> {
+  if (!w.busy(b, true)) return;
+  err.hidden = true;
+  w.say(w.t('loading'));
+  try {
+    const r = await fetch(`${w.hub}${T}/me/certificates/${c.id}/pdf`, {
+      headers: { Authorization: 'Bearer ' + (getSession(w.hub)?.token || ''), 'Accept-Language': w.ui }, credentials: 'omit' });
+    if (!r.ok) {
+      const m = r.status == 503 ? w.t('c_pdf_na') : ((await r.json().catch(() => null))?.error?.message || w.t('generic'));
+      throw new Error(m);
+    }
+    const name = `attestato-${c.id}.pdf`;
+    const url = URL.createObjectURL(await r.blob());
+    const a = h('a', { href: url, download: name, hidden: true });
+    w.shadowRoot!.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 6e4);
+    w.say(w.t('c_dl', { name }));
+  } catch (e) {
+    w.say('');
+    err.textContent = e instanceof Error && e.message ? e.message : w.t('network');
+    err.hidden = false;
+  } finally {
+    w.busy(b, false);
+  }
+}
+
+function checkin(w: Training, box: HTMLElement): void {
+  const t = w.t.bind(w);
+  const err = h('p', { id: 'ci-error', class: 'err', role: 'alert', hidden: true });
+  const ok = h('p', { id: 'ci-done', class: 'box', tabindex: -1, hidden: true });
+  const btn = h('button', { id: 'ci-send', type: 'submit' }, t('checkin'));
+  const form: HTMLFormElement = h('form', { id: 'ci', novalidate: true, onsubmit: async (e: Event) => {
+    e.preventDefault();
+    const input = form.elements.namedItem('code') as HTMLInputElement;
+    const code = input.value.trim();
+    w.clear(form, err);
+    ok.hidden = true;
+    if (!code) return w.bad(input, t('ci_bad')).focus();
+    if (!w.busy(btn, true)) return;
+    w.say(t('working'));
+    try {
+      await w.api(T + '/checkin', { method: 'POST', body: { code } });
+      input.value = '';
+      ok.textContent = t('ci_done');
+      ok.hidden = false;
+      w.say(t('ci_done'));
+      ok.focus();
+    } catch (x) {
+      w.say('');
+      w.fail(form, err, x);
+    } finally {
+      w.busy(btn, false);
+    }
+  } }, field(t('ci_code'), { id: 'code', name: 'code', autocomplete: 'off', spellcheck: 'false', maxlength: 100, required: true, value: w.checkin }), err, btn);
+  box.replaceChildren(h('h2', { tabindex: -1 }, t('ci')), h('p', null, t('ci_hint')), ok, form);
+  if (w.checkin) {
+    // The code of the QR code the page was opened with goes at once, once.
+    w.checkin = '';
+    form.requestSubmit();
+  } else if (w.acted) box.querySelector('h2')?.focus();
+  w.acted = false;
+}
+
+/** me sets the hooks of <incroci-training> to these views. */
+export function me(x: typeof Hooks): void {
+  x.hours = hours;
+  x.certificates = certificates;
+  x.checkin = checkin;
+}
