@@ -716,19 +716,11 @@ func (t *Training) editionHours(ctx context.Context, tx *gorm.DB, e *Edition) (*
 // GetEditionHours returns the attendance of edition id person by person:
 // its trainers, the course's managers and admins. The read is audited.
 func (t *Training) GetEditionHours(ctx context.Context, id int64) (*EditionHours, error) {
-	pr, err := caller(ctx)
+	pr, ep, err := t.readableEdition(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var e Edition
-	if err := t.db.WithContext(ctx).Where("id = ?", id).Take(&e).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrEditionNotFound
-	} else if err != nil {
-		return nil, fmt.Errorf("training: edition %d: %w", id, err)
-	}
-	if !mayRead(pr, e.Ambito) && !isTrainer(pr, &e) {
-		return nil, ErrEditionNotFound
-	}
+	e := *ep
 	if !isTrainer(pr, &e) && !mayManage(pr, e.Ambito) {
 		return nil, incroci.ErrForbidden
 	}

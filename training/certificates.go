@@ -211,19 +211,11 @@ func (t *Training) MyCertificates(ctx context.Context) ([]Certificate, error) {
 // EditionCertificates lists the certificates of edition id: the course's
 // managers, the edition's trainers and admins. The read is audited.
 func (t *Training) EditionCertificates(ctx context.Context, id int64) ([]Certificate, error) {
-	pr, err := caller(ctx)
+	pr, ep, err := t.readableEdition(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var e Edition
-	if err := t.db.WithContext(ctx).Where("id = ?", id).Take(&e).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrEditionNotFound
-	} else if err != nil {
-		return nil, fmt.Errorf("training: edition %d: %w", id, err)
-	}
-	if !mayRead(pr, e.Ambito) && !isTrainer(pr, &e) {
-		return nil, ErrEditionNotFound
-	}
+	e := *ep
 	if !mayManage(pr, e.Ambito) && !isTrainer(pr, &e) {
 		return nil, incroci.ErrForbidden
 	}

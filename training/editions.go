@@ -370,22 +370,34 @@ func (t *Training) count(ctx context.Context, db *gorm.DB, edition int64) (map[i
 	return held, waiting, nil
 }
 
-// GetEdition returns an edition the caller may read with its meetings,
-// quotas, seats and the caller's own enrolment.
-func (t *Training) GetEdition(ctx context.Context, id int64) (*EditionView, error) {
+// readableEdition returns the caller and edition id, when they may read it:
+// the people of its course's ambito (everyone in the network for the
+// network's), its trainers and admins; else ErrEditionNotFound.
+func (t *Training) readableEdition(ctx context.Context, id int64) (*incroci.Principal, *Edition, error) {
 	pr, err := caller(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var e Edition
 	if err := t.db.WithContext(ctx).Where("id = ?", id).Take(&e).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrEditionNotFound
+		return nil, nil, ErrEditionNotFound
 	} else if err != nil {
-		return nil, fmt.Errorf("training: edition %d: %w", id, err)
+		return nil, nil, fmt.Errorf("training: edition %d: %w", id, err)
 	}
 	if !mayRead(pr, e.Ambito) && !isTrainer(pr, &e) {
-		return nil, ErrEditionNotFound
+		return nil, nil, ErrEditionNotFound
 	}
+	return pr, &e, nil
+}
+
+// GetEdition returns an edition the caller may read with its meetings,
+// quotas, seats and the caller's own enrolment.
+func (t *Training) GetEdition(ctx context.Context, id int64) (*EditionView, error) {
+	pr, ep, err := t.readableEdition(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	e := *ep
 	if err := t.fillEdition(ctx, t.db, &e); err != nil {
 		return nil, err
 	}
