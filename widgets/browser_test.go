@@ -1476,3 +1476,40 @@ func TestBrowserAccount(t *testing.T) {
 		testbrowser.CheckErrors(t, ctx)
 	})
 }
+
+// callAs sends a request to the hub's HTTP API under module (such as
+// "/toolkit") as email and returns the answer's data (a list as "list");
+// any status but want fails the test.
+func (h *hub) callAs(module, email, method, path string, body any, want int) map[string]any {
+	h.t.Helper()
+	s, err := h.p.SignIn(context.Background(), incroci.Identity{Email: email})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	r, _ := http.NewRequest(method, h.base()+module+path, rd)
+	r.Header.Set("Authorization", "Bearer "+s.Token)
+	r.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		h.t.Fatalf("%s %s as %s: %d %s, want %d", method, path, email, res.StatusCode, raw, want)
+	}
+	var out struct {
+		Data any `json:"data"`
+	}
+	json.Unmarshal(raw, &out)
+	m, _ := out.Data.(map[string]any)
+	if m == nil {
+		m = map[string]any{"list": out.Data}
+	}
+	return m
+}

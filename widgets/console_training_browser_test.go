@@ -13,12 +13,8 @@ package widgets_test
 // course. On a page with a strict CSP, on SQLite and PostgreSQL.
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -62,36 +58,7 @@ func newCoordinatorsHub(t *testing.T, db *gorm.DB) *coHub {
 // answer's data; any status but want fails the test.
 func (x *coHub) call(email, method, path string, body any, want int) map[string]any {
 	x.t.Helper()
-	s, err := x.p.SignIn(context.Background(), incroci.Identity{Email: email})
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	var rd io.Reader
-	if body != nil {
-		raw, _ := json.Marshal(body)
-		rd = bytes.NewReader(raw)
-	}
-	r, _ := http.NewRequest(method, x.base()+"/training"+path, rd)
-	r.Header.Set("Authorization", "Bearer "+s.Token)
-	r.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(r)
-	if err != nil {
-		x.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if res.StatusCode != want {
-		x.t.Fatalf("%s %s as %s: %d %s, want %d", method, path, email, res.StatusCode, raw, want)
-	}
-	var out struct {
-		Data any `json:"data"`
-	}
-	json.Unmarshal(raw, &out)
-	m, _ := out.Data.(map[string]any)
-	if m == nil {
-		m = map[string]any{"list": out.Data}
-	}
-	return m
+	return x.callAs("/training", email, method, path, body, want)
 }
 
 // trainingChunk counts the loads of console-training.js in the tab of ctx.
