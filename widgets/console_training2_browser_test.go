@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp/kb"
 	"gorm.io/gorm"
 
 	"github.com/incrocicomuni/incroci"
@@ -117,7 +118,12 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 			t.Errorf("the large view's button: aria-pressed %s", got)
 		}
 		testbrowser.Axe(t, ctx, "console register: the large QR code")
-		testbrowser.Click(t, ctx, C("#rg-qr-big"))
+		// Escape closes the large view; the focus stays on its button.
+		testbrowser.Keys(t, ctx, kb.Escape)
+		testbrowser.Wait(t, ctx, `!`+testbrowser.Query(C("#rg-qr"))+`.classList.contains('big')`)
+		if f := testbrowser.Focused(t, ctx); f != console+" >>> button#rg-qr-big" {
+			t.Errorf("after Escape the focus is on %s", f)
+		}
 		// Marks: too many minutes are refused beside the field, nothing is saved.
 		testbrowser.Click(t, ctx, C(fmt.Sprintf("#rg-%d-present", p1)))
 		testbrowser.Click(t, ctx, C(fmt.Sprintf("#rg-%d-partial", p2)))
@@ -148,7 +154,7 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 			t.Errorf("the register saved: %v", r)
 		}
 		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#rg-h-%d", p1)))
-		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#rg-h-%d", p2))); !strings.Contains(got, "0.5") || !strings.Contains(got, "50%") {
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#rg-h-%d", p2))); !strings.Contains(got, "0,5") || !strings.Contains(got, "50%") {
 			t.Errorf("the partial person's hours: %q", got)
 		}
 		testbrowser.Axe(t, ctx, "console register: marked")
@@ -235,6 +241,16 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		testbrowser.Type(t, ctx2, C("#sn-q3-labels"), "Per nulla\nPoco\nAbbastanza\nMolto\nMoltissimo")
 		// The likert question goes up, above the free text.
 		testbrowser.Click(t, ctx2, C("#sn-q3-up"))
+		// A fourth question, removed again.
+		testbrowser.Click(t, ctx2, C("#sn-q-add"))
+		testbrowser.Type(t, ctx2, C("#sn-q4-text"), "Da togliere")
+		testbrowser.Click(t, ctx2, C("#sn-q4-rm"))
+		if testbrowser.Exists(t, ctx2, C("#sn-q4-text")) {
+			t.Error("the removed question is still there")
+		}
+		if got := testbrowser.Eval[string](t, ctx2, `[...`+testbrowser.QueryAll(C("#sn-qs > fieldset > legend"))+`].map((l) => l.textContent).join(',')`); got != "Domanda 1,Domanda 2,Domanda 3" {
+			t.Errorf("the questions' legends: %q", got)
+		}
 		testbrowser.Click(t, ctx2, C("#sn-save"))
 		testbrowser.Wait(t, ctx2, testbrowser.Query(C("#sn-q1-options"))+`.getAttribute('aria-invalid') == 'true'`)
 		if got := testbrowser.Text(t, ctx2, C("#sn-q1-options-err")); got == "" {
@@ -247,6 +263,18 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		testbrowser.Type(t, ctx2, C("#sn-q1-options"), "\nCasa\n"+xss)
 		testbrowser.Click(t, ctx2, C("#sn-save"))
 		testbrowser.WaitText(t, ctx2, C("#sp-result"), "Bozza creata.")
+		// The draft changes: its intro.
+		testbrowser.WaitFor(t, ctx2, C("#se-intro"))
+		if got := testbrowser.Value(t, ctx2, C("#se-q2-kind")); got != "likert" {
+			t.Errorf("the draft's second question in its form: %q", got)
+		}
+		testbrowser.Clear(t, ctx2, C("#se-intro"))
+		testbrowser.Type(t, ctx2, C("#se-intro"), "Diteci tutto "+xss)
+		testbrowser.Click(t, ctx2, C("#se-save"))
+		testbrowser.WaitText(t, ctx2, C("#sp-result"), "Bozza salvata.")
+		if got := testbrowser.Text(t, ctx2, C("#sp-intro")); got != "Diteci tutto "+xss {
+			t.Errorf("the intro shown: %q", got)
+		}
 		sl := x.call(coord, "GET", "/surveys", nil, 200)["list"].([]any)
 		sid := num(sl[0].(map[string]any)["id"])
 		s := x.call(coord, "GET", fmt.Sprint("/surveys/", sid), nil, 200)

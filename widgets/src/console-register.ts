@@ -136,6 +136,7 @@ interface Cert { id: number; name: string; hours: number; issued_at: string; rev
 const register: EditionHook = (w, box, e, me) => {
   addStyle(w.shadowRoot!, CHART_CSS + CSS);
   const t = tr(w, D);
+  const fmt = (n: number) => n.toLocaleString(w.ui, { maximumFractionDigits: 2 });
   const trainer = !!me.admin || e.trainer_ids.includes(me.id);
   const manage = isCoord(me, e.ambito) && (e.ambito != '' || !!me.admin);
   if (!trainer && !manage) return;
@@ -287,8 +288,8 @@ const register: EditionHook = (w, box, e, me) => {
     hours.replaceChildren(h('p', { 'aria-busy': 'true' }, t('loading')));
     try {
       const d = (await w.api<{ hours: number; threshold: number; people: PH[] }>(base + '/hours')).data;
-      hours.replaceChildren(table('rg-hours-table', t('h_count', { n: d.people.length, h: d.hours, p: d.threshold }), [t('person'), t('h_hours'), t('h_pct'), t('h_meets')],
-        d.people.map((p) => h('tr', { id: 'rg-h-' + p.person_id }, h('th', { scope: 'row' }, p.name), h('td', null, p.hours), h('td', null, p.percent + '%'), h('td', null, t(p.meets ? 'yes' : 'no')))), t('h_empty')));
+      hours.replaceChildren(table('rg-hours-table', t('h_count', { n: d.people.length, h: fmt(d.hours), p: d.threshold }), [t('person'), t('h_hours'), t('h_pct'), t('h_meets')],
+        d.people.map((p) => h('tr', { id: 'rg-h-' + p.person_id }, h('th', { scope: 'row' }, p.name), h('td', null, fmt(p.hours)), h('td', null, p.percent + '%'), h('td', null, t(p.meets ? 'yes' : 'no')))), t('h_empty')));
     } catch (x) {
       hours.replaceChildren(errP(w, x, loadHours, t('retry')));
     }
@@ -331,7 +332,7 @@ const register: EditionHook = (w, box, e, me) => {
             reason.focus();
           }
         }));
-      return h('tr', { id: 'ct-' + c.id }, h('th', { scope: 'row' }, c.name), h('td', null, c.hours), h('td', null, when(w, c.issued_at)),
+      return h('tr', { id: 'ct-' + c.id }, h('th', { scope: 'row' }, c.name), h('td', null, fmt(c.hours)), h('td', null, when(w, c.issued_at)),
         h('td', null, c.revoked_at ? t('c_revoked', { when: when(w, c.revoked_at), reason: c.revoke_reason }) : t('c_valid')),
         h('td', null, c.verify_url ? h('a', { href: c.verify_url, rel: 'noopener noreferrer', target: '_blank' }, t('c_verify')) : ''),
         h('td', null, c.revoked_at ? '' : f));
