@@ -251,6 +251,14 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		if got := testbrowser.Eval[string](t, ctx2, `[...`+testbrowser.QueryAll(C("#sn-qs > fieldset > legend"))+`].map((l) => l.textContent).join(',')`); got != "Domanda 1,Domanda 2,Domanda 3" {
 			t.Errorf("the questions' legends: %q", got)
 		}
+		// A ranking of two topics.
+		tps := x.call(coord, "GET", "/topics", nil, 200)["list"].([]any)
+		ta, tb := tps[0].(map[string]any), tps[1].(map[string]any)
+		testbrowser.Click(t, ctx2, C("#sn-q-add"))
+		setValue(t, ctx2, C("#sn-q5-kind"), "ranking")
+		testbrowser.Type(t, ctx2, C("#sn-q5-text"), "Metti in ordine")
+		testbrowser.Click(t, ctx2, C("#sn-q5-tp-"+ta["code"].(string)))
+		testbrowser.Click(t, ctx2, C("#sn-q5-tp-"+tb["code"].(string)))
 		testbrowser.Click(t, ctx2, C("#sn-save"))
 		testbrowser.Wait(t, ctx2, testbrowser.Query(C("#sn-q1-options"))+`.getAttribute('aria-invalid') == 'true'`)
 		if got := testbrowser.Text(t, ctx2, C("#sn-q1-options-err")); got == "" {
@@ -279,7 +287,7 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		sid := num(sl[0].(map[string]any)["id"])
 		s := x.call(coord, "GET", fmt.Sprint("/surveys/", sid), nil, 200)
 		qs := s["questions"].([]any)
-		if len(qs) != 3 || qs[1].(map[string]any)["kind"] != "likert" || qs[2].(map[string]any)["kind"] != "text" || s["anonymous"] != true ||
+		if len(qs) != 4 || qs[3].(map[string]any)["kind"] != "ranking" || qs[1].(map[string]any)["kind"] != "likert" || qs[2].(map[string]any)["kind"] != "text" || s["anonymous"] != true ||
 			fmt.Sprint(qs[0].(map[string]any)["options"]) != "[Lavoro Casa "+xss+"]" || fmt.Sprint(s["audience_roles"]) != "[mediator operator]" {
 			t.Errorf("the draft saved: %v", s)
 		}
@@ -295,8 +303,13 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		q := func(i int) int64 { return num(qs[i].(map[string]any)["id"]) }
 		for i, who := range []string{op1, op2, op3, med} {
 			choice := []int{0, 0, 1, 2}[i]
+			rank := []any{ta["code"], tb["code"]}
+			if who == med {
+				rank = []any{tb["code"], ta["code"]}
+			}
 			x.call(who, "POST", fmt.Sprintf("/surveys/%d/answers", sid), map[string]any{"answers": []map[string]any{
-				{"question_id": q(0), "choice": choice}, {"question_id": q(1), "scale": 4}, {"question_id": q(2), "text": "Più casi " + xss}}}, 204)
+				{"question_id": q(0), "choice": choice}, {"question_id": q(1), "scale": 4}, {"question_id": q(2), "text": "Più casi " + xss},
+				{"question_id": q(3), "ranking": rank}}}, 204)
 		}
 		testbrowser.WaitFor(t, ctx2, C("#sv-back"))
 		testbrowser.Click(t, ctx2, C("#sv-back"))
@@ -327,6 +340,10 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		}
 		if got := testbrowser.Text(t, ctx2, C(fmt.Sprintf("#rq-%d-texts", q(2)))); strings.Count(got, "Più casi "+xss) != 4 {
 			t.Errorf("the free texts: %q", got)
+		}
+		// The ranking: the first topic's mean place 1.25, the second's 1.75.
+		if got := testbrowser.Eval[string](t, ctx2, `[...`+testbrowser.QueryAll(C(fmt.Sprintf("#rq-%d-ch-table tbody tr", q(3))))+`].map((r) => r.textContent).join('|')`); got != ta["label_it"].(string)+"1,25|"+tb["label_it"].(string)+"1,75" {
+			t.Errorf("the ranking's table: %q", got)
 		}
 		consoleNoMarkup(t, ctx2, "survey results")
 		testbrowser.Axe(t, ctx2, "console surveys: results")

@@ -202,7 +202,7 @@ export const surveys: View = (w, box, me) => {
   let topics: Topic[] = [];
   const tl = (x: { label_it: string; label_en: string }) => (w.ui == 'en' ? x.label_en : x.label_it);
   const ready = w.api<Topic[]>('/training/topics').then((r) => (topics = r.data || []), () => {});
-  const fmt = (n: number) => n.toLocaleString(w.ui, { maximumFractionDigits: 1 });
+  const fmt = (n: number) => n.toLocaleString(w.ui, { maximumFractionDigits: 2 });
   const enc = encodeURIComponent;
 
   async function home(focus = false, said = '') {
@@ -456,7 +456,11 @@ export const surveys: View = (w, box, me) => {
     }
     const bd = (k: 'by_role' | 'by_ambito', list: BD[]) => {
       const cols = q.kind == 'ranking' ? q.ranking.map(tl) : q.options.map((o) => o.label);
-      const fig = (b: BD) => (q.kind == 'ranking' ? b.ranking.map((x) => fmt(x.mean_position)) : b.options.map((o) => pct(o)));
+      // A group's ranking comes in its own order: its cells follow the columns' topics.
+      const fig = (b: BD) => (q.kind == 'ranking' ? q.ranking.map((c) => {
+        const x = b.ranking.find((y) => y.topic == c.topic);
+        return x ? fmt(x.mean_position) : '—';
+      }) : b.options.map((o) => pct(o)));
       return table(`${p}-${k}`, t(k), [t('group'), t('responses'), ...cols, ...(q.kind == 'likert' ? [t('mean', { m: '' }).replace(/:\s*$/, '')] : [])], list.map((b) => h('tr', null,
         h('th', { scope: 'row' }, k == 'by_role' ? t(b.group) : b.group),
         ...(b.suppressed ? [h('td', { class: 'sup', colspan: cols.length + 1 + (q.kind == 'likert' ? 1 : 0) }, t('suppressed', { n: r.min_cell }))]
