@@ -264,6 +264,9 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		if got := testbrowser.Text(t, ctx2, C("#sn-q1-options-err")); got == "" {
 			t.Error("no message beside the options")
 		}
+		if f := testbrowser.Focused(t, ctx2); f != console+" >>> textarea#sn-q1-options" {
+			t.Errorf("the refused options do not have the focus: %s", f)
+		}
 		if n := len(x.call(coord, "GET", "/surveys", nil, 200)["list"].([]any)); n != 0 {
 			t.Fatalf("a refused survey was saved: %d", n)
 		}

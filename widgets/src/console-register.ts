@@ -275,9 +275,10 @@ const register: EditionHook = (w, box, e, me) => {
         if (!img.isConnected) qr.replaceChildren(h('h4', null, t('qr')), img, txt, until, tog);
         timer = window.setTimeout(load, Math.max(1e3, Date.parse(c.refresh_at) - Date.now() + 500));
       } catch (x) {
-        // Check-in is not open (before or after the meeting): the API says so.
+        // Check-in is not open (before or after the meeting): the API says so; try again later.
         msg.textContent = w.msg(x);
         qr.replaceChildren(h('h4', null, t('qr')), msg);
+        if (!off && qr.isConnected) timer = window.setTimeout(load, 3e4);
       }
     }
     load();

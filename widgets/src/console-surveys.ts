@@ -335,7 +335,8 @@ export const surveys: View = (w, box, me) => {
       } catch (x) {
         w.busy(btn, false);
         w.fail(form, err, x);
-        // "questions[1].options" marks that question's field.
+        // "questions[1].options" marks that question's field (and not the whole list).
+        let one = false;
         for (const f of ((x as { fields?: { field: string; message: string }[] }).fields || [])) {
           const m = /^questions\[(\d+)\](?:\.(\w+))?/.exec(f.field);
           const r = m && rows[+m[1]];
@@ -344,10 +345,15 @@ export const surveys: View = (w, box, me) => {
           const el = r.querySelector<HTMLElement>(`#${r.dataset.q}-${k}`) || r.querySelector<HTMLElement>(`#${r.dataset.q}-text`);
           if (el) {
             w.bad(el, f.message);
-            err.hidden = true;
+            err.hidden = one = true;
           }
         }
-        form.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
+        if (one) {
+          const all = form.querySelector<HTMLElement>('#' + p + '-questions')!;
+          all.removeAttribute('aria-invalid');
+          form.querySelector<HTMLElement>('#' + p + '-questions-err')!.hidden = true;
+          qs.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
+        }
       }
     } },
       fld(t('s_title'), inp(p + '-title', 'title', 'text', s?.title || '', { maxlength: 200 })),
