@@ -374,6 +374,18 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		if got := testbrowser.Text(t, ctx2, C("#tr-role-table tbody")); got != "Operatore sociale1,5" {
 			t.Errorf("hours per role: %q", got)
 		}
+		lavoro := ""
+		for _, tp := range tps {
+			if m := tp.(map[string]any); m["code"] == "lavoro" {
+				lavoro = m["label_it"].(string)
+			}
+		}
+		if got := testbrowser.Text(t, ctx2, C("#tr-topic-table tbody")); got != lavoro+"1,5" {
+			t.Errorf("hours per topic: %q", got)
+		}
+		if got := testbrowser.Text(t, ctx2, C(fmt.Sprintf("#tr-c-%d", num(c["id"])))); !strings.Contains(got, "50%") {
+			t.Errorf("the course's figures: %q", got)
+		}
 		if got := testbrowser.Eval[string](t, ctx2, testbrowser.Query(C("#tr-role-svg g.bar"))+`.dataset.value`); got != "90" {
 			t.Errorf("the role's bar: %s minutes", got)
 		}
