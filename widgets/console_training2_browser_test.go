@@ -394,8 +394,23 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		}
 		consoleNoMarkup(t, ctx2, "reports")
 		testbrowser.Axe(t, ctx2, "console training reports")
+		// A year out of range is refused beside the field.
+		testbrowser.Type(t, ctx2, C("#tr-year"), "1999")
+		testbrowser.Click(t, ctx2, C("#tr-show"))
+		testbrowser.Wait(t, ctx2, testbrowser.Query(C("#tr-year"))+`.getAttribute('aria-invalid') == 'true'`)
+		if got := testbrowser.Text(t, ctx2, C("#tr-year-err")); got == "" {
+			t.Error("no message beside the year")
+		}
+		testbrowser.Axe(t, ctx2, "console training reports: a refused year")
+		testbrowser.Clear(t, ctx2, C("#tr-year"))
+		testbrowser.Type(t, ctx2, C("#tr-year"), fmt.Sprint(time.Now().In(rome).Year()))
+		testbrowser.Click(t, ctx2, C("#tr-show"))
+		testbrowser.WaitFor(t, ctx2, C("#tr-amb-table"))
+		if got := testbrowser.Text(t, ctx2, C("#tr-amb-table tbody")); got != "lodi1,5 · Persone: 2" {
+			t.Errorf("hours per ambito this year: %q", got)
+		}
 		testbrowser.Click(t, ctx2, C("#tr-csv-h"))
-		testbrowser.WaitText(t, ctx2, C("#tr-result"), "Scaricato il file incroci-formazione-hours-lodi.csv.")
+		testbrowser.WaitText(t, ctx2, C("#tr-result"), fmt.Sprintf("Scaricato il file incroci-formazione-hours-lodi-%d.csv.", time.Now().In(rome).Year()))
 		testbrowser.CheckErrors(t, ctx2)
 
 		// An operator: no tabs, none of these chunks.
