@@ -157,6 +157,20 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#rg-h-%d", p2))); !strings.Contains(got, "0,5") || !strings.Contains(got, "50%") {
 			t.Errorf("the partial person's hours: %q", got)
 		}
+		// The code rotates every 30 seconds: the page shows the next one, text and image alike.
+		qrText := func() string {
+			return strings.TrimPrefix(testbrowser.Eval[string](t, ctx, `(`+testbrowser.Query(C("#rg-qr-code"))+`)?.textContent || ''`), "Codice: ")
+		}
+		for end := time.Now().Add(40 * time.Second); qrText() == shown && time.Now().Before(end); {
+			time.Sleep(500 * time.Millisecond)
+		}
+		next := qrText()
+		if next == shown || next == "" || !strings.Contains(testbrowser.Eval[string](t, ctx, testbrowser.Query(C("#rg-qr-img"))+`.getAttribute('aria-label')`), next) {
+			t.Errorf("the check-in code did not rotate: %q, then %q", shown, next)
+		}
+		if now := x.call(trainer, "GET", fmt.Sprintf("/editions/%d/meetings/%d/checkin-code", eid, mid), nil, 200)["code"]; now != next {
+			t.Logf("the API's code %q, the page's %q (a rotation in between?)", now, next)
+		}
 		testbrowser.Axe(t, ctx, "console register: marked")
 		testbrowser.CheckErrors(t, ctx)
 

@@ -145,6 +145,8 @@ const register: EditionHook = (w, box, e, me) => {
   const hours = h('div', { id: 'rg-hours' });
   const certs = h('div', { id: 'ct-box' });
   let stop = () => {};
+  /** The meeting whose check-in code is shown, and its box: saving marks keeps it going. */
+  let cur: { mid?: number; qr: HTMLElement } | undefined;
   box.id = 'rg';
   box.append(
     trainer ? h('h3', null, t('reg')) : '',
@@ -156,14 +158,24 @@ const register: EditionHook = (w, box, e, me) => {
 
   /** open shows meeting m's register and its check-in code. */
   async function open(m: Meeting, said = '') {
-    stop();
+    const same = cur?.mid == m.id;
+    const end = () => {
+      stop();
+      stop = () => {};
+      cur = undefined;
+    };
+    if (!same) end();
     const path = `${base}/meetings/${m.id}`;
-    reg.replaceChildren(h('p', { 'aria-busy': 'true' }, t('loading')));
+    if (same) reg.setAttribute('aria-busy', 'true');
+    else reg.replaceChildren(h('p', { 'aria-busy': 'true' }, t('loading')));
     let r: Register;
     try {
       r = (await w.api<Register>(path + '/register')).data;
     } catch (err) {
+      end();
       return reg.replaceChildren(errP(w, err, () => open(m), t('retry')));
+    } finally {
+      reg.removeAttribute('aria-busy');
     }
     const title = h('h4', { id: 'rg-t', tabindex: -1 }, t('meeting', { when: when(w, m.start) }));
     const err = h('p', { id: 'rg-error', class: 'err', role: 'alert', hidden: true });
@@ -224,12 +236,16 @@ const register: EditionHook = (w, box, e, me) => {
           err.hidden = false;
         }
       })));
-    const qr = h('div', { id: 'rg-qr', class: 'qr' });
+    const qr = same ? cur!.qr : h('div', { id: 'rg-qr', class: 'qr' });
     reg.replaceChildren(title, said ? h('p', { id: 'rg-result', class: 'note', role: 'status' }, said) : '',
       r.closed ? h('p', { id: 'rg-closed', class: 'note' }, t('closed', { when: when(w, r.closed_at) })) : '', form, r.closed ? '' : qr);
     title.focus();
     if (said) w.say(said);
-    if (!r.closed) stop = code(path, qr);
+    if (r.closed) end();
+    else if (!same) {
+      stop = code(path, qr);
+      cur = { mid: m.id, qr };
+    }
   }
 
   /** code shows the current check-in code in qr and fetches the next as it rotates; it returns what stops it. */
