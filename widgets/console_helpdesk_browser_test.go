@@ -302,7 +302,7 @@ func TestBrowserConsoleMediationReports(t *testing.T) {
 		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
 		h.signIn(ctx, console, coord)
 		testbrowser.WaitFor(t, ctx, C("#people"))
-		if got := testbrowser.Text(t, ctx, C("[role=tablist]")); got != "Persone e ruoliMediazioneSportelliReportCorsiApprovazioni" {
+		if got := testbrowser.Text(t, ctx, C("[role=tablist]")); got != "Persone e ruoliMediazioneSportelliReportCorsiApprovazioniQuestionariReport formazione" {
 			t.Errorf("tabs %q", got)
 		}
 		testbrowser.Axe(t, ctx, "console: people with tabs")

@@ -42,8 +42,11 @@
 //     and a trainer's own editions. The help-desk views are in
 //     console-helpdesk.js, the desks in console-desks.js, the toolkit's in
 //     console-toolkit.js, console-translations.js and console-sources.js,
-//     the training's in console-training.js, each loaded the first time
-//     one of its tabs opens.
+//     the training's in console-training.js (with console-register.js for
+//     an edition's register, check-in QR code, hours and certificates),
+//     console-surveys.js ("Questionari": needs surveys, results with SVG
+//     bars and tables, CSV, needs) and console-treports.js ("Report
+//     formazione"), each loaded the first time one of its tabs opens.
 //   - toolkit: <incroci-toolkit>, the network's working tools: one search
 //     across sheets, glossary and directory services (highlighted
 //     snippets, filters, pages); a sheet with its translations (right to

@@ -34,10 +34,13 @@ func ExampleNames() {
 	// console.js
 	// console-desks.js
 	// console-helpdesk.js
+	// console-register.js
 	// console-sources.js
+	// console-surveys.js
 	// console-toolkit.js
 	// console-training.js
 	// console-translations.js
+	// console-treports.js
 	// directory.js
 	// directory-map.js
 	// helpdesk.js

@@ -8,11 +8,12 @@
 // quotas used, the waiting list in order, offers with their deadlines, and
 // approve/reject for the coordinators of the enrolee's ambito.
 //
-// HOOKS for the lead, when their APIs land: an edition's page calls every
-// function in window.__incrociTrainingEdition1 (see editionHooks) with the
-// edition and a box of its own, for the register (attendance) and the
-// evaluation survey; "Questionari" (surveys) and "Report" are tabs of their
-// own (see the HOOK lines in console.ts).
+// An edition's page calls every function in window.__incrociTrainingEdition1
+// (see editionHooks) with the edition and a box of its own: the register
+// (console-register.js, which the console loads beside this chunk) and,
+// when it lands, the evaluation survey. "Questionari" and "Report
+// formazione" are chunks of their own (console-surveys.js,
+// console-treports.js).
 
 import { h, Widget } from './base';
 import type { View } from './console';

@@ -6,7 +6,9 @@
 // (console-desks.js), and the toolkit's "Proposte" and "Da aggiornare"
 // (console-toolkit.js), "Traduzioni" (console-translations.js) and "Fonti"
 // (console-sources.js), the training's "Corsi", "Approvazioni" and "Le mie edizioni"
-// (console-training.js). Each chunk is loaded beside this script the first
+// (console-training.js, with console-register.js for an edition's register
+// and certificates), "Questionari" (console-surveys.js) and "Report
+// formazione" (console-treports.js). Each chunk is loaded beside this script the first
 // time one of its tabs is opened, and registers with the shell in VIEWS.
 
 import { define, field, h, Widget } from './base';
@@ -65,6 +67,8 @@ const D = {
     training: 'Corsi',
     approvals: 'Approvazioni',
     teaching: 'Le mie edizioni',
+    tsurveys: 'Questionari',
+    treports: 'Report formazione',
     chunk_err: 'Non è stato possibile caricare questa sezione.',
   },
   en: {
@@ -113,6 +117,8 @@ const D = {
     training: 'Courses',
     approvals: 'Approvals',
     teaching: 'My editions',
+    tsurveys: 'Surveys',
+    treports: 'Training reports',
     chunk_err: 'This section could not be loaded.',
   },
 };
@@ -140,12 +146,13 @@ const dir = ((document.currentScript as HTMLScriptElement | null)?.src || '').re
 const loading: Record<string, Promise<unknown> | undefined> = {};
 /** CHUNKS names the chunk of each tab not in console-helpdesk.js. */
 const CHUNKS: Record<string, string> = { desks: 'desks', proposals: 'toolkit', queue: 'toolkit', translations: 'translations', sources: 'sources',
-  training: 'training', approvals: 'training', teaching: 'training' };
-// HOOK (training, for the lead): "Questionari" (surveys) and the training's
-// "Report" get a chunk each when their APIs land: add e.g. tsurveys:
-// 'training-surveys', treports: 'training-reports' here, their names to D
-// and their roles to tabs below. The register (attendance) goes into an
-// edition's page instead: see EditionHook in console-training.ts.
+  training: 'training', approvals: 'training', teaching: 'training', tsurveys: 'surveys', treports: 'treports' };
+/**
+ * ALSO names the chunks a tab's chunk needs beside it: the register
+ * (console-register.js) draws its part of the edition pages that
+ * "Corsi" and "Le mie edizioni" open (see EditionHook in console-training.ts).
+ */
+const ALSO: Record<string, string> = { training: 'register', teaching: 'register' };
 /**
  * views loads the chunk that draws tab, once: console-desks.js for
  * "Sportelli", the toolkit's chunks for its tabs, console-helpdesk.js for
@@ -154,11 +161,12 @@ const CHUNKS: Record<string, string> = { desks: 'desks', proposals: 'toolkit', q
  */
 const views = (hub: string, tab: string): Promise<Reg> => {
   if (reg()[tab]) return Promise.resolve(reg());
-  const c = 'console-' + (CHUNKS[tab] || 'helpdesk');
-  return (loading[c] ||= import((dir || hub + '/widgets/') + c + '.js').catch((e) => {
+  const get = (c: string) => (loading[c] ||= import((dir || hub + '/widgets/') + c + '.js').catch((e) => {
     loading[c] = undefined;
     throw e;
-  })).then(reg);
+  }));
+  const also = ALSO[tab];
+  return Promise.all([get('console-' + (CHUNKS[tab] || 'helpdesk')), also && get('console-' + also)]).then(reg);
 };
 
 /**
@@ -171,7 +179,7 @@ const tabs = (p: Me, a: string) => {
   const c = p.admin || has('coordinator');
   const e = p.admin || has('editor');
   return [c && 'people', has('consultant', false) && 'helpdesk', (c || has('mediator', false)) && 'mediation', c && 'desks', c && 'reports',
-    e && 'proposals', e && 'queue', e && 'translations', e && 'sources', c && 'training', c && 'approvals', has('trainer') && 'teaching'].filter((x) => x) as string[];
+    e && 'proposals', e && 'queue', e && 'translations', e && 'sources', c && 'training', c && 'approvals', has('trainer') && 'teaching', c && 'tsurveys', c && 'treports'].filter((x) => x) as string[];
 };
 
 class IncrociConsole extends Widget {

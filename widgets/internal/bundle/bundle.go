@@ -16,7 +16,8 @@ import (
 // Entries are the widget entry points, by bundle name: src/<name>.ts is
 // built to <name>.js. This is the one list of widgets.
 var Entries = []string{"signin", "console", "helpdesk", "mediation", "console-helpdesk", "console-desks", "console-toolkit",
-	"console-translations", "console-sources", "console-training", "toolkit", "toolkit-propose", "directory", "directory-map", "training", "survey"}
+	"console-translations", "console-sources", "console-training", "console-register", "console-surveys", "console-treports", "toolkit", "toolkit-propose",
+	"directory", "directory-map", "training", "survey"}
 
 // MaxGzip is the size budget of one bundle, gzipped, in bytes.
 const MaxGzip = 20 << 10
