@@ -69,6 +69,9 @@ func testE2EToolkit(t *testing.T, browser context.Context, x *e2e) {
 	// 1. The operator proposes a sheet on the demo page, resting on art. 5.
 	opTab := testbrowser.Tab(t, browser)
 	x.signIn(opTab, op)
+	// The widget hears of the session and draws itself again: wait for
+	// that before pressing its buttons.
+	testbrowser.WaitFor(t, opTab, T("#signout"))
 	testbrowser.WaitFor(t, opTab, T("#go-propose"))
 	testbrowser.Click(t, opTab, T("#go-propose"))
 	testbrowser.WaitFor(t, opTab, T("#p-title"))
