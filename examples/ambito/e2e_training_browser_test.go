@@ -108,7 +108,7 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 	coTab := testbrowser.Tab(t, browser)
 	x.signIn(coTab, coord)
 	testbrowser.WaitFor(t, coTab, C("#tab-tsurveys"))
-	testbrowser.Click(t, coTab, C("#tab-tsurveys"))
+	openTab(t, coTab, C("#tab-tsurveys"))
 	testbrowser.WaitFor(t, coTab, C(fmt.Sprintf("#sv-open-%d", sv.ID)))
 	testbrowser.Click(t, coTab, C(fmt.Sprintf("#sv-open-%d", sv.ID)))
 	testbrowser.WaitFor(t, coTab, C(fmt.Sprintf("#rq-%d-ch-table", sv.Questions[0].ID)))
@@ -140,7 +140,7 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 	}
 
 	// Its edition, in the console: two seats, one for operators, one for mediators.
-	testbrowser.Click(t, coTab, C("#tab-training"))
+	openTab(t, coTab, C("#tab-training"))
 	open := C(fmt.Sprintf("#co-open-%d", c.ID))
 	testbrowser.WaitFor(t, coTab, open)
 	testbrowser.Click(t, coTab, open)
@@ -348,5 +348,27 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 	res, _ = get(x.base + mountPath + "/training/certificates/verify/nonexistent")
 	if res.StatusCode != http.StatusNotFound {
 		t.Errorf("an unknown code: %d", res.StatusCode)
+	}
+}
+
+// openTab presses the console's tab at path until it is selected: right
+// after signing in the console draws itself again, and a press on the tab
+// it is about to replace is lost.
+func openTab(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	selected := testbrowser.Query(path) + `?.getAttribute('aria-selected') == 'true'`
+	end := time.Now().Add(testbrowser.Timeout)
+	for {
+		testbrowser.WaitFor(t, ctx, path)
+		testbrowser.Click(t, ctx, path)
+		for range 10 {
+			if testbrowser.Eval[bool](t, ctx, selected) {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if time.Now().After(end) {
+			t.Fatalf("the tab %s does not open", path)
+		}
 	}
 }
