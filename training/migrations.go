@@ -14,6 +14,7 @@ import (
 var migrations = []migrate.Step{
 	{Version: 1, Name: "courses, editions, meetings, quotas, enrolments", Up: m1Up},
 	{Version: 20, Name: "attendance registers and certificates", Up: m20Up},
+	{Version: 21, Name: "meeting reminders sent", Up: m21Up},
 }
 
 type m1Course struct {
@@ -108,4 +109,5 @@ func m1Up(tx *gorm.DB) error {
 var surveyMigrations = []migrate.Step{
 	{Version: 1, Name: "surveys, questions, respondents, responses, needs, course needs", Up: s1Up},
 	{Version: 2, Name: "evaluation questions name the need they measure", Up: s2Up},
+	{Version: 3, Name: "surveys record when their opening was announced", Up: s3Up},
 }

@@ -20,6 +20,13 @@ type Config struct {
 	// LinkPage is the page with the <incroci-training> widget that the
 	// links in e-mails open (with ?incroci_edition=<id>); "" sends no link.
 	LinkPage string
+	// SurveyPage is the page with the <incroci-survey> widget that the
+	// e-mails announcing a survey link to (with ?incroci_survey=<id>); ""
+	// uses LinkPage.
+	SurveyPage string
+	// RemindBefore is how long before each meeting RemindMeetings e-mails
+	// its participants. Default: 24 hours; negative: no reminders.
+	RemindBefore time.Duration
 	// OfferFor is how long a freed seat stays offered to the next person on
 	// the waiting list before it passes on. Default: 48 hours.
 	OfferFor time.Duration
@@ -52,6 +59,12 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Training, error
 	}
 	if cfg.OfferFor <= 0 {
 		cfg.OfferFor = 48 * time.Hour
+	}
+	if cfg.RemindBefore == 0 {
+		cfg.RemindBefore = 24 * time.Hour
+	}
+	if cfg.SurveyPage == "" {
+		cfg.SurveyPage = cfg.LinkPage
 	}
 	if cfg.Threshold <= 0 || cfg.Threshold > 100 {
 		cfg.Threshold = 75

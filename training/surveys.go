@@ -108,8 +108,11 @@ type Survey struct {
 	State          string     `json:"state"`
 	OwnerID        int64      `json:"-"`
 	PublishedAt    *time.Time `json:"published_at"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// AnnouncedAt is when AnnounceSurveys e-mailed the audience that the
+	// survey is open; nil until then.
+	AnnouncedAt *time.Time `json:"-"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
 	// Open says whether answers are taken now.
 	Open bool `json:"open" gorm:"-"`
 	// Questions, in their order.

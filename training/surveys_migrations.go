@@ -123,3 +123,23 @@ func s2Up(tx *gorm.DB) error {
 	}
 	return tx.Migrator().AddColumn(&s2Question{}, "NeedID")
 }
+
+// s3Survey is the survey as step 3 of "training-surveys" leaves it: when
+// its opening was announced by e-mail (null: not yet).
+type s3Survey struct {
+	AnnouncedAt *time.Time
+}
+
+func (s3Survey) TableName() string { return "incroci_training_surveys" }
+
+// s3Up adds the surveys' announced_at, and marks the surveys already
+// published as announced when they were published: upgrading does not
+// e-mail the audiences of surveys that have long been open.
+func s3Up(tx *gorm.DB) error {
+	if !tx.Migrator().HasColumn(&s3Survey{}, "AnnouncedAt") {
+		if err := tx.Migrator().AddColumn(&s3Survey{}, "AnnouncedAt"); err != nil {
+			return err
+		}
+	}
+	return tx.Exec(`UPDATE incroci_training_surveys SET announced_at = published_at WHERE published_at IS NOT NULL AND announced_at IS NULL`).Error
+}

@@ -293,6 +293,16 @@ func (h *hub) prune(ctx context.Context) {
 			} else if n > 0 {
 				h.log.Info("offers of training seats lapsed, passed on", "count", n)
 			}
+			if n, err := h.tr.RemindMeetings(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("remind training meetings", "err", err)
+			} else if n > 0 {
+				h.log.Info("training meeting reminders sent", "count", n)
+			}
+			if n, err := h.tr.AnnounceSurveys(ctx); err != nil && ctx.Err() == nil {
+				h.log.Error("announce training surveys", "err", err)
+			} else if n > 0 {
+				h.log.Info("training surveys announced", "count", n)
+			}
 			if n, err := h.tr.IssueDue(ctx); err != nil && ctx.Err() == nil {
 				h.log.Error("close training registers, issue certificates", "err", err)
 			} else if n > 0 {
