@@ -26,7 +26,8 @@ const surveyW = "incroci-survey"
 // move announced, free text with its counter); the thank-you; the
 // "already answered" state on coming back and when the API answers 409; a
 // mediator outside the audience seeing the API's message; script payloads
-// in the title and options as text; axe-core on every view; English.
+// in the title and options as text; axe-core on every view; English; the
+// announcement e-mail's link (?incroci_survey=) opening its survey.
 func TestBrowserSurvey(t *testing.T) {
 	browser := browserTest(t)
 	testdb.Run(t, func(t *testing.T, db *gorm.DB) {
@@ -214,8 +215,14 @@ func TestBrowserSurvey(t *testing.T) {
 		}
 		testbrowser.Axe(t, ctx, "survey: list in English")
 		x.p.Invite(x.sys, "lodi", incroci.InviteInput{Email: "operatore3@comune.lodi.it", Name: "Operatore Gialli", Roles: []incroci.Role{incroci.RoleOperator}})
-		x.switchTo(ctx, "operatore3@comune.lodi.it", "w=survey&lang=en&survey="+id64(s.ID))
+		// The link of the e-mail announcing the survey opens it, then leaves
+		// the address; Back goes to the list.
+		x.switchTo(ctx, "operatore3@comune.lodi.it", "w=survey&lang=en&incroci_survey="+id64(s.ID))
 		testbrowser.WaitText(t, ctx, W("#anon"), "Anonymous survey")
+		if got := testbrowser.Eval[string](t, ctx, `location.search`); strings.Contains(got, "incroci_survey") {
+			t.Errorf("the announcement's parameter stayed in the address: %s", got)
+		}
+		testbrowser.WaitFor(t, ctx, W("#back"))
 		if got := testbrowser.Text(t, ctx, W(q(4)+"-count")); got != "0 of 200 characters" {
 			t.Errorf("English counter %q", got)
 		}

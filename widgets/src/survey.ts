@@ -1,6 +1,7 @@
 // <incroci-survey>: answering the training's questionnaires, a needs
 // analysis or a course's evaluation. With survey="<id>" it opens that
-// survey (GET /training/surveys/:id); without, it lists those open to the
+// survey (GET /training/surveys/:id), and so does a page opened from an
+// announcement e-mail (?incroci_survey=<id>); otherwise it lists those open to the
 // signed-in person (GET /training/surveys?open_to_me=true: published,
 // addressed to them, open now; those answered say so). Questions: single choice (radios), multiple choice
 // (checkboxes), Likert 1–5 (radios named by their labels), ranking of
@@ -16,7 +17,7 @@ import { define, h, Widget } from './base';
 import { addStyle } from './style';
 import { getSession } from './session';
 import { ApiError } from './api';
-import { SignIn, signOut } from './auth';
+import { pageURL, SignIn, signOut } from './auth';
 import { TZ } from './italy';
 import { D } from './survey-text';
 
@@ -94,6 +95,15 @@ export class SurveyW extends Widget {
 
   start(): void {
     this.sid = +(this.getAttribute('survey') || 0) || 0;
+    // An announcement e-mail's link (?incroci_survey=<id>) opens its survey;
+    // the parameter leaves the address so a reload or a bookmark does not.
+    const a = new URL(location.href);
+    const linked = +(pageURL().searchParams.get('incroci_survey') || 0);
+    if (!this.sid && linked > 0) this.sid = linked;
+    if (a.searchParams.has('incroci_survey')) {
+      a.searchParams.delete('incroci_survey');
+      history.replaceState(history.state, '', a.href);
+    }
     this.state = 'form';
     if (!this.flow.activate()) this.render();
   }
