@@ -53,8 +53,9 @@ func openAPI(t testing.TB) *openapitest.Checker {
 }
 
 // checkOpenAPI checks an answer of the help desk (path relative to its
-// mount point) against the document and records its status. env.req calls
-// it for every answer.
+// mount point) against the document and records its status, for the tests
+// that send requests of their own; env.req and env.send (apitest.Client)
+// check every answer they receive.
 func checkOpenAPI(t *testing.T, method, path string, r resp) {
 	t.Helper()
 	openAPI(t).Check(t, method, path, r.Status, r.Header, r.Raw)

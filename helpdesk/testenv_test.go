@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/helpdesk"
+	"github.com/incrocicomuni/incroci/internal/apitest"
 	"github.com/incrocicomuni/incroci/internal/testclock"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/internal/testsmtp"
@@ -41,6 +41,8 @@ type env struct {
 	tok   map[string]string
 	id    map[string]int64
 	email map[string]string
+	// api sends the requests of req and send.
+	api apitest.Client
 }
 
 // signInAgain opens fresh sessions for everybody (after the clock moved
@@ -94,6 +96,7 @@ func newEnv(t *testing.T, db *gorm.DB, tweak ...func(*helpdesk.Config)) *env {
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, db: db, p: p, hd: hd, srv: srv, smtp: smtpSrv, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}}
+	e.api = apitest.Client{URL: srv.URL + "/incroci/helpdesk", Token: func(who string) string { return e.tok[who] }, OpenAPI: openAPI}
 	sys := incroci.AsSystem(ctx)
 	for _, a := range []incroci.AmbitoInput{
 		{Slug: "lodi", Name: "Ambito Distrettuale di Lodi", Origins: []string{lodiOrigin}, EmailDomains: []string{"comune.lodi.it"}},
@@ -157,63 +160,32 @@ func (e *env) as(name string) context.Context {
 	return incroci.WithPrincipal(e.ctx, pr)
 }
 
-type resp struct {
-	Status int
-	Header http.Header
-	Raw    []byte
-	Body   map[string]any
-}
+// resp is an answer of the help desk's routes (see apitest.Response).
+type resp apitest.Response
 
-func (r resp) data() map[string]any { d, _ := r.Body["data"].(map[string]any); return d }
-func (r resp) list() []any          { d, _ := r.Body["data"].([]any); return d }
-func (r resp) code() string {
-	e, _ := r.Body["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
+func (r resp) data() map[string]any { return apitest.Response(r).Data() }
+func (r resp) list() []any          { return apitest.Response(r).List() }
+func (r resp) code() string         { return apitest.Response(r).Code() }
 
 // req sends a request as the named person ("" for anonymous) to the help
-// desk's routes.
+// desk's routes, and checks the answer against the OpenAPI document.
 func (e *env) req(who, method, path string, body any, headers ...string) resp {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, _ := json.Marshal(b)
-		rd = bytes.NewReader(raw)
-	}
-	r, _ := http.NewRequest(method, e.srv.URL+"/incroci/helpdesk"+path, rd)
-	if rd != nil {
-		r.Header.Set("Content-Type", "application/json")
-	}
-	if who != "" {
-		r.Header.Set("Authorization", "Bearer "+e.tok[who])
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(r)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		json.Unmarshal(raw, &out.Body)
-	}
-	checkOpenAPI(e.t, method, path, out)
-	return out
+	return resp(e.api.Req(e.t, who, method, path, body, headers...))
 }
 
-func expect(t *testing.T, r resp, status int, what string) {
+// send sends a request with a body of type ctype (none when rd is nil) to
+// the help desk as who, with more headers as name, value pairs, and checks
+// the answer against the OpenAPI document.
+func (e *env) send(who, method, path, ctype string, rd io.Reader, headers ...string) resp {
+	e.t.Helper()
+	return resp(e.api.Send(e.t, who, method, path, ctype, rd, headers...))
+}
+
+// expect fails t when r's status is not status, and returns r.
+func expect(t testing.TB, r resp, status int, what string) resp {
 	t.Helper()
-	if r.Status != status {
-		t.Fatalf("%s: status %d, want %d; body %s", what, r.Status, status, r.Raw)
-	}
+	return resp(apitest.Expect(t, apitest.Response(r), status, what))
 }
 
 // openInput is a valid consultation on residence permits for lodi.

@@ -3,10 +3,8 @@ package training_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/internal/apitest"
 	"github.com/incrocicomuni/incroci/internal/testclock"
 	"github.com/incrocicomuni/incroci/internal/testdb"
 	"github.com/incrocicomuni/incroci/internal/testsmtp"
@@ -39,6 +38,8 @@ type env struct {
 	tok    map[string]string
 	id     map[string]int64
 	email  map[string]string
+	// api sends the requests of req and send.
+	api apitest.Client
 }
 
 // linkPage is the page the module's e-mails link to, in tests.
@@ -96,6 +97,7 @@ func newEnv(t testing.TB, db *gorm.DB, cfgs ...func(*training.Config)) *env {
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	e := &env{t: t, db: db, p: p, tr: tr, srv: srv, engine: r, smtp: smtpSrv, clock: clk, ctx: ctx, tok: map[string]string{}, id: map[string]int64{}, email: map[string]string{}}
+	e.api = apitest.Client{URL: srv.URL + "/incroci/training", Token: func(who string) string { return e.tok[who] }, OpenAPI: openAPI}
 	sys := incroci.AsSystem(ctx)
 	for _, a := range []incroci.AmbitoInput{
 		{Slug: "lodi", Name: "Ambito Distrettuale di Lodi", EmailDomains: []string{"comune.lodi.it"}},
@@ -150,52 +152,21 @@ func (e *env) as(name string) context.Context {
 	return incroci.WithPrincipal(e.ctx, pr)
 }
 
-type resp struct {
-	Status int
-	Header http.Header
-	Raw    []byte
-	Body   map[string]any
-}
+// resp is an answer of the module's routes (see apitest.Response).
+type resp apitest.Response
 
-func (r resp) data() map[string]any { d, _ := r.Body["data"].(map[string]any); return d }
-func (r resp) list() []any          { d, _ := r.Body["data"].([]any); return d }
-func (r resp) code() string {
-	e, _ := r.Body["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
+func (r resp) data() map[string]any { return apitest.Response(r).Data() }
+func (r resp) list() []any          { return apitest.Response(r).List() }
+func (r resp) code() string         { return apitest.Response(r).Code() }
 
 // fields returns the fields named in a validation error.
-func (r resp) fields() []string {
-	e, _ := r.Body["error"].(map[string]any)
-	fs, _ := e["fields"].([]any)
-	var out []string
-	for _, f := range fs {
-		m, _ := f.(map[string]any)
-		s, _ := m["field"].(string)
-		out = append(out, s)
-	}
-	return out
-}
+func (r resp) fields() []string { return apitest.Response(r).Fields() }
 
 // req sends a request as the named person ("" for anonymous) to the
 // module's routes, and checks the answer against the OpenAPI document.
 func (e *env) req(who, method, path string, body any, headers ...string) resp {
 	e.t.Helper()
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, _ := json.Marshal(b)
-		rd = bytes.NewReader(raw)
-	}
-	ctype := ""
-	if rd != nil {
-		ctype = "application/json"
-	}
-	return e.send(who, method, path, ctype, rd, headers...)
+	return resp(e.api.Req(e.t, who, method, path, body, headers...))
 }
 
 // send sends a request with a body of type ctype (none when rd is nil) to
@@ -203,36 +174,13 @@ func (e *env) req(who, method, path string, body any, headers ...string) resp {
 // the answer against the OpenAPI document.
 func (e *env) send(who, method, path, ctype string, rd io.Reader, headers ...string) resp {
 	e.t.Helper()
-	r, _ := http.NewRequest(method, e.srv.URL+"/incroci/training"+path, rd)
-	if ctype != "" {
-		r.Header.Set("Content-Type", ctype)
-	}
-	if who != "" {
-		r.Header.Set("Authorization", "Bearer "+e.tok[who])
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		r.Header.Set(headers[i], headers[i+1])
-	}
-	res, err := http.DefaultClient.Do(r)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := resp{Status: res.StatusCode, Header: res.Header, Raw: raw}
-	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		json.Unmarshal(raw, &out.Body)
-	}
-	openAPI(e.t).Check(e.t, method, path, out.Status, out.Header, out.Raw)
-	return out
+	return resp(e.api.Send(e.t, who, method, path, ctype, rd, headers...))
 }
 
+// expect fails t when r's status is not status, and returns r.
 func expect(t testing.TB, r resp, status int, what string) resp {
 	t.Helper()
-	if r.Status != status {
-		t.Fatalf("%s: status %d, want %d; body %s", what, r.Status, status, r.Raw)
-	}
-	return r
+	return resp(apitest.Expect(t, apitest.Response(r), status, what))
 }
 
 // mailsTo returns the e-mails received so far for the named person.
