@@ -121,8 +121,12 @@ export abstract class Widget extends HTMLElement {
   /** acted is set by handlers of user actions: the next view takes the focus. */
   acted = false;
   private frame!: HTMLElement;
+  /** sk is the session last handled: each bundle on the page fetches /me and announces the same session, and redrawing for each would lose a press made in between. */
+  private sk = '';
   private listen = (e: Event) => {
-    if ((e as CustomEvent<SessionEvent>).detail?.hub == this.hub) this.onSession();
+    const d = (e as CustomEvent<SessionEvent>).detail;
+    const k = JSON.stringify(d?.session);
+    if (d?.hub == this.hub && k != this.sk) (this.sk = k), this.onSession();
   };
 
   /** hub is the base URL of the mounted API, without trailing slash. */
