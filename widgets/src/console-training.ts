@@ -282,6 +282,7 @@ legend{font-weight:600}
 .ck{display:flex;align-items:center;font-weight:400}
 summary{cursor:pointer;color:var(--_p);margin:0 0 .5em}
 .b{display:inline-block;border:1px solid var(--_l);border-radius:1em;padding:0 .5em;font-size:.875em}
+.ck .b{margin-inline-start:.5em}
 th button.l{text-align:start}`;
 
 interface Material { title: string; url?: string; sheet_id?: number }
