@@ -287,7 +287,7 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		testbrowser.Type(t, ctx, C("#ce-hours"), "6")
 		testbrowser.Click(t, ctx, C("#ce-save"))
 		testbrowser.WaitFor(t, ctx, C("#ce-retry"))
-		if got := testbrowser.Text(t, ctx, C("#ce-error")); !strings.HasPrefix(got, "Il corso è salvato, ma i bisogni a cui risponde no: Servizio non disponibile (prova).") {
+		if got := testbrowser.Text(t, ctx, C("#ce-error")); !strings.HasPrefix(got, "Il corso è salvato, ma non i bisogni a cui risponde: Servizio non disponibile (prova).") {
 			t.Errorf("the needs' failure reads %q", got)
 		}
 		if got := x.call(coord, "GET", fmt.Sprint("/courses/", cid), nil, 200)["hours"]; got != 6.0 {

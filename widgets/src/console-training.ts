@@ -149,7 +149,7 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     n_here: 'coperto da questo corso',
     n_other: 'già coperto da un altro corso',
     n_open: 'non ancora coperto',
-    n_fail: 'Il corso è salvato, ma i bisogni a cui risponde no: {msg} Il modulo è com’era: riprova.',
+    n_fail: 'Il corso è salvato, ma non i bisogni a cui risponde: {msg} Il modulo è com’era: riprova.',
   },
   en: {
     loading: 'Loading…',
