@@ -296,6 +296,8 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 	x.signIn(trTab, trainer)
 	testbrowser.WaitFor(t, trTab, C(fmt.Sprintf("#te-open-%d", eid)))
 	testbrowser.Click(t, trTab, C(fmt.Sprintf("#te-open-%d", eid)))
+	// The enrolments above the register load on their own: once they are in, the register stays put.
+	testbrowser.WaitFor(t, trTab, C("#en-table caption"))
 	testbrowser.WaitFor(t, trTab, C(fmt.Sprintf("#rg-m-%d", mid)))
 	testbrowser.Click(t, trTab, C(fmt.Sprintf("#rg-m-%d", mid)))
 	testbrowser.WaitFor(t, trTab, C(fmt.Sprintf("#rg-l-%d", pMed)))
