@@ -647,8 +647,10 @@ export const courses: View = (w, box, me) => {
     const back = h('button', { id: 'co-back', type: 'button', class: 'l', onclick: () => home(true) }, t('back'));
     if (!said) box.replaceChildren(back, h('p', { 'aria-busy': 'true' }, t('loading')));
     let c: Course;
+    // The needs it answers load beside it, so that the page does not move once drawn (a failure shows in its place).
+    const first = Promise.all([linkedOf(id), titles()]);
     try {
-      [c] = await Promise.all([w.api<Course>('/training/courses/' + id).then((r) => r.data), extras()]);
+      [c] = await Promise.all([w.api<Course>('/training/courses/' + id).then((r) => r.data), extras(), first.catch(() => 0)]);
     } catch (e) {
       return box.replaceChildren(back, errP(w, e, () => course(id)));
     }
@@ -657,17 +659,18 @@ export const courses: View = (w, box, me) => {
     const eds = c.editions || [];
     // The needs it answers.
     const nl = h('div', { id: 'cv-needs', 'aria-busy': 'true' }, h('p', null, t('loading')));
-    const needs = async () => {
+    const needs = async (p = Promise.all([linkedOf(id), titles()])) => {
+      nl.setAttribute('aria-busy', 'true');
       try {
-        const [ns, ti] = await Promise.all([linkedOf(id), titles()]);
+        const [ns, ti] = await p;
         nl.replaceChildren(ns.length ? h('ul', null, ...ns.map((n) => h('li', { id: 'cv-need-' + n.id }, n.label, ' · ', t('n_from', { title: survey(ti, n.survey_id) }))))
           : h('p', { id: 'cv-needs-none', class: 'note' }, t('n_linked_none')));
       } catch (e) {
-        nl.replaceChildren(errP(w, e, needs));
+        nl.replaceChildren(errP(w, e, () => needs()));
       }
       nl.setAttribute('aria-busy', 'false');
     };
-    needs();
+    needs(first);
     const open = (e: Edition) => edition(w, box, me, e.id, { label: t('back_c'), go: () => course(id) }, (x) => editionForm(c, x));
     box.replaceChildren(back, title,
       said ? h('p', { id: 'cv-result', class: 'note', role: 'status' }, said) : '',
