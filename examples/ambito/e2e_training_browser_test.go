@@ -128,7 +128,8 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 	tid := x.person(trainer).ID
 	nid := needs[0].ID
 	openTab(t, coTab, C("#tab-training"))
-	testbrowser.WaitFor(t, coTab, C("#cn-box summary"))
+	// The list of courses loads above the new course's form: once it is in, the form stays put.
+	testbrowser.WaitFor(t, coTab, C("#co-table caption"))
 	testbrowser.Click(t, coTab, C("#cn-box summary"))
 	testbrowser.WaitFor(t, coTab, C(fmt.Sprintf("#cn-trainer-%d", tid)))
 	testbrowser.WaitFor(t, coTab, C(fmt.Sprintf("#cn-need-%d", nid)))
