@@ -95,6 +95,8 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		if n := namedChunkLoads(t, ctx, "register"); n != 1 {
 			t.Errorf("console-register.js loaded %d times", n)
 		}
+		// The enrolments above the register load on their own: once they are in, the register stays put.
+		testbrowser.WaitFor(t, ctx, C("#en-table caption"))
 		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#rg-m-%d", mid)))
 		testbrowser.Click(t, ctx, C(fmt.Sprintf("#rg-m-%d", mid)))
 		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#rg-l-%d", p2)))

@@ -2,8 +2,11 @@ package widgets_test
 
 // Browser tests of the training's views of <incroci-console> (the chunk
 // console-training.js, loaded when one of its tabs opens): a coordinator
-// of lodi creates a course and an edition with a quota (bad input refused,
-// the field marked), sees enrolments made through the API fill the seats,
+// of lodi creates a course linked to a need of a survey's results (the
+// needs grouped by survey; when they cannot be read, a retry), changes
+// the needs it answers (their save fails once: the course is saved, the
+// form stays, a retry saves them), creates an edition with a quota (bad
+// input refused, the field marked), sees enrolments made through the API fill the seats,
 // the quota and the waiting list, approves a pending enrolment, raises the
 // capacity (a seat offered with its deadline), rejects one from the
 // "Approvazioni" tab, which lists lodi's people in the network's editions
@@ -15,7 +18,9 @@ package widgets_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +38,10 @@ import (
 // a second ambito, crema.
 type coHub struct {
 	*hub
+	// fail, when it holds "METHOD suffix", makes the training's requests of
+	// that method whose path ends in suffix answer 503 (as a hub that is
+	// down for a moment would), before they reach the training.
+	fail atomic.Value
 }
 
 func newCoordinatorsHub(t *testing.T, db *gorm.DB) *coHub {
@@ -46,8 +55,16 @@ func newCoordinatorsHub(t *testing.T, db *gorm.DB) *coHub {
 	if err != nil {
 		t.Fatal(err)
 	}
+	x.fail.Store("")
 	// Nothing was served yet: the routes can still be added.
-	tr.Mount(r.Group("/incroci/training"))
+	tr.Mount(r.Group("/incroci/training", func(c *gin.Context) {
+		m, suffix, _ := strings.Cut(x.fail.Load().(string), " ")
+		if c.Request.Method == m && strings.HasSuffix(c.Request.URL.Path, suffix) {
+			// As the platform's CORS would, so that the page reads the answer.
+			c.Header("Access-Control-Allow-Origin", c.GetHeader("Origin"))
+			c.AbortWithStatusJSON(http.StatusServiceUnavailable, gin.H{"error": gin.H{"code": "unavailable", "message": "Servizio non disponibile (prova)."}})
+		}
+	}))
 	if _, err := x.p.CreateAmbito(x.sys, incroci.AmbitoInput{Slug: "crema", Name: "Ambito di Crema", Comuni: []string{"Crema"}, EmailDomains: []string{"comune.crema.cr.it"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +115,41 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		}
 		tid := h.person(trainer).ID
 
+		// Two needs surveys of lodi, their results made into needs: A and B
+		// of the first, C of the second (the first k options of each).
+		survey := func(title string, k int, options ...string) (sid int64, needs []int64) {
+			t.Helper()
+			s := x.call(coord, "POST", "/surveys", map[string]any{"ambito": "lodi", "title": title, "audience_roles": []string{"operator"},
+				"opens_at": time.Now().Add(-time.Hour), "closes_at": time.Now().Add(7 * 24 * time.Hour),
+				"questions": []map[string]any{{"kind": "single", "text": "Su che cosa vuoi formarti?", "options": options}}}, 201)
+			sid = num(s["id"])
+			qid := num(s["questions"].([]any)[0].(map[string]any)["id"])
+			var in []map[string]any
+			for i, o := range options[:k] {
+				in = append(in, map[string]any{"question_id": qid, "option": fmt.Sprint(i), "label": o})
+			}
+			for _, n := range x.call(coord, "POST", fmt.Sprintf("/surveys/%d/needs", sid), map[string]any{"needs": in}, 201)["list"].([]any) {
+				needs = append(needs, num(n.(map[string]any)["id"]))
+			}
+			return sid, needs
+		}
+		const (
+			sTitle = "Fabbisogni 2027 " + xss
+			labelA = "Lavorare con i mediatori " + xss
+		)
+		s1, ns1 := survey(sTitle, 2, labelA, "Ricongiungimento familiare")
+		s2, ns2 := survey("Fabbisogni dei mediatori", 1, "Interpretariato nei colloqui", "Altro")
+		nA, nB, nC := ns1[0], ns1[1], ns2[0]
+		// courseNeeds are the ids of the needs course id answers, through the API.
+		courseNeeds := func(id int64) string {
+			t.Helper()
+			var out []string
+			for _, n := range x.call(coord, "GET", fmt.Sprintf("/courses/%d/needs", id), nil, 200)["list"].([]any) {
+				out = append(out, fmt.Sprint(num(n.(map[string]any)["id"])))
+			}
+			return strings.Join(out, ",")
+		}
+
 		// The coordinator: people first; the training's chunk loads only when "Corsi" opens.
 		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
 		h.signIn(ctx, console, coord)
@@ -111,6 +163,8 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		if n := trainingChunk(t, ctx); n != 0 {
 			t.Errorf("console-training.js loaded %d times before its tab opened", n)
 		}
+		// The hub fails to list the needs for a while.
+		x.fail.Store("GET /needs")
 		testbrowser.Click(t, ctx, C("#tab-training"))
 		testbrowser.WaitFor(t, ctx, C("#co-table-empty"))
 		if n := trainingChunk(t, ctx); n != 1 {
@@ -127,9 +181,33 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		testbrowser.Keys(t, ctx, kb.ArrowLeft)
 		testbrowser.WaitFor(t, ctx, C("#co-table-empty"))
 
-		// A new course: no hours is refused beside the field, then it is created.
+		// A new course: the needs cannot be read, a retry reads them.
 		testbrowser.Click(t, ctx, C("#cn-box summary"))
 		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#cn-trainer-%d", tid)))
+		testbrowser.WaitFor(t, ctx, C("#cn-needs .err button"))
+		if got := testbrowser.Text(t, ctx, C("#cn-needs .err")); !strings.Contains(got, "Servizio non disponibile (prova).") {
+			t.Errorf("the needs' error reads %q", got)
+		}
+		testbrowser.Axe(t, ctx, "console training: the needs not read")
+		x.fail.Store("")
+		testbrowser.Click(t, ctx, C("#cn-needs .err button"))
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#cn-need-%d", nC)))
+		// Grouped by survey, each saying whether a course covers it.
+		if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("#cn-sv-%d > legend", s1))); got != "Dal questionario «"+sTitle+"»" {
+			t.Errorf("the first survey's legend: %q", got)
+		}
+		if got := testbrowser.Eval[string](t, ctx, `[...`+testbrowser.QueryAll(C(fmt.Sprintf("#cn-sv-%d label", s1)))+`].map((l) => l.textContent).join('|')`); got !=
+			labelA+" non ancora coperto|Ricongiungimento familiare non ancora coperto" {
+			t.Errorf("the first survey's needs: %q", got)
+		}
+		if !testbrowser.Exists(t, ctx, C(fmt.Sprintf("#cn-sv-%d #cn-need-%d", s2, nC))) {
+			t.Error("the second survey's need is not in its group")
+		}
+		if got := testbrowser.Text(t, ctx, C("#cn-needs > legend")); got != "Bisogni formativi a cui risponde" {
+			t.Errorf("the needs' legend: %q", got)
+		}
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#cn-need-%d", nA)))
+		// No hours is refused beside the field, then it is created, linked to need A.
 		testbrowser.Type(t, ctx, C("#cn-title"), title)
 		testbrowser.Type(t, ctx, C("#cn-goals"), "Lavorare con i mediatori "+xss)
 		testbrowser.Click(t, ctx, C("#cn-audience-operator"))
@@ -159,6 +237,9 @@ func TestBrowserConsoleTraining(t *testing.T) {
 			fmt.Sprint(c["topics"]) != "[lavoro]" || !strings.Contains(fmt.Sprint(c["materials"]), "https://example.org/slide.pdf") {
 			t.Errorf("the course saved: %v", c)
 		}
+		if got := courseNeeds(cid); got != fmt.Sprint(nA) {
+			t.Errorf("the new course answers the needs %s, want %d", got, nA)
+		}
 		open := C(fmt.Sprintf("#co-open-%d", cid))
 		testbrowser.WaitFor(t, ctx, open)
 		if got := testbrowser.Text(t, ctx, open); got != title {
@@ -167,12 +248,76 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		consoleNoMarkup(t, ctx, "the courses")
 		testbrowser.Axe(t, ctx, "console training: courses")
 
-		// Its first edition: two seats, one reserved to mediators, with approval.
+		// Another course of lodi answers need C (through the API).
+		other := x.call(coord, "POST", "/courses", map[string]any{"ambito": "lodi", "title": "Diritto dell'immigrazione", "goals": "Le basi", "hours": 4}, 201)
+		x.call(coord, "PUT", fmt.Sprintf("/courses/%d/needs", num(other["id"])), map[string]any{"need_ids": []int64{nC}}, 200)
+
+		// The course's page: the need it answers, with its survey.
 		testbrowser.Click(t, ctx, open)
 		testbrowser.WaitFor(t, ctx, C("#cv-t"))
 		if got := testbrowser.Text(t, ctx, C("#cv-t")); got != title {
 			t.Errorf("the course page's title reads %q", got)
 		}
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#cv-need-%d", nA)))
+		if got := testbrowser.Text(t, ctx, C("#cv-needs")); got != labelA+" · Dal questionario «"+sTitle+"»" {
+			t.Errorf("the course's needs read %q", got)
+		}
+		// Its form: A covered by it, B by none, C by the other course.
+		testbrowser.Click(t, ctx, C("#ce-box summary"))
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#ce-need-%d", nC)))
+		for id, want := range map[int64]string{nA: "coperto da questo corso", nB: "non ancora coperto", nC: "già coperto da un altro corso"} {
+			if got := testbrowser.Text(t, ctx, C(fmt.Sprintf("label[for=ce-need-%d] .b", id))); got != want {
+				t.Errorf("need %d reads %q, want %q", id, got, want)
+			}
+		}
+		checked := func(id int64) bool {
+			return testbrowser.Eval[bool](t, ctx, testbrowser.Query(C(fmt.Sprintf("#ce-need-%d", id)))+`.checked`)
+		}
+		if !checked(nA) || checked(nB) || checked(nC) {
+			t.Error("the form does not tick the needs the course answers")
+		}
+		consoleNoMarkup(t, ctx, "a course's needs")
+		testbrowser.Axe(t, ctx, "console training: a course's form with its needs")
+		// B instead of A, and 6 hours; the needs' save fails: the course
+		// is saved, the form stays as it was, a retry saves the needs.
+		x.fail.Store("PUT /needs")
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#ce-need-%d", nA)))
+		testbrowser.Click(t, ctx, C(fmt.Sprintf("#ce-need-%d", nB)))
+		testbrowser.Clear(t, ctx, C("#ce-hours"))
+		testbrowser.Type(t, ctx, C("#ce-hours"), "6")
+		testbrowser.Click(t, ctx, C("#ce-save"))
+		testbrowser.WaitFor(t, ctx, C("#ce-retry"))
+		if got := testbrowser.Text(t, ctx, C("#ce-error")); !strings.HasPrefix(got, "Il corso è salvato, ma non i bisogni a cui risponde: Servizio non disponibile (prova).") {
+			t.Errorf("the needs' failure reads %q", got)
+		}
+		if got := x.call(coord, "GET", fmt.Sprint("/courses/", cid), nil, 200)["hours"]; got != 6.0 {
+			t.Errorf("the course's hours after the needs failed: %v", got)
+		}
+		if got := courseNeeds(cid); got != fmt.Sprint(nA) {
+			t.Errorf("the needs changed although their save failed: %s", got)
+		}
+		if checked(nA) || !checked(nB) || testbrowser.Value(t, ctx, C("#ce-hours")) != "6" {
+			t.Error("the form lost what was typed")
+		}
+		testbrowser.Axe(t, ctx, "console training: the needs not saved")
+		x.fail.Store("")
+		testbrowser.Click(t, ctx, C("#ce-retry"))
+		testbrowser.WaitText(t, ctx, C("#cv-result"), "Salvato.")
+		testbrowser.WaitFor(t, ctx, C(fmt.Sprintf("#cv-need-%d", nB)))
+		if testbrowser.Exists(t, ctx, C(fmt.Sprintf("#cv-need-%d", nA))) {
+			t.Error("the course's page still shows need A")
+		}
+		if got := courseNeeds(cid); got != fmt.Sprint(nB) {
+			t.Errorf("the course answers the needs %s, want %d", got, nB)
+		}
+		if l := x.call(coord, "GET", "/needs?covered=false", nil, 200)["list"].([]any); len(l) != 1 || num(l[0].(map[string]any)["id"]) != nA {
+			t.Errorf("the needs no course covers: %v", l)
+		}
+		if got := x.call(coord, "GET", fmt.Sprint("/courses/", cid), nil, 200); got["hours"] != 6.0 || got["title"] != title || fmt.Sprint(got["trainer_ids"]) != fmt.Sprintf("[%d]", tid) {
+			t.Errorf("the course after the retry: %v", got)
+		}
+
+		// Its first edition: two seats, one reserved to mediators, with approval.
 		testbrowser.Click(t, ctx, C("#en-box summary"))
 		rome, _ := time.LoadLocation("Europe/Rome")
 		now := time.Now().In(rome)
@@ -353,8 +498,7 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		testbrowser.Click(t, ctx, C(fmt.Sprintf("#ed-open-%d", eid)))
 		testbrowser.WaitFor(t, ctx, C("#ed-cancel"))
 
-		// Another course, whose edition the trainer does not teach.
-		other := x.call(coord, "POST", "/courses", map[string]any{"ambito": "lodi", "title": "Diritto dell'immigrazione", "goals": "Le basi", "hours": 4}, 201)
+		// The other course's edition, which the trainer does not teach.
 		mt := time.Date(meet.Year(), meet.Month(), meet.Day(), 14, 0, 0, 0, rome)
 		oe := x.call(coord, "POST", fmt.Sprintf("/courses/%d/editions", num(other["id"])), map[string]any{"capacity": 10,
 			"enrol_from": now.Add(-time.Hour).Format(time.RFC3339), "enrol_until": now.AddDate(0, 0, 5).Format(time.RFC3339),
@@ -427,6 +571,8 @@ func TestBrowserConsoleTraining(t *testing.T) {
 		if got := testbrowser.Text(t, ctx4, C("#cn-save")); got != "Create the course" {
 			t.Errorf("the English form's button: %q", got)
 		}
+		// None of lodi's needs.
+		testbrowser.WaitText(t, ctx4, C("#cn-needs-none"), "No needs yet: they are made from the needs surveys’ results")
 		testbrowser.Axe(t, ctx4, "console training: courses in English")
 		testbrowser.Click(t, ctx4, C("#tab-approvals"))
 		testbrowser.WaitFor(t, ctx4, C("#ap-table-empty"))

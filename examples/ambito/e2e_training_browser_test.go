@@ -31,8 +31,9 @@ const (
 // TestE2ETraining: the coordinator's demo needs survey is answered by an
 // operator and the mediator in <incroci-survey>; the coordinator reads
 // its results in the console's "Questionari" and makes a need of them;
-// a course linked to that need gets, in the console, an edition of two
-// seats, one kept for operators and one for mediators; two operators and
+// in "Corsi" she creates a course taught by the demo trainer and ticks
+// that need, which the course then covers; the course gets, in the
+// console, an edition of two seats, one kept for operators and one for mediators; two operators and
 // the mediator enrol in <incroci-training>, the second operator on the
 // waiting list; the first cancels, the second is offered the seat by
 // e-mail and takes it in the widget; the trainer keeps the register in
@@ -122,29 +123,50 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 		t.Fatalf("the needs: %+v %v", needs, err)
 	}
 
-	// 3. A course linked to that need (the Go API), taught by the demo
-	// trainer; the need is covered.
+	// 3. In "Corsi", a course taught by the demo trainer, linked to that
+	// need: the need is covered.
 	tid := x.person(trainer).ID
-	c, err := x.h.tr.SaveCourse(asCoord, 0, training.CourseInput{Ambito: demoAmbito, Title: title,
-		Goals:    "Accogliere le famiglie insieme ai mediatori linguistico-culturali.",
-		Audience: []incroci.Role{incroci.RoleOperator, incroci.RoleMediator}, Topics: []string{"ricongiungimento"}, Hours: 1,
-		TrainerIDs: []int64{tid}})
-	if err != nil {
-		t.Fatal(err)
+	nid := needs[0].ID
+	openTab(t, coTab, C("#tab-training"))
+	// The list of courses loads above the new course's form: once it is in, the form stays put.
+	testbrowser.WaitFor(t, coTab, C("#co-table caption"))
+	testbrowser.Click(t, coTab, C("#cn-box summary"))
+	testbrowser.WaitFor(t, coTab, C(fmt.Sprintf("#cn-trainer-%d", tid)))
+	testbrowser.WaitFor(t, coTab, C(fmt.Sprintf("#cn-need-%d", nid)))
+	testbrowser.WaitText(t, coTab, C(fmt.Sprintf("label[for=cn-need-%d]", nid)), "Da 2 a 5 non ancora coperto")
+	testbrowser.Type(t, coTab, C("#cn-title"), title)
+	testbrowser.Type(t, coTab, C("#cn-goals"), "Accogliere le famiglie insieme ai mediatori linguistico-culturali.")
+	testbrowser.Type(t, coTab, C("#cn-hours"), "1")
+	testbrowser.Click(t, coTab, C("#cn-audience-operator"))
+	testbrowser.Click(t, coTab, C("#cn-audience-mediator"))
+	testbrowser.Click(t, coTab, C("#cn-topics-ricongiungimento"))
+	testbrowser.Click(t, coTab, C(fmt.Sprintf("#cn-trainer-%d", tid)))
+	testbrowser.Click(t, coTab, C(fmt.Sprintf("#cn-need-%d", nid)))
+	testbrowser.Axe(t, coTab, "console: a new course with the needs it answers")
+	testbrowser.Click(t, coTab, C("#cn-save"))
+	testbrowser.WaitText(t, coTab, C("#co-result"), "Corso creato: "+title+".")
+	cs, _, err := x.h.tr.Courses(asCoord, training.CourseQuery{Ambito: demoAmbito, Q: title, Page: 1, PerPage: 10})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("the course created in the console: %+v %v", cs, err)
 	}
-	if err := x.h.tr.LinkNeeds(asCoord, c.ID, []int64{needs[0].ID}); err != nil {
-		t.Fatal(err)
+	c := cs[0]
+	if c.Hours != 1 || fmt.Sprint(c.TrainerIDs) != fmt.Sprintf("[%d]", tid) || fmt.Sprint(c.Topics) != "[ricongiungimento]" ||
+		fmt.Sprint(c.Audience) != fmt.Sprint([]incroci.Role{incroci.RoleOperator, incroci.RoleMediator}) {
+		t.Errorf("the course saved: %+v", c)
 	}
 	if needs, _, err = x.h.tr.Needs(asCoord, training.NeedFilter{SurveyID: sv.ID}); err != nil || len(needs) != 1 || !needs[0].Covered {
-		t.Fatalf("the need after linking the course: %+v %v", needs, err)
+		t.Fatalf("the need after creating the course: %+v %v", needs, err)
+	}
+	if linked, err := x.h.tr.CourseNeeds(asCoord, c.ID); err != nil || len(linked) != 1 || linked[0].ID != nid {
+		t.Fatalf("the needs the course answers: %+v %v", linked, err)
 	}
 
-	// Its edition, in the console: two seats, one for operators, one for mediators.
-	openTab(t, coTab, C("#tab-training"))
+	// Its page shows the need; its edition, in the console: two seats, one for operators, one for mediators.
 	open := C(fmt.Sprintf("#co-open-%d", c.ID))
 	testbrowser.WaitFor(t, coTab, open)
 	testbrowser.Click(t, coTab, open)
 	testbrowser.WaitText(t, coTab, C("#cv-t"), title)
+	testbrowser.WaitText(t, coTab, C(fmt.Sprintf("#cv-need-%d", nid)), "Da 2 a 5 · Dal questionario «"+sv.Title+"»")
 	testbrowser.Click(t, coTab, C("#en-box summary"))
 	rome, _ := time.LoadLocation("Europe/Rome")
 	now := time.Now().In(rome)
@@ -275,6 +297,8 @@ func testE2ETraining(t *testing.T, browser context.Context, x *e2e) {
 	x.signIn(trTab, trainer)
 	testbrowser.WaitFor(t, trTab, C(fmt.Sprintf("#te-open-%d", eid)))
 	testbrowser.Click(t, trTab, C(fmt.Sprintf("#te-open-%d", eid)))
+	// The enrolments above the register load on their own: once they are in, the register stays put.
+	testbrowser.WaitFor(t, trTab, C("#en-table caption"))
 	testbrowser.WaitFor(t, trTab, C(fmt.Sprintf("#rg-m-%d", mid)))
 	testbrowser.Click(t, trTab, C(fmt.Sprintf("#rg-m-%d", mid)))
 	testbrowser.WaitFor(t, trTab, C(fmt.Sprintf("#rg-l-%d", pMed)))

@@ -141,6 +141,15 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     trainer: 'Formatore / supervisore',
     editor: 'Redattore del toolkit',
     coordinator: 'Coordinatore d’ambito',
+    needs: 'Bisogni formativi a cui risponde',
+    n_from: 'Dal questionario «{title}»',
+    n_survey: 'questionario n. {id}',
+    n_none: 'Nessun bisogno ancora: si ricavano dai risultati dei questionari, nella scheda «Questionari».',
+    n_linked_none: 'Nessun bisogno collegato a questo corso.',
+    n_here: 'coperto da questo corso',
+    n_other: 'già coperto da un altro corso',
+    n_open: 'non ancora coperto',
+    n_fail: 'Il corso è salvato, ma non i bisogni a cui risponde: {msg} Il modulo è com’era: riprova.',
   },
   en: {
     loading: 'Loading…',
@@ -255,6 +264,15 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     trainer: 'Trainer / supervisor',
     editor: 'Toolkit editor',
     coordinator: 'District coordinator',
+    needs: 'Training needs it answers',
+    n_from: 'From the survey “{title}”',
+    n_survey: 'survey no. {id}',
+    n_none: 'No needs yet: they are made from the needs surveys’ results, in the “Surveys” tab.',
+    n_linked_none: 'No needs linked to this course.',
+    n_here: 'covered by this course',
+    n_other: 'already covered by another course',
+    n_open: 'not covered yet',
+    n_fail: 'The course is saved, but not the needs it answers: {msg} The form is as it was: try again.',
   },
 };
 
@@ -264,6 +282,7 @@ legend{font-weight:600}
 .ck{display:flex;align-items:center;font-weight:400}
 summary{cursor:pointer;color:var(--_p);margin:0 0 .5em}
 .b{display:inline-block;border:1px solid var(--_l);border-radius:1em;padding:0 .5em;font-size:.875em}
+.ck .b{margin-inline-start:.5em}
 th button.l{text-align:start}`;
 
 interface Material { title: string; url?: string; sheet_id?: number }
@@ -282,6 +301,7 @@ interface Enrolment {
   id: number; person_id: number; ambito: string; roles: string[]; status: string; position: number; offered_until: string | null; name?: string; email?: string;
 }
 interface Person { id: number; name: string; email: string }
+interface Need { id: number; survey_id: number; label: string; covered: boolean }
 interface Topic { code: string; label_it: string; label_en: string }
 
 /** EditionHook draws a part of an edition's page (the register, the evaluation) into box. */
@@ -492,6 +512,14 @@ export const courses: View = (w, box, me) => {
     w.api<Topic[]>('/training/topics').then((r) => (topics = r.data || []), () => {}),
     w.api<Person[]>(`/ambiti/${encodeURIComponent(w.ambito)}/people?role=trainer&per_page=100`).then((r) => (trainers = r.data || []), () => {}),
   ]));
+  // The titles of the needs surveys, by id, once (when they fail, needs name their survey by its number).
+  let names: Promise<Record<number, string>> | undefined;
+  const titles = () => (names ||= every<{ id: number; title: string }>(w, '/training/surveys').then((ss) => Object.fromEntries(ss.map((x) => [x.id, x.title])), () => {
+    names = undefined;
+    return {};
+  }));
+  const survey = (ti: Record<number, string>, id: number) => ti[id] || t('n_survey', { id });
+  const linkedOf = (id: number) => w.api<Need[]>(`/training/courses/${id}/needs`).then((r) => r.data || []);
 
   function home(focus = false, said = '') {
     const title = h('h2', { id: 'co-t', tabindex: -1 }, t('c_title'));
@@ -507,9 +535,61 @@ export const courses: View = (w, box, me) => {
     go().then(() => said && w.say(said));
   }
 
-  /** courseForm writes a course: a new one (POST) or c (PUT); done gets the saved course. */
+  /**
+   * needPick is the course form's choice of the needs course c (or a new
+   * one) answers: the needs of its ambito, grouped by their survey, each
+   * saying whether a course covers it. ids is null until they are loaded
+   * (then saving leaves the links as they are).
+   */
+  function needPick(p: string, c: Course | undefined) {
+    const body = h('div', { 'aria-busy': 'true' });
+    let before: number[] | null = null;
+    const load = async () => {
+      before = null;
+      body.setAttribute('aria-busy', 'true');
+      body.replaceChildren(h('p', null, t('loading')));
+      try {
+        const amb = c ? c.ambito : w.ambito;
+        const [ns, ti, mine] = await Promise.all([every<Need>(w, '/training/needs' + (amb ? '?ambito=' + encodeURIComponent(amb) : '')), titles(), c ? linkedOf(c.id) : []]);
+        const on = mine.map((n) => n.id);
+        // Needs of other ambiti the course answers are offered too, ticked: saving keeps them.
+        const all = ns.concat(mine.filter((m) => !ns.some((n) => n.id == m.id)));
+        // The newest survey first, its needs in their order.
+        const by = new Map<number, Need[]>();
+        for (const n of all) by.set(n.survey_id, [...(by.get(n.survey_id) || []), n]);
+        for (const l of by.values()) l.sort((a, b) => a.id - b.id);
+        body.replaceChildren(...(all.length ? [...by].map(([sid, list]) => h('fieldset', { id: `${p}-sv-${sid}` }, h('legend', null, t('n_from', { title: survey(ti, sid) })),
+          ...list.map((n) => {
+            const id = `${p}-need-${n.id}`;
+            return h('label', { class: 'ck', for: id }, h('input', { type: 'checkbox', id, name: 'need', value: n.id, checked: on.includes(n.id) }), n.label, ' ',
+              h('span', { class: 'b' }, t(on.includes(n.id) ? 'n_here' : n.covered ? 'n_other' : 'n_open')));
+          }))) : [h('p', { id: p + '-needs-none', class: 'note' }, t('n_none'))]));
+        before = on;
+      } catch (e) {
+        body.replaceChildren(errP(w, e, load));
+      }
+      body.setAttribute('aria-busy', 'false');
+    };
+    load();
+    return {
+      el: group(p + '-needs', 'need_ids', t('needs'), body),
+      /** ids are the needs ticked, null while they are not loaded. */
+      ids: () => before && [...body.querySelectorAll<HTMLInputElement>('[name=need]:checked')].map((x) => +x.value),
+      /** changed says whether ids differ from the links saved. */
+      changed: (ids: number[]) => String([...ids].sort()) != String([...(before || [])].sort()),
+      saved: (ids: number[]) => (before = ids),
+    };
+  }
+
+  /**
+   * courseForm writes a course: a new one (POST) or c (PUT), then the needs
+   * it answers (PUT); done gets the saved course. When the needs fail the
+   * course is saved: the form stays as it was and saves again (a PUT).
+   */
   function courseForm(p: string, c: Course | undefined, done: (c: Course) => void): HTMLFormElement {
     const err = h('p', { id: p + '-error', class: 'err', role: 'alert', hidden: true });
+    const pick = needPick(p, c);
+    let cur = c;
     const btn = h('button', { id: p + '-save', type: 'submit' }, t(c ? 'c_save' : 'c_create'));
     const goals = h('textarea', { id: p + '-goals', name: 'goals', rows: 3, maxlength: 5000 });
     goals.value = c?.goals || '';
@@ -523,7 +603,7 @@ export const courses: View = (w, box, me) => {
       const v = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value.trim();
       const all = (n: string) => [...form.querySelectorAll<HTMLInputElement>(`[name=${n}]:checked`)].map((x) => x.value);
       const body = {
-        ambito: c ? c.ambito : w.ambito, title: v('title'), goals: goals.value.trim(), hours: +v('hours') || 0,
+        ambito: cur ? cur.ambito : w.ambito, title: v('title'), goals: goals.value.trim(), hours: +v('hours') || 0,
         audience: all('audience'), topics: all('topics'), trainer_ids: all('trainer').map(Number),
         // A line is a title and an address; the address is its last word.
         materials: mats.value.split('\n').map((l) => l.trim()).filter((l) => l).map((l) => {
@@ -531,12 +611,23 @@ export const courses: View = (w, box, me) => {
           return i < 0 ? { title: l, url: l } : { title: l.slice(0, i).trim(), url: l.slice(i + 1) };
         }).concat((c?.materials || []).filter((m) => !m.url)),
       };
+      const ids = pick.ids();
       if (!w.busy(btn, true)) return;
+      let saved = false;
       try {
-        const r = await w.api<Course>('/training/courses' + (c ? '/' + c.id : ''), { method: c ? 'PUT' : 'POST', body });
-        done(r.data);
+        cur = (await w.api<Course>('/training/courses' + (cur ? '/' + cur.id : ''), { method: cur ? 'PUT' : 'POST', body })).data;
+        saved = true;
+        if (ids && pick.changed(ids)) {
+          await w.api(`/training/courses/${cur.id}/needs`, { method: 'PUT', body: { need_ids: ids } });
+          pick.saved(ids);
+        }
+        done(cur);
       } catch (e) {
-        w.fail(form, err, e);
+        if (!saved) w.fail(form, err, e);
+        else {
+          err.replaceChildren(t('n_fail', { msg: w.msg(e) }), ' ', h('button', { id: p + '-retry', type: 'button', class: 's', onclick: () => form.requestSubmit() }, t('retry')));
+          err.hidden = false;
+        }
       } finally {
         w.busy(btn, false);
       }
@@ -548,7 +639,7 @@ export const courses: View = (w, box, me) => {
       group(p + '-topics', 'topics', t('topics'), boxes('topics', topics.map((x) => [x.code, w.ui == 'en' ? x.label_en : x.label_it]), c?.topics || [])),
       group(p + '-trainers', 'trainer_ids', t('trainers'), trainers.length ? boxes('trainer', trainers.map((x) => [String(x.id), x.name || x.email]), (c?.trainer_ids || []).map(String))
         : h('p', { class: 'note' }, t('no_trainers'))),
-      fld(t('materials'), mats), err, btn);
+      pick.el, fld(t('materials'), mats), err, btn);
     return form;
   }
 
@@ -556,17 +647,34 @@ export const courses: View = (w, box, me) => {
     const back = h('button', { id: 'co-back', type: 'button', class: 'l', onclick: () => home(true) }, t('back'));
     if (!said) box.replaceChildren(back, h('p', { 'aria-busy': 'true' }, t('loading')));
     let c: Course;
+    // The needs it answers load beside it, so that the page does not move once drawn (a failure shows in its place).
+    const first = Promise.all([linkedOf(id), titles()]);
     try {
-      [c] = await Promise.all([w.api<Course>('/training/courses/' + id).then((r) => r.data), extras()]);
+      [c] = await Promise.all([w.api<Course>('/training/courses/' + id).then((r) => r.data), extras(), first.catch(() => 0)]);
     } catch (e) {
       return box.replaceChildren(back, errP(w, e, () => course(id)));
     }
     if (!box.isConnected) return;
     const title = h('h2', { id: 'cv-t', tabindex: -1 }, c.title);
     const eds = c.editions || [];
+    // The needs it answers.
+    const nl = h('div', { id: 'cv-needs', 'aria-busy': 'true' }, h('p', null, t('loading')));
+    const needs = async (p = Promise.all([linkedOf(id), titles()])) => {
+      nl.setAttribute('aria-busy', 'true');
+      try {
+        const [ns, ti] = await p;
+        nl.replaceChildren(ns.length ? h('ul', null, ...ns.map((n) => h('li', { id: 'cv-need-' + n.id }, n.label, ' · ', t('n_from', { title: survey(ti, n.survey_id) }))))
+          : h('p', { id: 'cv-needs-none', class: 'note' }, t('n_linked_none')));
+      } catch (e) {
+        nl.replaceChildren(errP(w, e, () => needs()));
+      }
+      nl.setAttribute('aria-busy', 'false');
+    };
+    needs(first);
     const open = (e: Edition) => edition(w, box, me, e.id, { label: t('back_c'), go: () => course(id) }, (x) => editionForm(c, x));
     box.replaceChildren(back, title,
       said ? h('p', { id: 'cv-result', class: 'note', role: 'status' }, said) : '',
+      h('h3', null, t('needs')), nl,
       h('h3', null, t('editions')),
       table('ed-table', t('e_count', { n: eds.length }), [t('edition'), t('first'), t('seats'), t('state')], eds.map((e) => h('tr', { id: 'ed-' + e.id },
         h('th', { scope: 'row' }, h('button', { id: 'ed-open-' + e.id, type: 'button', class: 'l', onclick: () => open(e) }, edName(w, e))),
@@ -679,6 +787,17 @@ export const courses: View = (w, box, me) => {
   return () => {};
 };
 
+/** every reads every page of the list at path, a hundred at a time. */
+async function every<R>(w: Widget, path: string): Promise<R[]> {
+  const out: R[] = [];
+  for (let p = 1; p < 100; p++) {
+    const r = await w.api<R[]>(path + (path.includes('?') ? '&' : '?') + `page=${p}&per_page=100`);
+    out.push(...(r.data || []));
+    if (out.length >= (r.page?.total ?? 0) || !r.data?.length) break;
+  }
+  return out;
+}
+
 /**
  * allEditions lists every edition of the courses the caller may read, with
  * its course. The API has no list of editions by trainer or of pending
@@ -686,12 +805,7 @@ export const courses: View = (w, box, me) => {
  * request per course; fine for the tens of courses of a network).
  */
 async function allEditions(w: Widget): Promise<{ c: Course; e: Edition }[]> {
-  const cs: Course[] = [];
-  for (let p = 1; ; p++) {
-    const r = await w.api<Course[]>(`/training/courses?page=${p}&per_page=100`);
-    cs.push(...(r.data || []));
-    if (cs.length >= (r.page?.total ?? 0) || !r.data?.length) break;
-  }
+  const cs = await every<Course>(w, '/training/courses');
   const full = await Promise.all(cs.map((c) => w.api<Course>('/training/courses/' + c.id).then((r) => r.data)));
   return full.flatMap((c) => (c.editions || []).map((e) => ({ c, e })));
 }

@@ -2,7 +2,9 @@
 // its own (console-treports.js) for coordinators and admins: hours of
 // training per ambito, role and topic, and enrolments, waiting lists,
 // attendance rates and certificates per edition and per course, each as
-// SVG bars beside a table, with the CSV downloads.
+// SVG bars beside a table, with the CSV downloads. Admins choose the
+// whole network or any ambito, coordinators of several ambiti one of
+// theirs (as the help desk's reports do, the page's ambito first).
 
 import { h } from './base';
 import type { View } from './console';
@@ -47,6 +49,7 @@ const D: Dict = {
     csv_c: 'Scarica i corsi (CSV)',
     csv_done: 'Scaricato il file {file}.',
     network: 'rete',
+    whole: 'Tutta la rete',
     operator: 'Operatore sociale',
     consultant: 'Consulente legale',
     mediator: 'Mediatore linguistico-culturale',
@@ -91,6 +94,7 @@ const D: Dict = {
     csv_c: 'Download the courses (CSV)',
     csv_done: 'Downloaded the file {file}.',
     network: 'network',
+    whole: 'The whole network',
     operator: 'Social worker',
     consultant: 'Legal consultant',
     mediator: 'Linguistic-cultural mediator',
@@ -106,7 +110,9 @@ interface EF { edition_id: number; course: string; title: string; ambito: string
 interface CF { course_id: number; course: string; ambito: string; editions: number; capacity: number; enrolled: number; waiting: number; attendance_rate: number | null; certificates: number }
 interface Topic { code: string; label_it: string; label_en: string }
 
-export const treports: View = (w, box) => {
+interface Amb { slug: string; name: string }
+
+export const treports: View = (w, box, me) => {
   addStyle(w.shadowRoot!, CHART_CSS);
   const t = tr(w, D);
   const fmt = (n: number) => n.toLocaleString(w.ui, { maximumFractionDigits: 1 });
@@ -115,11 +121,22 @@ export const treports: View = (w, box) => {
   const err = h('p', { id: 'tr-error', class: 'err', role: 'alert', hidden: true });
   const res = h('p', { id: 'tr-result', role: 'status' });
   const out = h('div', { id: 'tr-out' });
-  const qs = () => '?ambito=' + encodeURIComponent(w.ambito) + (year.value ? '&year=' + year.value : '');
+  // The ambiti reported on: admins the network ("") and every ambito, coordinators theirs.
+  const own = [...new Set((me.roles || []).filter((r) => r.role == 'coordinator').map((r) => r.ambito))];
+  const scope = h('select', { id: 'tr-scope', name: 'ambito' }) as HTMLSelectElement;
+  const fill = (as: Amb[]) => {
+    const v = scope.value || (scope.options.length ? '' : w.ambito);
+    scope.replaceChildren(...(me.admin ? [{ slug: '', name: t('whole') }] : []).concat(as).map((a) => h('option', { value: a.slug, selected: a.slug == v }, a.name)));
+  };
+  const mine = (as: Amb[]) => (me.admin ? as : as.filter((a) => own.includes(a.slug)));
+  fill(mine([w.ambito, ...own].filter((a, i, all) => all.indexOf(a) == i).map((a) => ({ slug: a, name: a }))));
+  // Their names (without them, the slugs do).
+  w.api<Amb[]>('/ambiti').then((r) => fill(mine(r.data || [])), () => {});
+  const qs = () => '?ambito=' + encodeURIComponent(scope.value) + (year.value ? '&year=' + year.value : '');
   const dl = (id: string, k: string, path: string) => {
     const b: HTMLElement = h('button', { id, type: 'button', class: 's', onclick: async () => {
       if (!w.busy(b, true)) return;
-      const file = `incroci-formazione-${path}-${w.ambito}${year.value ? '-' + year.value : ''}.csv`;
+      const file = `incroci-formazione-${path}-${scope.value || 'rete'}${year.value ? '-' + year.value : ''}.csv`;
       try {
         await save(w, `/training/reports/${path}.csv` + qs(), file);
         res.textContent = t('csv_done', { file });
@@ -134,7 +151,7 @@ export const treports: View = (w, box) => {
   const form: HTMLFormElement = h('form', { id: 'tr-form', class: 'row', novalidate: true, onsubmit: (ev: Event) => {
     ev.preventDefault();
     load();
-  } }, fld(t('year'), year), h('button', { id: 'tr-show', type: 'submit', class: 's' }, t('show')));
+  } }, (me.admin || own.length > 1) && fld(t('ambito'), scope), fld(t('year'), year), h('button', { id: 'tr-show', type: 'submit', class: 's' }, t('show')));
   box.replaceChildren(h('h2', { id: 'tr-t' }, t('title')), form, err, h('p', { class: 'row' }, dl('tr-csv-h', 'csv_h', 'hours'), dl('tr-csv-e', 'csv_e', 'editions'), dl('tr-csv-c', 'csv_c', 'courses')), res, out);
   let topics: Topic[] = [];
   let seq = 0;
@@ -144,13 +161,17 @@ export const treports: View = (w, box) => {
     w.clear(form, err);
     out.setAttribute('aria-busy', 'true');
     out.replaceChildren(h('p', null, t('loading')));
+    const q = qs();
+    // The whole network: each edition and course says its ambito.
+    const net = !scope.value;
     try {
       const [hr, er] = await Promise.all([
-        w.api<{ lines: HF[]; totals: HT[] }>('/training/reports/hours' + qs()).then((r) => r.data),
-        w.api<{ editions: EF[]; courses: CF[] }>('/training/reports/editions' + qs()).then((r) => r.data),
+        w.api<{ lines: HF[]; totals: HT[] }>('/training/reports/hours' + q).then((r) => r.data),
+        w.api<{ editions: EF[]; courses: CF[] }>('/training/reports/editions' + q).then((r) => r.data),
         topics.length ? 0 : w.api<Topic[]>('/training/topics').then((r) => (topics = r.data || []), () => {}),
       ]);
       if (my != seq) return;
+      const amb = (a: string) => (net ? [h('td', null, a || t('network'))] : []);
       const sum = (k: 'role' | 'topic') => {
         const m = new Map<string, number>();
         for (const l of hr.lines) m.set(l[k], (m.get(l[k]) || 0) + l.minutes);
@@ -170,13 +191,13 @@ export const treports: View = (w, box) => {
           hr.lines.map((l) => h('tr', null, h('th', { scope: 'row' }, l.ambito), h('td', null, t(l.role)), h('td', null, topic(l.topic)), h('td', null, l.people), h('td', null, fmt(l.hours)))), t('empty')),
         h('h3', null, t('editions')),
         bars('tr-ed', t('e_enrolled'), er.editions.map((e) => ({ label: e.title || e.course, value: e.enrolled, text: `${e.enrolled} / ${e.capacity}` })), [t('edition'), t('enrolled')], t('empty')),
-        table('tr-eds', t('e_table'), [t('edition'), t('course'), t('first'), t('capacity'), t('enrolled'), t('waiting'), t('rate'), t('certs')],
+        table('tr-eds', t('e_table'), [t('edition'), t('course'), ...(net ? [t('ambito')] : []), t('first'), t('capacity'), t('enrolled'), t('waiting'), t('rate'), t('certs')],
           er.editions.map((e) => h('tr', { id: 'tr-e-' + e.edition_id }, h('th', { scope: 'row' }, (e.title || e.course) + (e.cancelled ? ' (' + t('cancelled') + ')' : '')),
-            h('td', null, e.course), h('td', null, e.first_day || '—'), h('td', null, e.capacity), h('td', null, e.enrolled), h('td', null, e.waiting),
+            h('td', null, e.course), ...amb(e.ambito), h('td', null, e.first_day || '—'), h('td', null, e.capacity), h('td', null, e.enrolled), h('td', null, e.waiting),
             h('td', null, pc(e.attendance_rate)), h('td', null, e.certificates))), t('empty')),
         bars('tr-co', t('c_rate'), er.courses.map((c) => ({ label: c.course, value: c.attendance_rate ?? 0, text: pc(c.attendance_rate) })), [t('course'), t('rate')], t('empty')),
-        table('tr-cos', t('c_table'), [t('course'), t('n_ed'), t('capacity'), t('enrolled'), t('waiting'), t('rate'), t('certs')],
-          er.courses.map((c) => h('tr', { id: 'tr-c-' + c.course_id }, h('th', { scope: 'row' }, c.course), h('td', null, c.editions), h('td', null, c.capacity),
+        table('tr-cos', t('c_table'), [t('course'), ...(net ? [t('ambito')] : []), t('n_ed'), t('capacity'), t('enrolled'), t('waiting'), t('rate'), t('certs')],
+          er.courses.map((c) => h('tr', { id: 'tr-c-' + c.course_id }, h('th', { scope: 'row' }, c.course), ...amb(c.ambito), h('td', null, c.editions), h('td', null, c.capacity),
             h('td', null, c.enrolled), h('td', null, c.waiting), h('td', null, pc(c.attendance_rate)), h('td', null, c.certificates))), t('empty')));
       w.say(t('hours') + ' · ' + t('editions'));
     } catch (x) {
