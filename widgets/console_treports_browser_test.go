@@ -98,13 +98,20 @@ func TestBrowserConsoleTrainingNetwork(t *testing.T) {
 			return testbrowser.Eval[string](t, ctx, `[...`+testbrowser.QueryAll(C("#tr-scope option"))+`].map((o) => o.value + '=' + o.textContent).sort().join(',')`)
 		}
 
+		// reports opens the console's training reports as who, in a tab of its own.
+		reports := func(who, query string) context.Context {
+			t.Helper()
+			ctx := testbrowser.Tab(t, browser)
+			testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"+query))
+			h.signIn(ctx, console, who)
+			testbrowser.WaitFor(t, ctx, C("#tab-treports"))
+			testbrowser.Click(t, ctx, C("#tab-treports"))
+			testbrowser.WaitFor(t, ctx, C("#tr-amb-table"))
+			return ctx
+		}
+
 		// The admin: lodi first, as the page's ambito; then the whole network, then crema.
-		ctx := testbrowser.Tab(t, browser)
-		testbrowser.Navigate(t, ctx, h.page("w=console&csp=strict"))
-		h.signIn(ctx, console, admin)
-		testbrowser.WaitFor(t, ctx, C("#tab-treports"))
-		testbrowser.Click(t, ctx, C("#tab-treports"))
-		testbrowser.WaitFor(t, ctx, C("#tr-amb-table"))
+		ctx := reports(admin, "")
 		testbrowser.WaitText(t, ctx, C("#tr-scope"), "Ambito di Crema")
 		if got := options(ctx); got != "=Tutta la rete,crema=Ambito di Crema,lodi=Ambito Distrettuale di Lodi" {
 			t.Errorf("the admin's choice of ambito: %s", got)
@@ -148,12 +155,7 @@ func TestBrowserConsoleTrainingNetwork(t *testing.T) {
 		testbrowser.CheckErrors(t, ctx)
 
 		// Lodi's coordinator: no choice, and the API refuses the network and crema.
-		ctx2 := testbrowser.Tab(t, browser)
-		testbrowser.Navigate(t, ctx2, h.page("w=console&csp=strict"))
-		h.signIn(ctx2, console, coord)
-		testbrowser.WaitFor(t, ctx2, C("#tab-treports"))
-		testbrowser.Click(t, ctx2, C("#tab-treports"))
-		testbrowser.WaitFor(t, ctx2, C("#tr-amb-table"))
+		ctx2 := reports(coord, "")
 		if got := rows(ctx2, "#tr-amb-table"); got != "lodi1 · Persone: 1" {
 			t.Errorf("lodi's coordinator's hours: %q", got)
 		}
@@ -167,12 +169,7 @@ func TestBrowserConsoleTrainingNetwork(t *testing.T) {
 		testbrowser.CheckErrors(t, ctx2)
 
 		// Crema's coordinator, who coordinates lodi too, in English: lodi or crema, never the network.
-		ctx3 := testbrowser.Tab(t, browser)
-		testbrowser.Navigate(t, ctx3, h.page("w=console&csp=strict&lang=en"))
-		h.signIn(ctx3, console, ccoord)
-		testbrowser.WaitFor(t, ctx3, C("#tab-treports"))
-		testbrowser.Click(t, ctx3, C("#tab-treports"))
-		testbrowser.WaitFor(t, ctx3, C("#tr-amb-table"))
+		ctx3 := reports(ccoord, "&lang=en")
 		testbrowser.WaitText(t, ctx3, C("#tr-scope"), "Ambito di Crema")
 		if got := options(ctx3); got != "crema=Ambito di Crema,lodi=Ambito Distrettuale di Lodi" {
 			t.Errorf("the choice of a coordinator of two ambiti: %s", got)
