@@ -42,7 +42,7 @@ func read(t *testing.T, doc []byte) *pdftext.Document {
 }
 
 const page = `<!DOCTYPE html><html lang="it"><head><meta charset="utf-8"><title>Prova</title>
-<style>body{font:11pt sans-serif}.cols{display:grid;grid-template-columns:1fr 1fr;gap:1cm}%s</style></head>
+<style>body{font:11pt sans-serif}:lang(ar){font-family:"DejaVu Sans",sans-serif}.cols{display:grid;grid-template-columns:1fr 1fr;gap:1cm}%s</style></head>
 <body><h1>Ricongiungimento familiare</h1>
 <img alt="" width="20" height="20" src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7">
 <div class="cols"><p lang="it">Il permesso per motivi familiari.</p><p lang="ar" dir="rtl">تصريح <strong>لم الشمل</strong> يسمح للأسرة بالدخول.</p></div>
