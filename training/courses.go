@@ -34,6 +34,8 @@ type CourseInput struct {
 type CourseView struct {
 	Course
 	Editions []Edition `json:"editions"`
+	// Files are the course's files (AddFile), oldest first.
+	Files []CourseFile `json:"files"`
 }
 
 // CourseQuery filters the catalogue.
@@ -258,5 +260,9 @@ func (t *Training) GetCourse(ctx context.Context, id int64) (*CourseView, error)
 			return nil, err
 		}
 	}
-	return &CourseView{Course: c, Editions: nonNil(eds)}, nil
+	fs, err := t.filesOf(ctx, t.db, id)
+	if err != nil {
+		return nil, err
+	}
+	return &CourseView{Course: c, Editions: nonNil(eds), Files: fs}, nil
 }

@@ -37,6 +37,13 @@ var (
 	// ErrSeatsHeld: the change of capacity or quotas leaves no seat for
 	// someone who holds one.
 	ErrSeatsHeld error = httpx.NewProblem(http.StatusConflict, "conflict", "training.seats_held")
+	// ErrFileNotFound: the course has no file with that id.
+	ErrFileNotFound error = httpx.NewProblem(http.StatusNotFound, "not_found", "training.file_not_found")
+	// ErrFileType: the file's content is not of an accepted type.
+	ErrFileType error = httpx.NewProblem(http.StatusUnsupportedMediaType, "unsupported_media_type", "training.file_type")
+	// ErrFileTooLarge: the file is larger than Config.MaxFile (the message
+	// names the limit).
+	ErrFileTooLarge error = httpx.NewProblem(http.StatusRequestEntityTooLarge, "too_large", "training.file_too_large")
 	// ErrCalendarLink: the calendar feed's link is forged or broken.
 	ErrCalendarLink error = httpx.NewProblem(http.StatusForbidden, "forbidden", "training.calendar_link")
 )
@@ -55,6 +62,10 @@ func init() {
 		"training.offer_lapsed":        {IT: "Il posto offerto è scaduto ed è passato al prossimo in lista.", EN: "The seat offered has lapsed and passed on to the next person."},
 		"training.seats_held":          {IT: "Con questi posti e queste quote qualcuno che ha già un posto resterebbe fuori: annulla prima qualche iscrizione.", EN: "With these seats and quotas someone who holds a seat would be left out: cancel some enrolments first."},
 		"training.calendar_link":       {IT: "Il collegamento al calendario non è valido: copialo di nuovo dalla pagina della formazione.", EN: "The calendar link is not valid: copy it again from the training page."},
+		"training.file_not_found":      {IT: "File non trovato.", EN: "File not found."},
+		"training.file_type":           {IT: "Questo tipo di file non è accettato: carica un PDF, un documento, un foglio di calcolo, una presentazione, un testo o un'immagine PNG o JPEG.", EN: "This kind of file is not accepted: upload a PDF, a document, a spreadsheet, a presentation, a text or a PNG or JPEG image."},
+		"training.file_too_large":      {IT: "Il file è troppo grande: al massimo %s.", EN: "The file is too large: at most %s."},
+		"training.file_empty":          {IT: "scegli un file non vuoto", EN: "choose a file that is not empty"},
 		"training.topic_unknown":       {IT: "argomento sconosciuto", EN: "unknown topic"},
 		"training.material":            {IT: "indica un indirizzo oppure una scheda del toolkit", EN: "give an address or a toolkit sheet"},
 		"training.url":                 {IT: "deve essere un indirizzo http:// o https://", EN: "must be an http:// or https:// address"},

@@ -15,6 +15,7 @@ var migrations = []migrate.Step{
 	{Version: 1, Name: "courses, editions, meetings, quotas, enrolments", Up: m1Up},
 	{Version: 20, Name: "attendance registers and certificates", Up: m20Up},
 	{Version: 21, Name: "meeting reminders sent", Up: m21Up},
+	{Version: 22, Name: "files of courses", Up: m22Up},
 }
 
 type m1Course struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,6 +39,14 @@ type Config struct {
 	// RegisterGrace is how long after a meeting ends its register stays
 	// open for the trainers before IssueDue closes it. Default: 7 days.
 	RegisterGrace time.Duration
+	// Files stores the files of courses. Default: a DiskStore in
+	// "data/training-files", made when the first file comes.
+	Files FileStore
+	// MaxFile is the largest file a course takes, in bytes. Default: 20 MiB.
+	MaxFile int64
+	// FileTypes are the accepted content types of courses' files, sniffed
+	// from their bytes. Default: DefaultFileTypes.
+	FileTypes []string
 	// Printer prints certificates to PDF, for example a *pdf.Chromium; the
 	// module does not close it. Default: nil, no PDF.
 	Printer pdf.Printer
@@ -71,6 +80,15 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Training, error
 	}
 	if cfg.RegisterGrace <= 0 {
 		cfg.RegisterGrace = 7 * 24 * time.Hour
+	}
+	if cfg.MaxFile <= 0 {
+		cfg.MaxFile = 20 << 20
+	}
+	if len(cfg.FileTypes) == 0 {
+		cfg.FileTypes = slices.Clone(DefaultFileTypes)
+	}
+	if cfg.Files == nil {
+		cfg.Files = &lazyDisk{dir: "data/training-files"}
 	}
 	if cfg.MaxMeetings <= 0 {
 		cfg.MaxMeetings = 50

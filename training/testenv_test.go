@@ -82,7 +82,11 @@ func newEnv(t testing.TB, db *gorm.DB, cfgs ...func(*training.Config)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { p.Close(context.Background()) })
-	cfg := training.Config{LinkPage: linkPage}
+	store, err := training.NewDiskStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := training.Config{LinkPage: linkPage, Files: store, MaxFile: 1 << 20}
 	for _, f := range cfgs {
 		f(&cfg)
 	}

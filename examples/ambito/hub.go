@@ -121,7 +121,11 @@ func newHub(ctx context.Context, cfg config, logger *slog.Logger) (_ *hub, err e
 	if h.tk, err = toolkit.New(ctx, h.p, tkCfg); err != nil {
 		return nil, fmt.Errorf("start toolkit: %w", err)
 	}
-	trCfg := training.Config{LinkPage: cfg.PublicURL + "/"}
+	courseFiles, err := training.NewDiskStore(filepath.Join(cfg.DataDir, "training-files"))
+	if err != nil {
+		return nil, err
+	}
+	trCfg := training.Config{LinkPage: cfg.PublicURL + "/", Files: courseFiles}
 	if h.printer != nil {
 		trCfg.Printer = h.printer
 	}
