@@ -143,13 +143,7 @@ func (t *Toolkit) attachTarget(ctx context.Context, tx *gorm.DB, pr *incroci.Pri
 
 // fileTooLarge gives a file over the limit the toolkit's message, which
 // names the limit.
-func fileTooLarge(err error) error {
-	var tl *httpx.TooLargeError
-	if errors.As(err, &tl) {
-		return fmt.Errorf("%w: %w", ErrFileTooLarge, tl)
-	}
-	return err
-}
+func fileTooLarge(err error) error { return files.TooLarge(err, ErrFileTooLarge) }
 
 // Attach adds the file r, named name, to sheet id. Editors of the sheet's
 // ambito (any editor for the network's sheets) add files straight to a

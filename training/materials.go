@@ -122,13 +122,7 @@ func courseFor(ctx context.Context, tx *gorm.DB, pr *incroci.Principal, id int64
 }
 
 // fileTooLarge turns the upload's size error into ErrFileTooLarge.
-func fileTooLarge(err error) error {
-	var tl *httpx.TooLargeError
-	if errors.As(err, &tl) {
-		return fmt.Errorf("%w: %w", ErrFileTooLarge, tl)
-	}
-	return err
-}
+func fileTooLarge(err error) error { return files.TooLarge(err, ErrFileTooLarge) }
 
 // AddFile adds the file r, named name, to course id: the course's managers
 // (coordinators of its ambito, admins) and its trainers. The type is read

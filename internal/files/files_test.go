@@ -130,3 +130,19 @@ func TestDiskStore(t *testing.T) {
 		t.Fatal("a key with a path was accepted")
 	}
 }
+
+// TestTooLarge: the module's problem wraps the size error, which keeps its
+// limit; other errors pass unchanged.
+func TestTooLarge(t *testing.T) {
+	problem := errors.New("too large for the module")
+	_, err := files.Judge(bytes.NewReader(make([]byte, 11)), "a.txt", 10, office)
+	err = files.TooLarge(err, problem)
+	var tl *httpx.TooLargeError
+	if !errors.Is(err, problem) || !errors.As(err, &tl) || tl.Limit != 10 {
+		t.Errorf("TooLarge = %v", err)
+	}
+	other := errors.New("another")
+	if got := files.TooLarge(other, problem); got != other {
+		t.Errorf("TooLarge(other) = %v", got)
+	}
+}

@@ -120,6 +120,17 @@ func FormFile(c *gin.Context, field string, max int64) (*multipart.FileHeader, e
 	return fh, nil
 }
 
+// TooLarge wraps problem around the *httpx.TooLargeError in err (from
+// Judge or FormFile), so that the module's own "too large" answer names
+// the limit; any other err comes back as it is.
+func TooLarge(err, problem error) error {
+	var tl *httpx.TooLargeError
+	if errors.As(err, &tl) {
+		return fmt.Errorf("%w: %w", problem, tl)
+	}
+	return err
+}
+
 // Serve sends a stored file as a download: its type, its name, and
 // headers that keep browsers from running or guessing it (nosniff, a
 // sandboxing CSP) and caches from keeping it.
