@@ -357,6 +357,28 @@ func TestCalendarFeed(t *testing.T) {
 		if s := string(expect(t, e.req("", "GET", strings.TrimPrefix(empty, "https://hub.example.it/incroci/training"), nil), 200, "empty feed").Raw); strings.Contains(s, "VEVENT") {
 			t.Errorf("empty feed: %s", s)
 		}
+
+		// A leaked link is replaced: the old one stops working at once, the
+		// new one works, and GET gives the new one; twice over.
+		for i := range 2 {
+			fresh := expect(t, e.req("operator", "POST", "/me/calendar/reset", nil), 200, "reset").data()["url"].(string)
+			if fresh == link {
+				t.Fatalf("reset %d gave the same link", i+1)
+			}
+			expect(t, e.req("", "GET", path, nil), 403, "the replaced link")
+			if got := expect(t, e.req("operator", "GET", "/me/calendar", nil), 200, "feed link").data()["url"]; got != fresh {
+				t.Errorf("after reset %d GET gives %v, want %s", i+1, got, fresh)
+			}
+			link, path = fresh, strings.TrimPrefix(fresh, "https://hub.example.it/incroci/training")
+			if s := string(expect(t, e.req("", "GET", path, nil), 200, "the new link").Raw); strings.Count(s, "BEGIN:VEVENT") != 2 {
+				t.Errorf("the new link's feed:\n%s", s)
+			}
+		}
+		// operator2's link, never replaced, still works; a person id with
+		// a leading zero is no other person's.
+		expect(t, e.req("", "GET", strings.TrimPrefix(empty, "https://hub.example.it/incroci/training"), nil), 200, "another's link after a reset")
+		expect(t, e.req("", "GET", strings.Replace(path, "person=", "person=0", 1), nil), 403, "a padded id")
+		expect(t, e.req("", "POST", "/me/calendar/reset", nil), 401, "reset signed out")
 	})
 }
 

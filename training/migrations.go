@@ -16,6 +16,7 @@ var migrations = []migrate.Step{
 	{Version: 20, Name: "attendance registers and certificates", Up: m20Up},
 	{Version: 21, Name: "meeting reminders sent", Up: m21Up},
 	{Version: 22, Name: "files of courses", Up: m22Up},
+	{Version: 23, Name: "calendar links can be replaced", Up: m23Up},
 }
 
 type m1Course struct {
