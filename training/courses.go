@@ -51,7 +51,8 @@ type CourseQuery struct {
 	Q string
 	// Open keeps the courses with an edition open for enrolment now (not
 	// cancelled, inside its enrolment window).
-	Open          bool
+	Open bool
+	// Page and PerPage choose the page: 1 and 20 when zero.
 	Page, PerPage int
 }
 
@@ -224,8 +225,9 @@ func (t *Training) Courses(ctx context.Context, q CourseQuery) ([]Course, int64,
 		return q.Role != "" && len(c.Audience) > 0 && !slices.Contains(c.Audience, q.Role)
 	})
 	total := int64(len(all))
-	from := min((q.Page-1)*q.PerPage, len(all))
-	to := min(from+q.PerPage, len(all))
+	page, perPage := pageOf(q.Page, q.PerPage)
+	from := min((page-1)*perPage, len(all))
+	to := min(from+perPage, len(all))
 	return all[from:to], total, nil
 }
 

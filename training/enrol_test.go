@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/incrocicomuni/incroci"
+	"github.com/incrocicomuni/incroci/training"
 )
 
 // meetings are two mornings in December, in Italian time.
@@ -406,5 +407,23 @@ func TestCancelEdition(t *testing.T) {
 		expect(t, e.req("operator2", "POST", fmt.Sprintf("/editions/%v/enrol", ed["id"]), nil), 409, "enrol in a cancelled edition")
 		expect(t, e.req("coordinator", "PUT", fmt.Sprintf("/editions/%v", ed["id"]), map[string]any{"capacity": 5, "enrol_from": "2026-11-01T00:00:00+01:00",
 			"enrol_until": "2026-11-30T18:00:00+01:00", "meetings": meetings}), 409, "change a cancelled edition")
+	})
+}
+
+// TestPageDefaults: through the Go API a query without a page gives the
+// first page of 20, as the HTTP API does.
+func TestPageDefaults(t *testing.T) {
+	bothDBs(t, func(t *testing.T, e *env) {
+		c := e.course("coordinator", "lodi")
+		ed := e.edition("coordinator", c, 5, false)
+		e.enrol("operator", ed["id"])
+		courses, total, err := e.tr.Courses(e.as("operator"), training.CourseQuery{})
+		if err != nil || total != 1 || len(courses) != 1 {
+			t.Errorf("Courses without a page: %d of %d, %v", len(courses), total, err)
+		}
+		ens, total, err := e.tr.Enrolments(e.as("coordinator"), int64(ed["id"].(float64)), training.EnrolmentQuery{})
+		if err != nil || total != 1 || len(ens) != 1 {
+			t.Errorf("Enrolments without a page: %d of %d, %v", len(ens), total, err)
+		}
 	})
 }

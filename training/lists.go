@@ -59,7 +59,8 @@ func (t *Training) MyEnrolments(ctx context.Context, all bool, page, perPage int
 // EnrolmentQuery filters the enrolments of an edition.
 type EnrolmentQuery struct {
 	// Status keeps one status; "" keeps all.
-	Status        Status
+	Status Status
+	// Page and PerPage choose the page: 1 and 20 when zero.
 	Page, PerPage int
 }
 
@@ -101,7 +102,8 @@ func (t *Training) Enrolments(ctx context.Context, id int64, q EnrolmentQuery) (
 	order := fmt.Sprintf("CASE status WHEN '%s' THEN 0 WHEN '%s' THEN 0 WHEN '%s' THEN 0 WHEN '%s' THEN 1 ELSE 2 END, queued, id",
 		StatusConfirmed, StatusPending, StatusOffered, StatusWaiting)
 	var ens []Enrolment
-	if err := db.Order(order).Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Find(&ens).Error; err != nil {
+	page, perPage := pageOf(q.Page, q.PerPage)
+	if err := db.Order(order).Offset((page - 1) * perPage).Limit(perPage).Find(&ens).Error; err != nil {
 		return nil, 0, fmt.Errorf("training: enrolments of edition %d: %w", id, err)
 	}
 	ids := make([]int64, len(ens))

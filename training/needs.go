@@ -151,7 +151,7 @@ func (t *Training) Needs(ctx context.Context, f NeedFilter) ([]Need, int64, erro
 	if err != nil {
 		return nil, 0, err
 	}
-	page, perPage := surveyPage(f.Page, f.PerPage)
+	page, perPage := pageOf(f.Page, f.PerPage)
 	q := t.db.WithContext(ctx).Model(&Need{})
 	if !pr.Admin {
 		owned := pr.Ambiti(incroci.RoleCoordinator)

@@ -460,7 +460,7 @@ func (t *Training) ListSurveys(ctx context.Context, q SurveyQuery) ([]*Survey, i
 	if q.State != "" && q.State != SurveyDraft && q.State != SurveyPublished {
 		return nil, 0, httpx.Invalid("state", "oneof", "training.survey.state_invalid")
 	}
-	page, perPage := surveyPage(q.Page, q.PerPage)
+	page, perPage := pageOf(q.Page, q.PerPage)
 	// The audience is a JSON list, so the filter runs here; a network has
 	// tens of surveys, not thousands.
 	var all []*Survey
@@ -896,8 +896,9 @@ func jsonList(s []string) string {
 	return string(b)
 }
 
-// surveyPage fills the defaults of a page.
-func surveyPage(page, perPage int) (int, int) {
+// pageOf fills the defaults of a page asked through the Go API: page 1,
+// 20 per page (as the HTTP API; at most 100).
+func pageOf(page, perPage int) (int, int) {
 	if page < 1 {
 		page = 1
 	}
