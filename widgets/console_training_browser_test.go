@@ -34,8 +34,8 @@ import (
 	"github.com/incrocicomuni/incroci/training"
 )
 
-// coHub is the test hub with the training mounted at /incroci/training and
-// a second ambito, crema.
+// coHub is the test hub with the training mounted at /incroci/training
+// (its files in a folder of the test) and a second ambito, crema.
 type coHub struct {
 	*hub
 	// fail, when it holds "METHOD suffix", makes the training's requests of
@@ -51,7 +51,11 @@ func newCoordinatorsHub(t *testing.T, db *gorm.DB) *coHub {
 	if !ok {
 		t.Fatalf("the hub's handler is a %T", x.api.Config.Handler)
 	}
-	tr, err := training.New(context.Background(), x.p, training.Config{})
+	files, err := training.NewDiskStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := training.New(context.Background(), x.p, training.Config{Files: files})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@
 
 import { h, Widget } from './base';
 import { addStyle } from './style';
-import { ApiError } from './api';
-import { getSession } from './session';
 import { find, label, mask } from './pii';
 import { TZ } from './italy';
 
@@ -542,16 +540,5 @@ export function pii(w: Widget, name: string, field: HTMLTextAreaElement): Promis
   });
 }
 
-/** save fetches hub+path with the session's token and hands the answer to the browser as the file name. */
-export async function save(w: Widget, path: string, name: string): Promise<void> {
-  const s = getSession(w.hub);
-  const r = await fetch(w.hub + path, { headers: { Authorization: 'Bearer ' + (s?.token || ''), 'Accept-Language': w.ui }, credentials: 'omit' }).catch(() => null);
-  if (!r || !r.ok) throw new ApiError(r?.status || 0, r ? 'http' : 'network', '');
-  // A blob: URL and a temporary link: nothing inline, so a strict CSP lets it through.
-  const url = URL.createObjectURL(await r.blob());
-  const a = h('a', { href: url, download: name, hidden: true });
-  w.shadowRoot!.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 6e4);
-}
+/** save downloads with the session's token (download.ts). */
+export { save } from './download';

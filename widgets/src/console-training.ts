@@ -20,6 +20,7 @@ import type { View } from './console';
 import type { Me } from './session';
 import { addStyle } from './style';
 import { instantOf, TZ } from './italy';
+import { bytes, save } from './download';
 
 type Kid = Node | string | number | false | null | undefined;
 
@@ -150,6 +151,22 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     n_other: 'già coperto da un altro corso',
     n_open: 'non ancora coperto',
     n_fail: 'Il corso è salvato, ma non i bisogni a cui risponde: {msg} Il modulo è com’era: riprova.',
+    files: 'File del corso',
+    f_count: 'File del corso: {n}',
+    f_empty: 'Nessun file: slide, dispense ed esercitazioni caricate qui le scaricano i partecipanti.',
+    f_none: 'Nessun file.',
+    f_file: 'File',
+    f_size: 'Dimensione',
+    f_new: 'Aggiungi un file',
+    f_title: 'Titolo del file',
+    f_pick: 'File (PDF, documenti, fogli di calcolo, presentazioni, testo, immagini PNG o JPEG)',
+    f_send: 'Carica il file',
+    f_sending: 'Caricamento del file in corso…',
+    f_added: 'File aggiunto: {title}.',
+    f_dl: 'Scarica',
+    f_dl_done: 'Scaricato: {name}',
+    f_rm: 'Togli {title}',
+    f_removed: 'File tolto: {title}.',
   },
   en: {
     loading: 'Loading…',
@@ -273,6 +290,22 @@ const D: Record<'it' | 'en', Record<string, string>> = {
     n_other: 'already covered by another course',
     n_open: 'not covered yet',
     n_fail: 'The course is saved, but not the needs it answers: {msg} The form is as it was: try again.',
+    files: 'Files of the course',
+    f_count: 'Files of the course: {n}',
+    f_empty: 'No files: the slides, handouts and exercises uploaded here are downloaded by the participants.',
+    f_none: 'No files.',
+    f_file: 'File',
+    f_size: 'Size',
+    f_new: 'Add a file',
+    f_title: 'Title of the file',
+    f_pick: 'File (PDF, documents, spreadsheets, presentations, text, PNG or JPEG images)',
+    f_send: 'Upload the file',
+    f_sending: 'Uploading the file…',
+    f_added: 'File added: {title}.',
+    f_dl: 'Download',
+    f_dl_done: 'Downloaded: {name}',
+    f_rm: 'Remove {title}',
+    f_removed: 'File removed: {title}.',
   },
 };
 
@@ -288,14 +321,18 @@ th button.l{text-align:start}`;
 interface Material { title: string; url?: string; sheet_id?: number }
 interface Course {
   id: number; ambito: string; title: string; goals: string; audience: string[]; topics: string[]; hours: number;
-  trainer_ids: number[]; materials: Material[]; editions?: Edition[];
+  trainer_ids: number[]; materials: Material[]; editions?: Edition[]; files?: CFile[];
 }
+/** CFile is a file of a course (slides, handouts, exercises). */
+interface CFile { id: number; title: string; name: string; content_type: string; size: number; created_at: string }
 interface Meeting { id?: number; start: string; end: string; place: string; video_url: string }
 interface Quota { id?: number; role: string; ambito: string; seats: number }
 interface Edition {
   id: number; course_id: number; ambito: string; title: string; capacity: number; enrol_from: string; enrol_until: string; cancel_until: string;
   approval: boolean; threshold: number; trainer_ids: number[]; cancelled: boolean; meetings: Meeting[]; quotas: Quota[];
   seats: { held: number; free: number; waiting: number; quotas: Record<string, number> };
+  /** course is the edition's course, as GET /training/editions/:id gives it. */
+  course?: Course;
 }
 interface Enrolment {
   id: number; person_id: number; ambito: string; roles: string[]; status: string; position: number; offered_until: string | null; name?: string; email?: string;
@@ -426,8 +463,108 @@ const isCoord = (me: Me, a: string) => me.admin || (me.roles || []).some((r) => 
 /** edName names an edition: its title, or the day of its first meeting. */
 const edName = (w: Widget, e: Edition) => e.title || (e.meetings[0] ? tr(w)('e_untitled', { date: day(w, e.meetings[0].start) }) : tr(w)('edition') + ' ' + e.id);
 
-/** Nav is how an edition's page goes back. */
-interface Nav { label: string; go: () => void }
+/** Nav is how an edition's page goes back; files shows its course's files there (when not reached from the course's page). */
+interface Nav { label: string; go: () => void; files?: boolean }
+
+/**
+ * filesOf is the "File del corso" section of course c: its files fs (read
+ * when not given), each downloaded with the session's token; for whoever
+ * manages the course (as its page) or teaches it (trainer_ids, as the API
+ * decides), a remove button (a second press confirms; leaving it disarms)
+ * and the upload form, which stays as it was when the API refuses the
+ * file, its message beside the form.
+ */
+function filesOf(w: Widget, me: Me, c: Course, fs?: CFile[]): HTMLElement {
+  const t = tr(w);
+  const manage = (isCoord(me, c.ambito) && (c.ambito != '' || !!me.admin)) || (c.trainer_ids || []).includes(me.id);
+  const base = `/training/courses/${c.id}/files`;
+  const title = h('h3', { id: 'cf-t', tabindex: -1 }, t('files'));
+  const list = h('div', { id: 'cf-list' });
+  const note = h('p', { id: 'cf-err', class: 'err', role: 'alert', hidden: true });
+  const fail = (e: unknown) => {
+    note.textContent = w.msg(e);
+    note.hidden = false;
+  };
+  const draw = (fs: CFile[]) => list.replaceChildren(fs.length ? table('cf-table', t('f_count', { n: fs.length }), [t('title'), t('f_file'), t('f_size'), t('actions')], fs.map((f) => {
+    const dl: HTMLElement = h('button', { id: 'cf-dl-' + f.id, type: 'button', class: 's', onclick: async () => {
+      if (!w.busy(dl, true)) return;
+      note.hidden = true;
+      try {
+        await save(w, `${base}/${f.id}`, f.name);
+        w.say(t('f_dl_done', { name: f.name }));
+      } catch (e) {
+        fail(e);
+      } finally {
+        w.busy(dl, false);
+      }
+    } }, t('f_dl'), h('span', { class: 'sr' }, ': ' + f.title));
+    const rm = manage && sure(w, 'cf-rm-' + f.id, t('f_rm', { title: f.title }), async (b) => {
+      if (!w.busy(b, true)) return;
+      note.hidden = true;
+      try {
+        await w.api(`${base}/${f.id}`, { method: 'DELETE' });
+        load(t('f_removed', { title: f.title }));
+      } catch (e) {
+        w.busy(b, false);
+        fail(e);
+      }
+    });
+    return h('tr', { id: 'cf-' + f.id }, h('th', { scope: 'row' }, f.title), h('td', null, h('bdi', null, f.name)), h('td', null, bytes(w, f.size)),
+      h('td', null, h('div', { class: 'row' }, dl, rm)));
+  }), t('f_none')) : h('p', { id: 'cf-empty', class: 'note' }, t(manage ? 'f_empty' : 'f_none')));
+  /** load reads the files again; said, when given, is announced and the section's title takes the focus. */
+  const load = async (said = '') => {
+    list.setAttribute('aria-busy', 'true');
+    try {
+      draw((await w.api<CFile[]>(base)).data || []);
+      if (said) {
+        w.say(said);
+        title.focus();
+      }
+    } catch (e) {
+      list.replaceChildren(errP(w, e, () => load(said)));
+    }
+    list.setAttribute('aria-busy', 'false');
+  };
+  if (fs) draw(fs);
+  else load();
+  if (!manage) return h('section', { id: 'cf', 'aria-labelledby': 'cf-t' }, title, list, note);
+  const err = h('p', { id: 'cf-error', class: 'err', role: 'alert', hidden: true });
+  const btn = h('button', { id: 'cf-send', type: 'submit' }, t('f_send'));
+  const ti = inp('cf-title', 'title', 'text', '', { maxlength: 200, autocomplete: 'off' });
+  const fi = inp('cf-file', 'file', 'file');
+  const form: HTMLFormElement = h('form', { id: 'cf-form', novalidate: true, 'aria-labelledby': 'cf-new', onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    w.clear(form, err);
+    const file = fi.files?.[0];
+    if (!file) w.bad(fi, t('required'));
+    if (!ti.value.trim()) return w.bad(ti, t('required')).focus();
+    if (!file) return fi.focus();
+    if (!w.busy(btn, true)) return;
+    const fd = new FormData();
+    fd.append('title', ti.value.trim());
+    fd.append('file', file);
+    form.setAttribute('aria-busy', 'true');
+    btn.textContent = t('f_sending');
+    w.say(t('f_sending'));
+    try {
+      // A large file on a slow line takes longer than the API's usual answer.
+      const r = await w.api<CFile>(base, { method: 'POST', body: fd, timeout: 12e4 });
+      form.reset();
+      await load();
+      w.say(t('f_added', { title: r.data.title }));
+      ti.focus();
+    } catch (e) {
+      w.say('');
+      w.fail(form, err, e);
+    } finally {
+      w.busy(btn, false);
+      btn.textContent = t('f_send');
+      form.setAttribute('aria-busy', 'false');
+    }
+  } }, h('h4', { id: 'cf-new' }, t('f_new')), fld(t('f_title'), ti), fld(t('f_pick'), fi), err, btn);
+  return h('section', { id: 'cf', 'aria-labelledby': 'cf-t' }, title, list, note, form);
+}
 
 /**
  * edition draws an edition's page into box: meetings, seats and quotas
@@ -439,8 +576,11 @@ async function edition(w: Widget, box: HTMLElement, me: Me, id: number, back: Na
   const bk = h('button', { id: 'ed-back', type: 'button', class: 'l', onclick: back.go }, back.label);
   box.replaceChildren(bk, h('p', { 'aria-busy': 'true' }, t('loading')));
   let e: Edition;
+  let fs: CFile[] | undefined;
   try {
     e = (await w.api<Edition>('/training/editions/' + id)).data;
+    // Its course's files are read before drawing, so that nothing moves once drawn.
+    if (back.files && e.course) fs = (await w.api<CFile[]>(`/training/courses/${e.course_id}/files`)).data || [];
   } catch (err) {
     return box.replaceChildren(bk, errP(w, err, () => edition(w, box, me, id, back, edit)));
   }
@@ -492,7 +632,7 @@ async function edition(w: Widget, box: HTMLElement, me: Me, id: number, back: Na
     h('div', { class: 'row' }, manage && edit && !e.cancelled && h('button', { id: 'ed-edit', type: 'button', class: 's', onclick: () => edit(e) }, t('e_edit')), cancel),
     h('h3', null, t('enrolments')),
     h('form', { class: 'row', onsubmit: (ev: Event) => { ev.preventDefault(); go(); } }, fld(t('en_filter'), filter), h('button', { id: 'en-show', type: 'submit', class: 's' }, t('show'))),
-    out, hooks);
+    out, hooks, back.files && e.course ? filesOf(w, me, e.course, fs) : '');
   // HOOK: the register and the evaluation draw their parts here.
   for (const f of editionHooks()) f(w, hooks.appendChild(h('section')), e, me);
   title.focus();
@@ -681,6 +821,7 @@ export const courses: View = (w, box, me) => {
         h('td', null, e.meetings[0] ? when(w, e.meetings[0].start) : '—'),
         h('td', null, t('seats_of', { held: e.seats.held, cap: e.capacity }) + (e.seats.waiting ? ' · ' + t('s_waiting') + ': ' + e.seats.waiting : '')),
         h('td', null, t(e.cancelled ? 'cancelled' : 'open')))), t('e_empty')),
+      filesOf(w, me, c, c.files || []),
       h('details', { id: 'en-box' }, h('summary', null, t('e_new')), editionFormEl(c)),
       h('details', { id: 'ce-box' }, h('summary', null, t('c_edit')), courseForm('ce', c, () => course(id, t('saved')))));
     title.focus();
@@ -869,7 +1010,7 @@ export const teaching: View = (w, box, me) => {
     try {
       const mine = (await allEditions(w)).filter(({ e }) => e.trainer_ids.includes(me.id));
       out.replaceChildren(table('te-table', t('t_count', { n: mine.length }), [t('edition'), t('course'), t('first'), t('seats'), t('state')], mine.map(({ c, e }) => h('tr', { id: 'te-' + e.id },
-        h('th', { scope: 'row' }, h('button', { id: 'te-open-' + e.id, type: 'button', class: 'l', onclick: () => edition(w, box, me, e.id, { label: t('back'), go: () => home(true) }) }, edName(w, e))),
+        h('th', { scope: 'row' }, h('button', { id: 'te-open-' + e.id, type: 'button', class: 'l', onclick: () => edition(w, box, me, e.id, { label: t('back'), go: () => home(true), files: true }) }, edName(w, e))),
         h('td', null, c.title), h('td', null, e.meetings[0] ? when(w, e.meetings[0].start) : '—'),
         h('td', null, t('seats_of', { held: e.seats.held, cap: e.capacity })), h('td', null, t(e.cancelled ? 'cancelled' : 'open')))), t('t_empty')));
       w.say(t('t_count', { n: mine.length }));

@@ -4,8 +4,6 @@
 // each chunk carries what it uses.
 
 import { h, Widget } from './base';
-import { ApiError } from './api';
-import { getSession } from './session';
 import { TZ, instantOf } from './italy';
 
 type Kid = Node | string | number | false | null | undefined;
@@ -114,21 +112,8 @@ fieldset{border:1px solid var(--_l);border-radius:var(--_r);margin:0 0 1em;paddi
 .mt{display:flex;flex-wrap:wrap;gap:0 1em;align-items:flex-end}.ck{display:flex;align-items:center;font-weight:400}
 summary{cursor:pointer;color:var(--_p);margin:0 0 .5em}`;
 
-/** save fetches hub+path with the session's token and hands the answer to the browser as the file name. */
-export async function save(w: Widget, path: string, name: string): Promise<void> {
-  const r = await fetch(w.hub + path, { headers: { Authorization: 'Bearer ' + (getSession(w.hub)?.token || ''), 'Accept-Language': w.ui }, credentials: 'omit' }).catch(() => null);
-  if (!r || !r.ok) {
-    const b = r ? await r.json().catch(() => null) : null;
-    throw new ApiError(r?.status || 0, b?.error?.code || (r ? 'http' : 'network'), b?.error?.message || '');
-  }
-  // A blob: URL and a temporary link: nothing inline, so a strict CSP lets it through.
-  const url = URL.createObjectURL(await r.blob());
-  const a = h('a', { href: url, download: name, hidden: true });
-  w.shadowRoot!.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 6e4);
-}
+/** save downloads with the session's token (download.ts). */
+export { save } from './download';
 
 /** Me's roles: whether me coordinates ambito a (admins do everywhere). */
 export const isCoord = (me: { admin?: boolean; roles?: { role: string; ambito: string }[] }, a: string) =>

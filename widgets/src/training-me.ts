@@ -6,7 +6,8 @@
 // or one typed in).
 
 import { field, h } from './base';
-import { getSession } from './session';
+import type { ApiError } from './api';
+import { save } from './download';
 import { TZ } from './italy';
 import type { Training, hooks as Hooks } from './training';
 
@@ -97,23 +98,12 @@ async function pdf(w: Training, b: HTMLElement, err: HTMLElement, c: Certificate
   err.hidden = true;
   w.say(w.t('loading'));
   try {
-    const r = await fetch(`${w.hub}${T}/me/certificates/${c.id}/pdf`, {
-      headers: { Authorization: 'Bearer ' + (getSession(w.hub)?.token || ''), 'Accept-Language': w.ui }, credentials: 'omit' });
-    if (!r.ok) {
-      const m = r.status == 503 ? w.t('c_pdf_na') : ((await r.json().catch(() => null))?.error?.message || w.t('generic'));
-      throw new Error(m);
-    }
     const name = `attestato-${c.id}.pdf`;
-    const url = URL.createObjectURL(await r.blob());
-    const a = h('a', { href: url, download: name, hidden: true });
-    w.shadowRoot!.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 6e4);
+    await save(w, `${T}/me/certificates/${c.id}/pdf`, name);
     w.say(w.t('c_dl', { name }));
   } catch (e) {
     w.say('');
-    err.textContent = e instanceof Error && e.message ? e.message : w.t('network');
+    err.textContent = (e as ApiError).status == 503 ? w.t('c_pdf_na') : w.msg(e);
     err.hidden = false;
   } finally {
     w.busy(b, false);

@@ -35,7 +35,7 @@ export const D = {
     hours_n: '{n} ore',
     for_all: 'per tutti i ruoli',
     for: 'per {r}',
-    network: 'rete',
+    netb: 'rete',
     back: '← Indietro',
     goals: 'Obiettivi',
     about: 'Il corso',
@@ -119,6 +119,9 @@ export const D = {
     c_dl: 'Scaricato: {name}',
     c_verify: 'Pagina di verifica',
     c_verify_h: 'chiunque può controllare l’attestato a questo indirizzo, senza accedere',
+    files: 'File del corso',
+    f_dl: 'Scarica',
+    f_err: 'Non è stato possibile leggere i file del corso.',
   },
   en: {
     ...AUTH.en,
@@ -148,7 +151,7 @@ export const D = {
     hours_n: '{n} hours',
     for_all: 'for every role',
     for: 'for {r}',
-    network: 'network',
+    netb: 'network',
     back: '← Back',
     goals: 'Goals',
     about: 'The course',
@@ -232,6 +235,9 @@ export const D = {
     c_dl: 'Downloaded: {name}',
     c_verify: 'Verification page',
     c_verify_h: 'anyone can check the certificate at this address, without signing in',
+    files: 'Files of the course',
+    f_dl: 'Download',
+    f_err: 'The course’s files could not be read.',
   },
 };
 

@@ -17,6 +17,7 @@ import { pageURL, SignIn, signOut } from './auth';
 import { TZ } from './italy';
 import { D, R, ROLES, TO } from './training-text';
 import { me } from './training-me';
+import { bytes, save } from './download';
 
 interface Topic {
   code: string;
@@ -33,6 +34,16 @@ interface Course {
   topics: string[];
   hours: number;
   materials: { title: string; url?: string; sheet_id?: number }[];
+  /** files are the course's files (GET /training/courses/:id gives them). */
+  files?: CFile[];
+}
+
+/** CFile is a file of a course (slides, handouts). */
+interface CFile {
+  id: number;
+  title: string;
+  name: string;
+  size: number;
 }
 
 interface Meeting {
@@ -366,7 +377,7 @@ export class Training extends Widget {
             this.cid = c.id;
             this.go('course');
           } }, c.title)),
-          h('p', null, h('span', { class: 'b' }, c.ambito || t('network')), [t('hours_n', { n: c.hours }), this.audience(c), ...c.topics.map((x) => this.topic(x, ts))].join(' · '))))),
+          h('p', null, h('span', { class: 'b' }, c.ambito || t('netb')), [t('hours_n', { n: c.hours }), this.audience(c), ...c.topics.map((x) => this.topic(x, ts))].join(' · '))))),
         this.pager(this.page, total, (p, id) => {
           this.page = p;
           this.results(out, id);
@@ -411,16 +422,41 @@ export class Training extends Widget {
       })) : h('p', { id: 'no-editions', class: 'note' }, t('no_ed'))]);
   }
 
-  /** about describes a course: goals, hours, audience, topics, materials. */
-  about(c: Course, ts: Topic[]): Node[] {
+  /** about describes a course: goals, hours, audience, topics, materials, files (fs; null when they could not be read). */
+  about(c: Course, ts: Topic[], fs: CFile[] | null = c.files || []): Node[] {
     const t = this.t.bind(this);
     const mat = c.materials || [];
-    return [h('p', null, h('span', { class: 'b' }, c.ambito || t('network')), [t('hours_n', { n: c.hours }), this.audience(c), ...c.topics.map((x) => this.topic(x, ts))].join(' · ')),
+    return [h('p', null, h('span', { class: 'b' }, c.ambito || t('netb')), [t('hours_n', { n: c.hours }), this.audience(c), ...c.topics.map((x) => this.topic(x, ts))].join(' · ')),
       h('h3', null, t('goals')), h('p', { id: 'goals', class: 'pre' }, c.goals),
       mat.length > 0 && h('h3', null, t('materials')),
       mat.length > 0 && h('ul', { id: 'materials' }, ...mat.map((m) => h('li', null,
         m.url && /^https?:\/\//i.test(m.url) ? h('a', { href: m.url, target: '_blank', rel: 'noopener noreferrer' }, m.title) : m.title,
-        m.sheet_id ? ` (${t('sheet')})` : '')))].filter(Boolean) as Node[];
+        m.sheet_id ? ` (${t('sheet')})` : ''))), ...this.files(c.id, fs)].filter(Boolean) as Node[];
+  }
+
+  /** files lists the files fs of course cid, each with a button that downloads it with the session's token. */
+  files(cid: number, fs: CFile[] | null): Node[] {
+    const t = this.t.bind(this);
+    if (fs && !fs.length) return [];
+    const err = h('p', { id: 'files-err', class: 'err', role: 'alert', hidden: true });
+    return [h('h3', null, t('files')), fs ? h('ul', { id: 'files' }, ...fs.map((f) => {
+      const b: HTMLElement = h('button', { type: 'button', class: 's', 'data-file': f.id, onclick: async () => {
+        if (!this.busy(b, true)) return;
+        err.hidden = true;
+        this.say(t('loading'));
+        try {
+          await save(this, `${T}/courses/${cid}/files/${f.id}`, f.name);
+          this.say(t('c_dl', { name: f.name }));
+        } catch (e) {
+          this.say('');
+          err.textContent = this.msg(e);
+          err.hidden = false;
+        } finally {
+          this.busy(b, false);
+        }
+      } }, t('f_dl'), h('span', { class: 'sr' }, ': ' + f.title));
+      return h('li', null, h('strong', null, f.title), ' (', h('bdi', null, f.name), `, ${bytes(this, f.size)}) `, b);
+    })) : h('p', { id: 'files-none', class: 'err' }, t('f_err')), err];
   }
 
   back(v: View): HTMLElement {
@@ -444,9 +480,11 @@ export class Training extends Widget {
     const t = this.t.bind(this);
     const my = ++this.seq;
     this.loading();
-    let e: EdView, ts: Topic[], me: Me | null;
+    let e: EdView, ts: Topic[], me: Me | null, fs: CFile[] | null;
     try {
       [e, ts, me] = await Promise.all([this.api<EdView>(`${T}/editions/${this.eid}`).then((r) => r.data), this.topics(), this.me()]);
+      // The course's files come with the course, not with its edition: read here, before drawing (nothing moves once drawn).
+      fs = await this.api<CFile[]>(`${T}/courses/${e.course_id}/files`).then((r) => r.data || [], () => null);
     } catch (x) {
       return this.fail_(x, my);
     }
@@ -477,7 +515,7 @@ export class Training extends Widget {
         ...quotas, h('li', null, s.free ? t('free', { n: s.free }) : t('free0')), s.waiting > 0 && h('li', null, t('waiting', { n: s.waiting }))),
       h('h3', null, t('rules')), h('ul', { id: 'rules' }, h('li', null, this.window(e)), h('li', null, t('cancel_by', { d: this.when(e.cancel_until) })),
         e.approval && h('li', null, t('approval'))),
-      h('h3', null, t('about')), ...this.about(e.course, ts)], done || title);
+      h('h3', null, t('about')), ...this.about(e.course, ts, fs)], done || title);
   }
 
   /** mineBox is the person's enrolment in e with what they can do, or the enrol button. */
