@@ -8,6 +8,8 @@ package widgets_test
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -382,6 +384,43 @@ func TestBrowserTraining(t *testing.T) {
 		}
 		noXSS("my courses")
 		testbrowser.Axe(t, ctx, "training: my courses")
+
+		// The calendar: its address, which a calendar program reads without
+		// signing in; replaced (the second press confirms), the old one stops.
+		testbrowser.Click(t, ctx, W("#cal-get"))
+		testbrowser.WaitFor(t, ctx, W("#cal-url"))
+		feed := func(url string) (int, string) {
+			t.Helper()
+			res, err := http.Get(url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(b)
+		}
+		old := testbrowser.Value(t, ctx, W("#cal-url"))
+		if st, body := feed(old); st != 200 || strings.Count(body, "BEGIN:VEVENT") < 2 {
+			t.Errorf("the calendar at %s: %d %.200s", old, st, body)
+		}
+		if f := testbrowser.Focused(t, ctx); f != trainingW+" >>> input#cal-url" {
+			t.Errorf("the address took no focus: %s", f)
+		}
+		testbrowser.Axe(t, ctx, "training: the calendar's address")
+		testbrowser.Click(t, ctx, W("#cal-reset"))
+		testbrowser.WaitText(t, ctx, W("#cal-reset"), "Conferma")
+		if testbrowser.Value(t, ctx, W("#cal-url")) != old {
+			t.Errorf("the first press replaced the address")
+		}
+		testbrowser.Click(t, ctx, W("#cal-reset"))
+		testbrowser.WaitText(t, ctx, W("#status"), "Nuovo indirizzo pronto")
+		fresh := testbrowser.Value(t, ctx, W("#cal-url"))
+		if st, _ := feed(old); fresh == old || st != 403 {
+			t.Errorf("after replacing: the old address answers %d, the new is %s", st, fresh)
+		}
+		if st, _ := feed(fresh); st != 200 {
+			t.Errorf("the new address answers %d", st)
+		}
 		x.switchTo(ctx, trOp1, "w=training")
 		testbrowser.WaitFor(t, ctx, W("#courses"))
 		testbrowser.Click(t, ctx, W("#go-mine"))

@@ -148,7 +148,65 @@ function checkin(w: Training, box: HTMLElement): void {
 }
 
 /** me sets the hooks of <incroci-training> to these views. */
+/**
+ * calendar is the section of "I miei corsi" that gives the address of the
+ * person's calendar feed (GET /training/me/calendar) to subscribe to in a
+ * calendar program, and replaces it (POST /training/me/calendar/reset)
+ * when it was shared by mistake: the second press confirms.
+ */
+function calendar(w: Training): HTMLElement {
+  const t = w.t.bind(w);
+  const out = h('div');
+  const show = (url: string) => {
+    const inp = h('input', { id: 'cal-url', readonly: true, value: url, 'aria-describedby': 'cal-note', onfocus: () => inp.select() }) as HTMLInputElement;
+    const copy = h('button', { id: 'cal-copy', type: 'button', class: 's', onclick: async () => {
+      inp.select();
+      try {
+        await navigator.clipboard.writeText(url);
+        w.say(t('cal_copied'));
+      } catch {
+        w.say(t('cal_select'));
+      }
+    } }, t('cal_copy'));
+    let armed = false;
+    const reset: HTMLElement = h('button', { id: 'cal-reset', type: 'button', class: 'l', onblur: () => {
+      armed = false;
+      reset.textContent = t('cal_reset');
+    }, onclick: async () => {
+      if (!armed) {
+        armed = true;
+        reset.textContent = t('cal_sure');
+        return;
+      }
+      if (!w.busy(reset, true)) return;
+      try {
+        show((await w.api<{ url: string }>(T + '/me/calendar/reset', { method: 'POST' })).data.url);
+        w.say(t('cal_done'));
+        out.querySelector<HTMLElement>('#cal-url')!.focus();
+      } catch (e) {
+        w.busy(reset, false);
+        w.say(w.msg(e));
+      }
+    } }, t('cal_reset'));
+    out.replaceChildren(h('label', { for: 'cal-url' }, t('cal_url')), h('div', { class: 'row' }, inp, copy),
+      h('p', { id: 'cal-note', class: 'note' }, t('cal_note')), reset);
+  };
+  const get = h('button', { id: 'cal-get', type: 'button', class: 's', onclick: async () => {
+    if (!w.busy(get, true)) return;
+    try {
+      show((await w.api<{ url: string }>(T + '/me/calendar')).data.url);
+      out.querySelector<HTMLElement>('#cal-url')!.focus();
+    } catch (e) {
+      w.busy(get, false);
+      out.replaceChildren(get, h('p', { id: 'cal-err', class: 'err', role: 'alert' }, w.msg(e)));
+    }
+  } }, t('cal_get'));
+  out.append(get);
+  return h('section', { id: 'cal', 'aria-labelledby': 'cal-t' }, h('h3', { id: 'cal-t' }, t('cal_t')), h('p', null, t('cal_intro')), out);
+}
+
 export function me(x: typeof Hooks): void {
+  x.calendar = calendar;
   x.hours = hours;
   x.certificates = certificates;
   x.checkin = checkin;

@@ -101,9 +101,11 @@ interface Mine extends Enrolment {
  * hooks add views to the widget's bar, each drawing into box: hours ("Le
  * mie ore"), certificates ("I miei attestati") and checkin (the QR
  * check-in; a QR code scanned opens the page with ?incroci_checkin=<code>,
- * kept in w.checkin, and that view). training-me.ts sets them.
+ * kept in w.checkin, and that view) and calendar (the section of "I miei
+ * corsi" with the calendar feed's address). training-me.ts sets them.
  */
 export const hooks: {
+  calendar?: (w: Training) => HTMLElement;
   hours?: (w: Training, box: HTMLElement) => void;
   certificates?: (w: Training, box: HTMLElement) => void;
   checkin?: (w: Training, box: HTMLElement) => void;
@@ -621,7 +623,7 @@ export class Training extends Widget {
       this.pager(this.mp, total, (p, id) => {
         this.mp = p;
         this.mine(id);
-      })]);
+      }), hooks.calendar?.(this)]);
     if (focus) (this.shadowRoot!.getElementById(focus) as HTMLElement | null)?.focus();
   }
 }
