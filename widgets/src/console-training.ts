@@ -621,6 +621,10 @@ async function edition(w: Widget, box: HTMLElement, me: Me, id: number, back: Na
       h('td', null, en.status == 'pending' && isCoord(me, en.ambito) && h('div', { class: 'row' }, step(en, 'approve'), step(en, 'reject')))),
     'en_count', 'en_empty');
   const hooks = h('div', { id: 'ed-hooks' });
+  // The enrolments' first page is read before drawing: the register below
+  // them would move under a press if they came after.
+  await go();
+  if (!box.isConnected) return;
   box.replaceChildren(bk, title,
     e.cancelled ? h('p', { id: 'ed-cancelled', class: 'err' }, t('e_is_cancelled')) : '',
     said ? h('p', { id: 'ed-result', class: 'note', role: 'status' }, said) : '',
@@ -637,7 +641,6 @@ async function edition(w: Widget, box: HTMLElement, me: Me, id: number, back: Na
   for (const f of editionHooks()) f(w, hooks.appendChild(h('section')), e, me);
   title.focus();
   if (said) w.say(said);
-  go();
 }
 
 /** courses is the "Corsi" tab: the ambito's courses, one course with its editions, an edition. */
@@ -661,7 +664,12 @@ export const courses: View = (w, box, me) => {
   const survey = (ti: Record<number, string>, id: number) => ti[id] || t('n_survey', { id });
   const linkedOf = (id: number) => w.api<Need[]>(`/training/courses/${id}/needs`).then((r) => r.data || []);
 
-  function home(focus = false, said = '') {
+  // at counts the views drawn: one that waited for the API draws only if
+  // no other was asked for meanwhile.
+  let at = 0;
+
+  async function home(focus = false, said = '') {
+    const my = ++at;
     const title = h('h2', { id: 'co-t', tabindex: -1 }, t('c_title'));
     const out = h('div');
     const go = paged<Course>(w, 'co-table', out, () => '/training/courses?ambito=' + encodeURIComponent(w.ambito), [t('title'), t('hours'), t('audience')],
@@ -669,10 +677,15 @@ export const courses: View = (w, box, me) => {
         h('td', null, c.hours), h('td', null, (c.audience || []).map((r) => t(r)).join(', ') || '—')), 'c_count', 'c_empty');
     const form = h('div', { 'aria-busy': 'true' });
     const det = h('details', { id: 'cn-box' }, h('summary', null, t('c_new')), form);
-    box.replaceChildren(title, said ? h('p', { id: 'co-result', class: 'note', role: 'status' }, said) : '', out, det);
     extras().then(() => form.replaceChildren(courseForm('cn', undefined, (c) => home(true, t('c_created', { title: c.title })))));
+    // The list's first page is read before drawing: the new course's form
+    // below it would move under a press if it came after.
+    if (!said) box.replaceChildren(h('p', { 'aria-busy': 'true' }, t('loading')));
+    await go();
+    if (my != at || !box.isConnected) return;
+    box.replaceChildren(title, said ? h('p', { id: 'co-result', class: 'note', role: 'status' }, said) : '', out, det);
     if (focus) title.focus();
-    go().then(() => said && w.say(said));
+    if (said) w.say(said);
   }
 
   /**
@@ -784,6 +797,7 @@ export const courses: View = (w, box, me) => {
   }
 
   async function course(id: number, said = '') {
+    const my = ++at;
     const back = h('button', { id: 'co-back', type: 'button', class: 'l', onclick: () => home(true) }, t('back'));
     if (!said) box.replaceChildren(back, h('p', { 'aria-busy': 'true' }, t('loading')));
     let c: Course;
@@ -792,9 +806,10 @@ export const courses: View = (w, box, me) => {
     try {
       [c] = await Promise.all([w.api<Course>('/training/courses/' + id).then((r) => r.data), extras(), first.catch(() => 0)]);
     } catch (e) {
-      return box.replaceChildren(back, errP(w, e, () => course(id)));
+      if (my == at) box.replaceChildren(back, errP(w, e, () => course(id)));
+      return;
     }
-    if (!box.isConnected) return;
+    if (my != at || !box.isConnected) return;
     const title = h('h2', { id: 'cv-t', tabindex: -1 }, c.title);
     const eds = c.editions || [];
     // The needs it answers.
