@@ -9,9 +9,11 @@ import (
 
 	"github.com/incrocicomuni/incroci"
 	"github.com/incrocicomuni/incroci/internal/files"
-	"github.com/incrocicomuni/incroci/internal/httpx"
 	"gorm.io/gorm"
 )
+
+// fileAnswers answer the files Judge refuses.
+var fileAnswers = files.Answers{EmptyKey: "helpdesk.file_empty", Type: ErrFileType}
 
 // Upload stores a file for a consultation, to be attached to the caller's
 // next message (by its id). The type is read from the content, never from
@@ -24,13 +26,8 @@ func (h *Helpdesk) Upload(ctx context.Context, id int64, name string, r io.Reade
 	if _, _, _, err := h.load(ctx, h.db, id); err != nil {
 		return nil, err
 	}
-	u, err := files.Judge(r, name, h.cfg.MaxAttachment, h.cfg.AttachmentTypes)
-	switch {
-	case errors.Is(err, files.ErrEmpty):
-		return nil, httpx.Invalid("file", "required", "helpdesk.file_empty")
-	case errors.Is(err, files.ErrType):
-		return nil, ErrFileType
-	case err != nil:
+	u, err := fileAnswers.Judge(r, name, h.cfg.MaxAttachment, h.cfg.AttachmentTypes)
+	if err != nil {
 		return nil, err
 	}
 	key := files.NewKey()

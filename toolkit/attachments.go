@@ -15,6 +15,9 @@ import (
 	"gorm.io/gorm"
 )
 
+// fileAnswers answer the files Judge refuses.
+var fileAnswers = files.Answers{EmptyKey: "toolkit.file_empty", Type: ErrFileType, TooLarge: ErrFileTooLarge}
+
 // AttachmentStore keeps the bytes of attachments; the database keeps what
 // they are. Keys are chosen by the module: random, with no personal data.
 // Partners plug in their own (an object store) by implementing it; the
@@ -178,14 +181,9 @@ func (t *Toolkit) Attach(ctx context.Context, id int64, in AttachmentInput, name
 	if in.Lang != "" && in.Lang != "it" && language(in.Lang) == nil {
 		return nil, httpx.Invalid("lang", "oneof", "toolkit.language")
 	}
-	u, err := files.Judge(r, name, t.cfg.MaxAttachment, t.cfg.AttachmentTypes)
-	switch {
-	case errors.Is(err, files.ErrEmpty):
-		return nil, httpx.Invalid("file", "required", "toolkit.file_empty")
-	case errors.Is(err, files.ErrType):
-		return nil, ErrFileType
-	case err != nil:
-		return nil, fileTooLarge(err)
+	u, err := fileAnswers.Judge(r, name, t.cfg.MaxAttachment, t.cfg.AttachmentTypes)
+	if err != nil {
+		return nil, err
 	}
 	key := files.NewKey()
 	var out Attachment

@@ -16,6 +16,9 @@ import (
 	"gorm.io/gorm"
 )
 
+// fileAnswers answer the files Judge refuses.
+var fileAnswers = files.Answers{EmptyKey: "training.file_empty", Type: ErrFileType, TooLarge: ErrFileTooLarge}
+
 // FileStore keeps the bytes of courses' files; the database keeps what
 // they are. It is the same kind of store the help desk and the toolkit
 // take, and one store may serve them all (keys are random).
@@ -142,14 +145,9 @@ func (t *Training) AddFile(ctx context.Context, id int64, in FileInput, name str
 	if err := httpx.Validate(incroci.LangFrom(ctx), &in); err != nil {
 		return nil, err
 	}
-	u, err := files.Judge(r, name, t.cfg.MaxFile, t.cfg.FileTypes)
-	switch {
-	case errors.Is(err, files.ErrEmpty):
-		return nil, httpx.Invalid("file", "required", "training.file_empty")
-	case errors.Is(err, files.ErrType):
-		return nil, ErrFileType
-	case err != nil:
-		return nil, fileTooLarge(err)
+	u, err := fileAnswers.Judge(r, name, t.cfg.MaxFile, t.cfg.FileTypes)
+	if err != nil {
+		return nil, err
 	}
 	key := files.NewKey()
 	var out CourseFile

@@ -146,3 +146,27 @@ func TestTooLarge(t *testing.T) {
 		t.Errorf("TooLarge(other) = %v", got)
 	}
 }
+
+// TestAnswers: a module's answers replace Judge's refusals; an accepted
+// file comes through.
+func TestAnswers(t *testing.T) {
+	badType, tooLarge := errors.New("type"), errors.New("large")
+	a := files.Answers{EmptyKey: "mod.file_empty", Type: badType, TooLarge: tooLarge}
+	var ve *httpx.ValidationError
+	if _, err := a.Judge(bytes.NewReader(nil), "a.txt", 10, office); !errors.As(err, &ve) || ve.Fields[0].Field != "file" || ve.Fields[0].Key != "mod.file_empty" {
+		t.Errorf("empty: %v", err)
+	}
+	if _, err := a.Judge(bytes.NewReader([]byte("MZ\x90\x00\x03")), "a.pdf", 10, office); err != badType {
+		t.Errorf("bad type: %v", err)
+	}
+	if _, err := a.Judge(bytes.NewReader(make([]byte, 11)), "a.txt", 10, office); !errors.Is(err, tooLarge) {
+		t.Errorf("too large: %v", err)
+	}
+	var tl *httpx.TooLargeError
+	if _, err := (files.Answers{EmptyKey: "k", Type: badType}).Judge(bytes.NewReader(make([]byte, 11)), "a.txt", 10, office); !errors.As(err, &tl) {
+		t.Errorf("too large, no answer of the module's: %v", err)
+	}
+	if u, err := a.Judge(strings.NewReader("ciao"), "a.txt", 10, office); err != nil || u.Type != "text/plain" {
+		t.Errorf("accepted: %+v %v", u, err)
+	}
+}

@@ -120,6 +120,31 @@ func FormFile(c *gin.Context, field string, max int64) (*multipart.FileHeader, e
 	return fh, nil
 }
 
+// Answers are a module's answers to the files Judge refuses: the message
+// key of an empty file (invalid, on the field "file"), the problem of a
+// type not accepted, and the one of a file too large (wrapped around the
+// size error, see TooLarge; nil leaves the size error as it is).
+type Answers struct {
+	EmptyKey string
+	Type     error
+	TooLarge error
+}
+
+// Judge judges r as the package's Judge does, answering its refusals with
+// a's.
+func (a Answers) Judge(r io.Reader, name string, max int64, types []string) (*Upload, error) {
+	u, err := Judge(r, name, max, types)
+	switch {
+	case errors.Is(err, ErrEmpty):
+		return nil, httpx.Invalid("file", "required", a.EmptyKey)
+	case errors.Is(err, ErrType):
+		return nil, a.Type
+	case err != nil && a.TooLarge != nil:
+		return nil, TooLarge(err, a.TooLarge)
+	}
+	return u, err
+}
+
 // TooLarge wraps problem around the *httpx.TooLargeError in err (from
 // Judge or FormFile), so that the module's own "too large" answer names
 // the limit; any other err comes back as it is.
