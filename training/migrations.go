@@ -112,4 +112,5 @@ var surveyMigrations = []migrate.Step{
 	{Version: 1, Name: "surveys, questions, respondents, responses, needs, course needs", Up: s1Up},
 	{Version: 2, Name: "evaluation questions name the need they measure", Up: s2Up},
 	{Version: 3, Name: "surveys record when their opening was announced", Up: s3Up},
+	{Version: 4, Name: "a survey may open without an announcement", Up: s4Up},
 }

@@ -161,7 +161,8 @@ func (t *Training) reminderMail(e *Edition, c *Course, m *Meeting, p incroci.Per
 // AnnounceSurveys e-mails the audience of each published survey when it
 // opens, once: a needs survey to the people holding one of its roles in
 // one of its ambiti, an evaluation to those who held a confirmed seat in
-// its edition; never to whoever has already answered. The survey is
+// its edition; never to whoever has already answered, nor for a survey
+// whose Announce is false. The survey is
 // marked announced in the transaction that queues the e-mails, so two
 // hubs running it at once announce it once. Surveys that closed before
 // any run are not announced. The hub runs it periodically; it returns
@@ -169,7 +170,7 @@ func (t *Training) reminderMail(e *Edition, c *Course, m *Meeting, p incroci.Per
 func (t *Training) AnnounceSurveys(ctx context.Context) (int, error) {
 	now := t.p.Now()
 	var ss []Survey
-	err := t.db.WithContext(ctx).Where("state = ? AND announced_at IS NULL AND opens_at <= ? AND closes_at > ?", SurveyPublished, now, now).
+	err := t.db.WithContext(ctx).Where("state = ? AND announce = ? AND announced_at IS NULL AND opens_at <= ? AND closes_at > ?", SurveyPublished, true, now, now).
 		Order("opens_at, id").Limit(50).Find(&ss).Error
 	if err != nil {
 		return 0, fmt.Errorf("training: surveys to announce: %w", err)

@@ -169,6 +169,13 @@ func TestSurveyAnnouncements(t *testing.T) {
 		// Who answered before the announcement is not e-mailed.
 		qs := questionIDs(s)
 		expect(t, e.req("operator", "POST", "/surveys/"+sid(s)+"/answers", answers(qs, 0, nil, 3, nil, "")), 204, "operator answers")
+		// A survey its coordinator announces in other ways: no e-mail.
+		quiet := needsSurvey(e, "editor")
+		quiet["title"] = "Bisogni dei redattori"
+		quiet["announce"] = false
+		if qs := publishedSurvey(t, e, quiet); qs["announce"] != false {
+			t.Errorf("announce: %v", qs["announce"])
+		}
 		later := needsSurvey(e, "trainer")
 		later["title"] = "Bisogni dei formatori"
 		later["opens_at"] = e.clock.Now().Add(48 * time.Hour)

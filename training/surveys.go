@@ -97,17 +97,20 @@ type Survey struct {
 	Ambito string `json:"ambito"` // "" for the network's, by an admin
 	Kind   string `json:"kind"`
 	// EditionID is the edition an evaluation is about; nil for needs.
-	EditionID      *int64     `json:"edition_id"`
-	Title          string     `json:"title"`
-	Intro          string     `json:"intro"`
-	AudienceAmbiti []string   `json:"audience_ambiti" gorm:"serializer:json"`
-	AudienceRoles  []string   `json:"audience_roles" gorm:"serializer:json"`
-	OpensAt        time.Time  `json:"opens_at"`
-	ClosesAt       time.Time  `json:"closes_at"`
-	Anonymous      bool       `json:"anonymous"`
-	State          string     `json:"state"`
-	OwnerID        int64      `json:"-"`
-	PublishedAt    *time.Time `json:"published_at"`
+	EditionID      *int64    `json:"edition_id"`
+	Title          string    `json:"title"`
+	Intro          string    `json:"intro"`
+	AudienceAmbiti []string  `json:"audience_ambiti" gorm:"serializer:json"`
+	AudienceRoles  []string  `json:"audience_roles" gorm:"serializer:json"`
+	OpensAt        time.Time `json:"opens_at"`
+	ClosesAt       time.Time `json:"closes_at"`
+	Anonymous      bool      `json:"anonymous"`
+	// Announce says whether AnnounceSurveys e-mails the audience when the
+	// survey opens.
+	Announce    bool       `json:"announce"`
+	State       string     `json:"state"`
+	OwnerID     int64      `json:"-"`
+	PublishedAt *time.Time `json:"published_at"`
 	// AnnouncedAt is when AnnounceSurveys e-mailed the audience that the
 	// survey is open; nil until then.
 	AnnouncedAt *time.Time `json:"-"`
@@ -190,9 +193,11 @@ type SurveyInput struct {
 	AudienceRoles []string `json:"audience_roles" validate:"max=6,unique,dive,oneof=operator consultant mediator trainer editor coordinator"`
 	// OpensAt is required for a needs survey; an evaluation opens at the
 	// end of the edition's last meeting by default, never before.
-	OpensAt   time.Time       `json:"opens_at"`
-	ClosesAt  time.Time       `json:"closes_at" validate:"required,gtfield=OpensAt"`
-	Anonymous *bool           `json:"anonymous"` // default true
+	OpensAt   time.Time `json:"opens_at"`
+	ClosesAt  time.Time `json:"closes_at" validate:"required,gtfield=OpensAt"`
+	Anonymous *bool     `json:"anonymous"` // default true
+	// Announce: e-mail the audience when the survey opens (default true).
+	Announce  *bool           `json:"announce"`
 	Questions []QuestionInput `json:"questions" validate:"required,min=1,max=50,dive"`
 }
 
@@ -365,7 +370,7 @@ func (t *Training) UpdateSurvey(ctx context.Context, id int64, in SurveyInput) (
 		res := tx.Model(&Survey{}).Where("id = ? AND state = ?", s.ID, SurveyDraft).Updates(map[string]any{
 			"kind": s.Kind, "title": s.Title, "intro": s.Intro, "audience_ambiti": jsonList(s.AudienceAmbiti),
 			"audience_roles": jsonList(s.AudienceRoles), "opens_at": s.OpensAt, "closes_at": s.ClosesAt,
-			"anonymous": s.Anonymous, "updated_at": t.p.Now()})
+			"anonymous": s.Anonymous, "announce": s.Announce, "updated_at": t.p.Now()})
 		if res.Error != nil {
 			return fmt.Errorf("training: update survey %d: %w", id, res.Error)
 		}
@@ -775,6 +780,7 @@ func (t *Training) fillSurvey(ctx context.Context, s *Survey, in SurveyInput, ev
 	s.OpensAt = opens
 	s.ClosesAt = in.ClosesAt.UTC()
 	s.Anonymous = in.Anonymous == nil || *in.Anonymous
+	s.Announce = in.Announce == nil || *in.Announce
 	return qs, nil
 }
 

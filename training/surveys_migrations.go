@@ -143,3 +143,19 @@ func s3Up(tx *gorm.DB) error {
 	}
 	return tx.Exec(`UPDATE incroci_training_surveys SET announced_at = published_at WHERE published_at IS NOT NULL AND announced_at IS NULL`).Error
 }
+
+// s4Survey is the survey as step 4 of "training-surveys" leaves it:
+// whether its opening is announced by e-mail.
+type s4Survey struct {
+	Announce bool `gorm:"not null;default:true"`
+}
+
+func (s4Survey) TableName() string { return "incroci_training_surveys" }
+
+// s4Up adds the surveys' announce, true for those there are.
+func s4Up(tx *gorm.DB) error {
+	if tx.Migrator().HasColumn(&s4Survey{}, "Announce") {
+		return nil
+	}
+	return tx.Migrator().AddColumn(&s4Survey{}, "Announce")
+}

@@ -297,6 +297,11 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		}
 		testbrowser.Clear(t, ctx2, C("#se-intro"))
 		testbrowser.Type(t, ctx2, C("#se-intro"), "Diteci tutto "+xss)
+		// Announced by the coordinator in other ways: no e-mail when it opens.
+		if !testbrowser.Eval[bool](t, ctx2, testbrowser.Query(C("#se-announce"))+`.checked`) {
+			t.Error("the announcement is not on by default")
+		}
+		testbrowser.Click(t, ctx2, C("#se-announce"))
 		testbrowser.Click(t, ctx2, C("#se-save"))
 		testbrowser.WaitText(t, ctx2, C("#sp-result"), "Bozza salvata.")
 		if got := testbrowser.Text(t, ctx2, C("#sp-intro")); got != "Diteci tutto "+xss {
@@ -306,7 +311,7 @@ func TestBrowserConsoleTraining2(t *testing.T) {
 		sid := num(sl[0].(map[string]any)["id"])
 		s := x.call(coord, "GET", fmt.Sprint("/surveys/", sid), nil, 200)
 		qs := s["questions"].([]any)
-		if len(qs) != 4 || qs[3].(map[string]any)["kind"] != "ranking" || qs[1].(map[string]any)["kind"] != "likert" || qs[2].(map[string]any)["kind"] != "text" || s["anonymous"] != true ||
+		if len(qs) != 4 || qs[3].(map[string]any)["kind"] != "ranking" || qs[1].(map[string]any)["kind"] != "likert" || qs[2].(map[string]any)["kind"] != "text" || s["anonymous"] != true || s["announce"] != false ||
 			fmt.Sprint(qs[0].(map[string]any)["options"]) != "[Lavoro Casa "+xss+"]" || fmt.Sprint(s["audience_roles"]) != "[mediator operator]" {
 			t.Errorf("the draft saved: %v", s)
 		}

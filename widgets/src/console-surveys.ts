@@ -35,6 +35,7 @@ const D: Dict = {
     opens: 'Aperto dal (ora italiana)',
     closes: 'Aperto fino al (ora italiana)',
     anonymous: 'Risposte anonime',
+    announce: 'Avvisa per e-mail chi deve rispondere, quando il questionario si apre',
     questions: 'Domande',
     q_n: 'Domanda {n}',
     q_add: 'Aggiungi una domanda',
@@ -118,6 +119,7 @@ const D: Dict = {
     opens: 'Open from (Italian time)',
     closes: 'Open until (Italian time)',
     anonymous: 'Anonymous answers',
+    announce: 'E-mail those who should answer when the survey opens',
     questions: 'Questions',
     q_n: 'Question {n}',
     q_add: 'Add a question',
@@ -186,7 +188,7 @@ const D: Dict = {
 interface Question { id?: number; kind: string; text: string; required: boolean; options: string[]; labels: string[]; topics: string[]; max_length: number }
 interface Survey {
   id: number; ambito: string; kind: string; title: string; intro: string; audience_ambiti: string[]; audience_roles: string[]; opens_at: string; closes_at: string;
-  anonymous: boolean; state: string; published_at: string | null; questions: Question[]; responses?: number;
+  anonymous: boolean; announce: boolean; state: string; published_at: string | null; questions: Question[]; responses?: number;
 }
 interface OC { value: string; label: string; count: number; percent: number }
 interface TR { topic: string; label_it: string; label_en: string; mean_position: number }
@@ -253,6 +255,7 @@ export const surveys: View = (w, box, me) => {
     const intro = h('textarea', { id: p + '-intro', name: 'intro', rows: 3, maxlength: 5000 });
     intro.value = s?.intro || '';
     const anon = h('input', { type: 'checkbox', id: p + '-anonymous', name: 'anonymous', checked: s ? s.anonymous : true });
+    const ann = h('input', { type: 'checkbox', id: p + '-announce', name: 'announce', checked: s ? s.announce : true });
     const qs = h('div', { id: p + '-qs' });
     let n = 0;
     const renumber = () => [...qs.children].forEach((c, i) => (c.querySelector('legend')!.textContent = t('q_n', { n: i + 1 })));
@@ -326,7 +329,7 @@ export const surveys: View = (w, box, me) => {
         ambito: s ? s.ambito : w.ambito, kind: 'needs', title: v('title'), intro: intro.value.trim(),
         audience_ambiti: v('audience_ambiti').split(',').map((x) => x.trim()).filter((x) => x),
         audience_roles: [...form.querySelectorAll<HTMLInputElement>('[name=audience_roles]:checked')].map((x) => x.value),
-        opens_at: rfc(v('opens_at')), closes_at: rfc(v('closes_at')), anonymous: anon.checked, questions,
+        opens_at: rfc(v('opens_at')), closes_at: rfc(v('closes_at')), anonymous: anon.checked, announce: ann.checked, questions,
       };
       if (!w.busy(btn, true)) return;
       try {
@@ -363,6 +366,7 @@ export const surveys: View = (w, box, me) => {
       fld(t('opens'), inp(p + '-opens_at', 'opens_at', 'datetime-local', local(s?.opens_at || ''))),
       fld(t('closes'), inp(p + '-closes_at', 'closes_at', 'datetime-local', local(s?.closes_at || ''))),
       h('label', { class: 'ck', for: anon.id }, anon, t('anonymous')),
+      h('label', { class: 'ck', for: ann.id }, ann, t('announce')),
       h('fieldset', { id: p + '-questions', 'data-field': 'questions', 'aria-describedby': p + '-questions-err' }, h('legend', null, t('questions')), qs, add,
         h('p', { id: p + '-questions-err', class: 'fe', hidden: true })),
       err, btn);
