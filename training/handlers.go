@@ -230,6 +230,15 @@ func (t *Training) handleCalendarLink(c *gin.Context) {
 	httpx.OK(c, http.StatusOK, out)
 }
 
+func (t *Training) handleExport(c *gin.Context) {
+	out, err := t.ExportMine(c.Request.Context())
+	if err != nil {
+		httpx.Fail(c, err)
+		return
+	}
+	httpx.OK(c, http.StatusOK, out)
+}
+
 func (t *Training) handleResetCalendarLink(c *gin.Context) {
 	out, err := t.ResetCalendarLink(c.Request.Context(), t.publicBase(c, "/me/calendar/reset"))
 	if err != nil {

@@ -36,6 +36,7 @@ func (t *Training) routes() []httpx.Route {
 		{Method: "GET", Path: "/me/enrolments", Access: signedIn, Handler: t.handleMine},
 		{Method: "GET", Path: "/me/calendar", Access: signedIn, Handler: t.handleCalendarLink},
 		{Method: "POST", Path: "/me/calendar/reset", Access: signedIn, Handler: t.handleResetCalendarLink},
+		{Method: "GET", Path: "/me/export", Access: signedIn, Handler: t.handleExport},
 		{Method: "GET", Path: "/me/calendar.ics", Access: anyone, Handler: t.handleCalendar},
 
 		// Surveys and needs (surveys_http.go).
