@@ -3,6 +3,7 @@ package incroci
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"gorm.io/gorm"
@@ -21,12 +22,31 @@ type SessionInfo struct {
 
 // PersonalData is everything the platform holds about one person, as they
 // may ask for it (GDPR art. 15 and 20): their profile and roles, their
-// sessions and what the audit log records of their actions.
+// sessions and what the audit log records of their actions, and what
+// each module mounted beside the platform holds (RegisterExport).
 type PersonalData struct {
 	ExportedAt time.Time     `json:"exported_at"`
 	Person     Me            `json:"person"`
 	Sessions   []SessionInfo `json:"sessions"`
 	Activity   []AuditEntry  `json:"activity"`
+	// Modules are the modules' exports, by module name.
+	Modules map[string]any `json:"modules"`
+}
+
+// Exporter gives what a module holds about the person calling (their
+// principal is on ctx), for ExportMe.
+type Exporter func(ctx context.Context) (any, error)
+
+// RegisterExport adds a module's Exporter to ExportMe under module (a
+// second one under the same name replaces the first). Modules call it
+// from their New.
+func (p *Platform) RegisterExport(module string, f Exporter) {
+	p.exportMu.Lock()
+	defer p.exportMu.Unlock()
+	if p.exporters == nil {
+		p.exporters = map[string]Exporter{}
+	}
+	p.exporters[module] = f
 }
 
 // maxExportActivity bounds the audit entries in one export.
@@ -38,7 +58,17 @@ func (p *Platform) ExportMe(ctx context.Context) (*PersonalData, error) {
 	if pr == nil || pr.PersonID == 0 {
 		return nil, ErrUnauthorized
 	}
-	out := &PersonalData{ExportedAt: p.now(), Sessions: []SessionInfo{}, Activity: []AuditEntry{}}
+	out := &PersonalData{ExportedAt: p.now(), Sessions: []SessionInfo{}, Activity: []AuditEntry{}, Modules: map[string]any{}}
+	p.exportMu.Lock()
+	exporters := maps.Clone(p.exporters)
+	p.exportMu.Unlock()
+	for name, f := range exporters {
+		data, err := f(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("incroci: export of %s: %w", name, err)
+		}
+		out.Modules[name] = data
+	}
 	err := p.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		me, err := p.me(ctx, tx, pr.PersonID)
 		if err != nil {

@@ -118,6 +118,9 @@ type Platform struct {
 	ownBus  bool
 
 	closeOnce sync.Once
+
+	exportMu  sync.Mutex
+	exporters map[string]Exporter
 }
 
 // New checks cfg, fills its defaults, runs the platform's migrations and

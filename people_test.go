@@ -195,6 +195,9 @@ func TestExportMe(t *testing.T) {
 		r := e.as(tok, "GET", "/me/export", nil)
 		expect(t, r, 200, "export")
 		d := r.data()
+		if m, ok := d["modules"].(map[string]any); !ok || len(m) != 0 {
+			t.Errorf("modules without modules mounted: %v", d["modules"])
+		}
 		if d["person"].(map[string]any)["name"] != "Giulia Bianchi" || len(d["sessions"].([]any)) != 1 {
 			t.Fatalf("export %s", r.Raw)
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/incrocicomuni/incroci/training"
 )
 
 // TestExportMine: a person's export holds their enrolments, attendance,
@@ -74,5 +76,14 @@ func TestExportMine(t *testing.T) {
 			t.Errorf("the trainer's export: %v", tr)
 		}
 		expect(t, e.req("", "GET", "/me/export", nil), 401, "signed out")
+
+		// The platform's export carries the training's.
+		all, err := e.p.ExportMe(e.as("operator"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if my, ok := all.Modules["training"].(*training.MyData); !ok || len(my.Enrolments) != 1 || len(my.Surveys) != 2 {
+			t.Errorf("the platform's export: %#v", all.Modules)
+		}
 	})
 }

@@ -100,6 +100,7 @@ func New(ctx context.Context, p *incroci.Platform, cfg Config) (*Training, error
 	if err := migrate.Run(ctx, p.DB(), "training-surveys", surveyMigrations); err != nil {
 		return nil, fmt.Errorf("training: migrate surveys: %w", err)
 	}
+	p.RegisterExport("training", func(ctx context.Context) (any, error) { return t.ExportMine(ctx) })
 	return t, nil
 }
 
