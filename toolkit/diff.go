@@ -87,8 +87,7 @@ func (t *Toolkit) Diff(ctx context.Context, id, from, to int64) (*Diff, error) {
 				return fmt.Errorf("toolkit: revision %d: %w", x.id, err)
 			}
 			own := pr != nil && x.dst.AuthorID == pr.PersonID
-			public := x.dst.Status == RevisionPublished || x.dst.Status == RevisionSuperseded
-			if !editor && !own && !public {
+			if !editor && !own && !everPublished(x.dst) {
 				return ErrRevisionNotFound
 			}
 		}

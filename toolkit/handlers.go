@@ -72,7 +72,19 @@ func (t *Toolkit) handleGet(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v, err := t.Get(c.Request.Context(), id)
+	var v *SheetView
+	var err error
+	if q, ok := c.GetQuery("revision"); ok {
+		// A revision id that is not one is a revision not found.
+		rid, perr := strconv.ParseInt(q, 10, 64)
+		if perr != nil || rid <= 0 {
+			httpx.Fail(c, ErrRevisionNotFound)
+			return
+		}
+		v, err = t.GetRevision(c.Request.Context(), id, rid)
+	} else {
+		v, err = t.Get(c.Request.Context(), id)
+	}
 	if err != nil {
 		httpx.Fail(c, err)
 		return

@@ -283,6 +283,30 @@ func (t *Toolkit) visible(ctx context.Context, tx *gorm.DB, pr *incroci.Principa
 // Get returns a sheet as the caller may see it. Published handouts for
 // citizens are read by anyone, with no principal in ctx.
 func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
+	return t.get(ctx, id, 0)
+}
+
+// GetRevision returns sheet id as Get does, but showing its revision
+// revisionID (its sections rendered, its glossary terms): a proposed
+// change as it would read once published. Who may see the revision
+// decides, as for Revisions and Diff: editors all of them, others the
+// published ones and their own; any other revision, or one of another
+// sheet, is ErrRevisionNotFound. Reading a revision not published, or any
+// revision of a sheet not published, is audited.
+func (t *Toolkit) GetRevision(ctx context.Context, id, revisionID int64) (*SheetView, error) {
+	if revisionID <= 0 {
+		return nil, ErrRevisionNotFound
+	}
+	return t.get(ctx, id, revisionID)
+}
+
+// everPublished reports whether r is or was the published text of its sheet.
+func everPublished(r *Revision) bool {
+	return r.Status == RevisionPublished || r.Status == RevisionSuperseded
+}
+
+// get is Get, showing revision rid instead when rid is not 0.
+func (t *Toolkit) get(ctx context.Context, id, rid int64) (*SheetView, error) {
 	pr := incroci.PrincipalFrom(ctx)
 	var out *SheetView
 	err := t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -297,7 +321,18 @@ func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
 			shown = *s.PublishedID
 		}
 		var r Revision
-		if err := tx.Where("id = ?", shown).Take(&r).Error; err != nil {
+		if rid != 0 {
+			err := tx.Where("id = ? AND sheet_id = ?", rid, s.ID).Take(&r).Error
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return ErrRevisionNotFound
+			}
+			if err != nil {
+				return fmt.Errorf("toolkit: revision %d: %w", rid, err)
+			}
+			if !out.Editor && !everPublished(&r) && (pr == nil || r.AuthorID != pr.PersonID) {
+				return ErrRevisionNotFound
+			}
+		} else if err := tx.Where("id = ?", shown).Take(&r).Error; err != nil {
 			return fmt.Errorf("toolkit: revision %d: %w", shown, err)
 		}
 		out.Revision = &r
@@ -328,7 +363,7 @@ func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
 			if err := q.Find(&out.Pending).Error; err != nil {
 				return fmt.Errorf("toolkit: pending revisions: %w", err)
 			}
-			out.Pending = slices.DeleteFunc(out.Pending, func(x Revision) bool { return x.ID == r.ID })
+			out.Pending = slices.DeleteFunc(out.Pending, func(x Revision) bool { return x.ID == shown })
 		}
 		names, err := t.names(ctx, tx, append([]int64{s.OwnerID, r.AuthorID}, authorsOf(out.Pending)...)...)
 		if err != nil {
@@ -337,6 +372,10 @@ func (t *Toolkit) Get(ctx context.Context, id int64) (*SheetView, error) {
 		out.OwnerName, out.Revision.AuthorName = names[s.OwnerID], names[r.AuthorID]
 		for i := range out.Pending {
 			out.Pending[i].AuthorName = names[out.Pending[i].AuthorID]
+		}
+		if rid != 0 && (s.State != StatePublished || !everPublished(&r)) {
+			return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: s.Ambito, Action: "toolkit.sheet.read", ObjectType: "sheet", ObjectID: fmt.Sprint(s.ID)},
+				map[string]int64{"revision": r.ID})
 		}
 		if s.State != StatePublished {
 			return t.p.Audit(ctx, tx, incroci.AuditEntry{Ambito: s.Ambito, Action: "toolkit.sheet.read", ObjectType: "sheet", ObjectID: fmt.Sprint(s.ID)}, nil)

@@ -188,6 +188,21 @@ func TestBrowserConsoleToolkit(t *testing.T) {
 		if got := testbrowser.Text(t, ctx, diff); !strings.Contains(got, "Sezioni invariate: Cos’è") {
 			t.Errorf("the diff reads %q", got)
 		}
+		// The change's text, rendered by the API as it would read once
+		// published: the Markdown's bold a strong, the payload text.
+		chText := C(fmt.Sprintf("#rv-text-%d", chID))
+		if got := testbrowser.Text(t, ctx, chText+" summary"); got != "Testo proposto" {
+			t.Errorf("the change's text is headed %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, chText+" strong"); got != "attesa occupazione" {
+			t.Errorf("the change's rendered bold: %q", got)
+		}
+		if got := testbrowser.Text(t, ctx, chText+" li:last-child"); got != "modulo 2027 "+xss {
+			t.Errorf("the change's rendered list item: %q", got)
+		}
+		if got := testbrowser.Eval[string](t, ctx, `[...`+testbrowser.QueryAll(chText+" .doc *")+`].map((e) => e.localName).join(',') + ' ' + `+testbrowser.Query(chText)+`.textContent.includes('**')`); got != "section,h4,p,strong,section,h4,ul,li,li false" {
+			t.Errorf("the change's text is built of %s", got)
+		}
 		consoleNoMarkup(t, ctx, "a diff")
 		if got := testbrowser.Text(t, ctx, C("#panel")); strings.Contains(got, "false") || strings.Contains(got, "undefined") {
 			t.Errorf("the sheet's page writes out a value: %q", got)

@@ -164,10 +164,11 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
       const s = v.data;
       // What is under review: the draft a sheet not yet published shows, or the changes proposed to a published one.
       const cands = s.state == 'published' ? s.pending.filter((r) => r.status == 'proposed') : s.state == 'archived' ? [] : [s.revision];
-      const diffs = await Promise.all(cands.map((r) => {
+      // Each candidate's diff, and its text as the API renders and sanitises it (the sheet's own revision is already here).
+      const [diffs, htmls] = await Promise.all([Promise.all(cands.map((r) => {
         const from = s.published_revision_id || (r.base_id != r.id ? r.base_id : null);
         return from ? w.api<Diff>(`${path}/diff?from=${from}&to=${r.id}`).then((d) => ({ d: d.data, n: (revs.data || []).find((x) => x.id == from)?.number || 0 })) : null;
-      }));
+      })), Promise.all(cands.map((r) => r.id == s.revision.id ? s.html : w.api<SheetView>(`${path}?revision=${r.id}`).then((x) => x.data.html)))]);
       if (my != seq) return;
       const title = h('h2', { id: 'sh-title', tabindex: -1 }, s.title);
       // h skips false children; replaceChildren would write them.
@@ -181,8 +182,8 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
         s.outdated && h('p', { id: 'sh-outdated', class: 'err' }, t('outdated', { reason: t('or_' + s.outdated_reason) }), s.outdated_note && ' ' + t('outdated_note', { note: s.outdated_note })),
         s.overdue && h('p', { id: 'sh-overdue', class: 'err' }, t('overdue', { date: when(w, s.review_by, true) })),
         s.state != 'archived' && h('section', { id: 'sh-review', 'aria-labelledby': 'sh-review-t' }, h('h3', { id: 'sh-review-t' }, t('to_review')),
-          ...(cands.length ? cands.map((r, i) => proposal(s, r, diffs[i])) : [h('p', { class: 'note' }, t('no_pending'))])),
-        s.state == 'published' && h('details', { id: 'sh-text' }, h('summary', null, t('published_text')), text(t, s)),
+          ...(cands.length ? cands.map((r, i) => proposal(s, r, diffs[i], htmls[i])) : [h('p', { class: 'note' }, t('no_pending'))])),
+        s.state == 'published' && h('details', { id: 'sh-text' }, h('summary', null, t('published_text')), text(t, s.html)),
         history(s, revs.data || []),
         comments(s, cs.data || [], cands[0]),
         sources(s, srcs.data || []),
@@ -209,13 +210,16 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
     }
   }
 
-  /** text shows the sections of the revision the sheet shows, as the API rendered and sanitised them. */
-  function text(t: T, s: SheetView) {
-    return h('div', { class: 'doc' }, ...SECTIONS.filter((k) => s.html[k]).map((k) => h('section', null, h('h4', null, t('s_' + k)), rich(s.html[k]))));
+  /** text shows the sections of a revision, as the API rendered and sanitised them (html, by section). */
+  function text(t: T, html: Record<string, string>) {
+    return h('div', { class: 'doc' }, ...SECTIONS.filter((k) => html[k]).map((k) => h('section', null, h('h4', null, t('s_' + k)), rich(html[k]))));
   }
 
-  /** proposal is revision r under review, with its diff (d, against revision number base) when there is something to compare. */
-  function proposal(s: SheetView, r: Rev, dd: { d: Diff; n: number } | null): HTMLElement {
+  /**
+   * proposal is revision r under review, with its diff (d, against revision number base) when there is
+   * something to compare, and its text as the API rendered it (html).
+   */
+  function proposal(s: SheetView, r: Rev, dd: { d: Diff; n: number } | null, html: Record<string, string>): HTMLElement {
     const n = r.number;
     const d = dd?.d;
     const note = h('textarea', { id: `rv-note-${r.id}`, name: 'note', maxlength: 500, rows: 2 });
@@ -231,9 +235,7 @@ function sheet(w: Widget, box: HTMLElement, me: Me, id: number, back: (focus: bo
         ...changed.map((x) => h('div', null, h('h6', null, t('s_' + x.section)), ops(t, x.ops))),
         same.length > 0 && h('p', { class: 'hint' }, t('same', { list: same.join(', ') }))),
       h('details', { id: `rv-text-${r.id}`, open: !d },
-        h('summary', null, r.id == s.revision.id ? t('proposed_text') : t('source_md')),
-        r.id == s.revision.id ? text(t, s)
-          : h('div', { class: 'doc' }, ...SECTIONS.filter((k) => r.sections[k]).map((k) => h('section', null, h('h4', null, t('s_' + k)), h('p', { class: 'md' }, r.sections[k]))))),
+        h('summary', null, t('proposed_text')), text(t, html)),
       s.editor && h('div', null, fld(t('review_note'), note),
         h('div', { class: 'row' },
           sure(w, `rv-publish-${r.id}`, t('publish'), (b) => act(b, '/publish', { revision_id: r.id, note: note.value.trim() }, t('published', { n }), 'sh-title'), null),
