@@ -442,25 +442,64 @@ func must(t testing.TB, ctx context.Context, path string) {
 }
 
 // Click clicks the middle of the element at path with the mouse, as a person
-// would: it scrolls it into view and checks first that nothing covers it.
+// would: it scrolls it into view, waits until its box holds still (a list
+// loading above it moves it), checks that nothing covers it, and checks
+// that the click reached it; when the page moved it in between, it tries
+// again (three times at most).
 func Click(t testing.TB, ctx context.Context, path string) {
 	t.Helper()
-	r := Box(t, ctx, path)
-	if r.Width < 1 || r.Height < 1 {
-		t.Fatalf("testbrowser: cannot click %q: it has no size (%+v)\npage now: %s", path, r, dump(ctx))
-	}
-	x, y := r.X+r.Width/2, r.Y+r.Height/2
-	hit := Eval[string](t, ctx, fmt.Sprintf(`((el, x, y) => {
-		let h = document.elementFromPoint(x, y);
-		while (h && h.shadowRoot) { const i = h.shadowRoot.elementFromPoint(x, y); if (!i || i === h) break; h = i; }
-		if (h && (h === el || el.contains(h) || (el.labels && [...el.labels].some((l) => l.contains(h))))) return '';
-		return h ? h.outerHTML.slice(0, 200) : 'nothing';
-	})(%s, %g, %g)`, Query(path), x, y))
-	if hit != "" {
-		t.Fatalf("testbrowser: cannot click %q: at its middle (%.0f, %.0f) the page shows %s", path, x, y, hit)
-	}
-	if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
-		t.Fatalf("testbrowser: click %q: %v", path, err)
+	for try := 1; ; try++ {
+		must(t, ctx, path)
+		r := Eval[Rect](t, ctx, `(async (el) => {
+			el.scrollIntoView({block: 'center', inline: 'center'});
+			const box = () => { const r = el.getBoundingClientRect(); return {X: r.x, Y: r.y, Width: r.width, Height: r.height}; };
+			const frame = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 30)));
+			// Still when three looks in a row (about 150 ms) find the same box.
+			let a = box(), same = 0;
+			for (let i = 0; i < 60 && same < 3; i++) {
+				await frame();
+				const b = box();
+				same = b.X == a.X && b.Y == a.Y && b.Width == a.Width && b.Height == a.Height ? same + 1 : 0;
+				a = b;
+			}
+			return a;
+		})(`+Query(path)+`)`)
+		if r.Width < 1 || r.Height < 1 {
+			t.Fatalf("testbrowser: cannot click %q: it has no size (%+v)\npage now: %s", path, r, dump(ctx))
+		}
+		x, y := r.X+r.Width/2, r.Y+r.Height/2
+		// The element is armed: a click that reaches it, or a descendant or
+		// a label of it, sets a flag of the page's.
+		hit := Eval[string](t, ctx, fmt.Sprintf(`((el, x, y) => {
+			let h = document.elementFromPoint(x, y);
+			while (h && h.shadowRoot) { const i = h.shadowRoot.elementFromPoint(x, y); if (!i || i === h) break; h = i; }
+			if (h && (h === el || el.contains(h) || (el.labels && [...el.labels].some((l) => l.contains(h))))) {
+				window.__tbClicked = false;
+				el.addEventListener('click', () => { window.__tbClicked = true; }, {capture: true, once: true});
+				return '';
+			}
+			return h ? h.outerHTML.slice(0, 200) : 'nothing';
+		})(%s, %g, %g)`, Query(path), x, y))
+		if hit != "" {
+			if try < 3 {
+				continue // it may have moved since it held still
+			}
+			t.Fatalf("testbrowser: cannot click %q: at its middle (%.0f, %.0f) the page shows %s", path, x, y, hit)
+		}
+		if err := chromedp.Do(ctx, chromedp.MouseClickXY(x, y)); err != nil {
+			t.Fatalf("testbrowser: click %q: %v", path, err)
+		}
+		// A page that navigated away (the flag went with it, or the
+		// evaluation found no page) was reached.
+		cctx, cancel := context.WithTimeout(ctx, Timeout)
+		reached, err := chromedp.Run(cctx, chromedp.Evaluate[bool](`window.__tbClicked !== false`))
+		cancel()
+		if err != nil || reached {
+			return
+		}
+		if try == 3 {
+			t.Fatalf("testbrowser: clicked %q three times at its middle and the click landed elsewhere each time (the page kept moving)\npage now: %s", path, dump(ctx))
+		}
 	}
 }
 

@@ -79,6 +79,28 @@ class XCovered extends HTMLElement {
   }
 }
 customElements.define('x-covered', XCovered);
+class XMoving extends HTMLElement {
+  connectedCallback() {
+    const r = this.attachShadow({mode: 'open'});
+    const out = document.createElement('p'); out.id = 'hits';
+    const hits = {target: 0, decoy: 0};
+    const say = () => { out.textContent = 'target ' + hits.target + ', decoy ' + hits.decoy; };
+    const b = document.createElement('button'); b.id = 'target'; b.textContent = 'Bersaglio';
+    b.addEventListener('click', () => { hits.target++; say(); });
+    r.append(out, b);
+    say();
+    // A list loading above it, a row at a time: it moves down for a while.
+    let n = 0;
+    const add = () => {
+      const d = document.createElement('button'); d.textContent = 'Riga ' + n; d.style.cssText = 'display:block;height:40px;width:100%';
+      d.addEventListener('click', () => { hits.decoy++; say(); });
+      r.insertBefore(d, b);
+      if (++n < 12) setTimeout(add, 35);
+    };
+    setTimeout(add, 0);
+  }
+}
+customElements.define('x-moving', XMoving);
 `
 
 func server(t *testing.T) *httptest.Server {
@@ -101,6 +123,7 @@ func server(t *testing.T) *httptest.Server {
 	mux.Handle("/{$}", page(`<x-field></x-field><x-outer></x-outer>`))
 	mux.Handle("/bad", page(`<x-bad></x-bad>`))
 	mux.Handle("/covered", page(`<x-covered></x-covered>`))
+	mux.Handle("/moving", page(`<x-moving></x-moving>`))
 	mux.Handle("/errors", page(`<script>window.inline = 1</script><script src="/throw.js"></script>`))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -162,6 +185,16 @@ func TestBrowser(t *testing.T) {
 		got := rec.run(func(t testing.TB) { testbrowser.Click(t, ctx, "x-covered >>> #under") })
 		if !strings.Contains(got, `cannot click "x-covered >>> #under"`) || !strings.Contains(got, `id="cover"`) {
 			t.Errorf("click reported:\n%s", got)
+		}
+	})
+
+	t.Run("a click waits for a moving element to hold still", func(t *testing.T) {
+		ctx := testbrowser.Tab(t, browser)
+		testbrowser.Navigate(t, ctx, srv.URL+"/moving")
+		testbrowser.WaitFor(t, ctx, "x-moving >>> #target")
+		testbrowser.Click(t, ctx, "x-moving >>> #target")
+		if got := testbrowser.Text(t, ctx, "x-moving >>> #hits"); got != "target 1, decoy 0" {
+			t.Errorf("clicks: %s", got)
 		}
 	})
 
