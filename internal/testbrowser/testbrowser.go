@@ -442,28 +442,33 @@ func must(t testing.TB, ctx context.Context, path string) {
 }
 
 // Click clicks the middle of the element at path with the mouse, as a person
-// would: it scrolls it into view, waits until its box holds still (a list
-// loading above it moves it), checks that nothing covers it, and checks
-// that the click reached it; when the page moved it in between, it tries
-// again (three times at most).
+// would: it scrolls it into view, checks that nothing covers it and that it
+// has not moved since, and checks that the click reached it. When the page
+// moved it in between (a list loading above it), it waits until its box
+// holds still and tries again (three times at most).
 func Click(t testing.TB, ctx context.Context, path string) {
 	t.Helper()
 	for try := 1; ; try++ {
 		must(t, ctx, path)
-		r := Eval[Rect](t, ctx, `(async (el) => {
-			el.scrollIntoView({block: 'center', inline: 'center'});
-			const box = () => { const r = el.getBoundingClientRect(); return {X: r.x, Y: r.y, Width: r.width, Height: r.height}; };
-			const frame = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 30)));
-			// Still when three looks in a row (about 150 ms) find the same box.
-			let a = box(), same = 0;
-			for (let i = 0; i < 60 && same < 3; i++) {
-				await frame();
-				const b = box();
-				same = b.X == a.X && b.Y == a.Y && b.Width == a.Width && b.Height == a.Height ? same + 1 : 0;
-				a = b;
-			}
-			return a;
-		})(`+Query(path)+`)`)
+		var r Rect
+		if try == 1 {
+			r = Box(t, ctx, path)
+		} else {
+			r = Eval[Rect](t, ctx, `(async (el) => {
+				el.scrollIntoView({block: 'center', inline: 'center'});
+				const box = () => { const r = el.getBoundingClientRect(); return {X: r.x, Y: r.y, Width: r.width, Height: r.height}; };
+				const frame = () => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 30)));
+				// Still when three looks in a row (about 150 ms) find the same box.
+				let a = box(), same = 0;
+				for (let i = 0; i < 60 && same < 3 && el.isConnected; i++) {
+					await frame();
+					const b = box();
+					same = b.X == a.X && b.Y == a.Y && b.Width == a.Width && b.Height == a.Height ? same + 1 : 0;
+					a = b;
+				}
+				return a;
+			})(`+Query(path)+`)`)
+		}
 		if r.Width < 1 || r.Height < 1 {
 			t.Fatalf("testbrowser: cannot click %q: it has no size (%+v)\npage now: %s", path, r, dump(ctx))
 		}
@@ -471,18 +476,20 @@ func Click(t testing.TB, ctx context.Context, path string) {
 		// The element is armed: a click that reaches it, or a descendant or
 		// a label of it, sets a flag of the page's.
 		hit := Eval[string](t, ctx, fmt.Sprintf(`((el, x, y) => {
-			let h = document.elementFromPoint(x, y);
-			while (h && h.shadowRoot) { const i = h.shadowRoot.elementFromPoint(x, y); if (!i || i === h) break; h = i; }
-			if (h && (h === el || el.contains(h) || (el.labels && [...el.labels].some((l) => l.contains(h))))) {
+			const r = el.getBoundingClientRect();
+			if (Math.abs(r.x + r.width / 2 - x) > 0.5 || Math.abs(r.y + r.height / 2 - y) > 0.5) return 'moved';
+			let e = document.elementFromPoint(x, y);
+			while (e && e.shadowRoot) { const i = e.shadowRoot.elementFromPoint(x, y); if (!i || i === e) break; e = i; }
+			if (e && (e === el || el.contains(e) || (el.labels && [...el.labels].some((l) => l.contains(e))))) {
 				window.__tbClicked = false;
 				el.addEventListener('click', () => { window.__tbClicked = true; }, {capture: true, once: true});
 				return '';
 			}
-			return h ? h.outerHTML.slice(0, 200) : 'nothing';
+			return e ? e.outerHTML.slice(0, 200) : 'nothing';
 		})(%s, %g, %g)`, Query(path), x, y))
 		if hit != "" {
 			if try < 3 {
-				continue // it may have moved since it held still
+				continue // it moved, or something moved over it: wait for it to hold still
 			}
 			t.Fatalf("testbrowser: cannot click %q: at its middle (%.0f, %.0f) the page shows %s", path, x, y, hit)
 		}
