@@ -244,14 +244,9 @@ func (t *Training) GetCourse(ctx context.Context, id int64) (*CourseView, error)
 	if err != nil {
 		return nil, err
 	}
-	var c Course
-	if err := t.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, ErrCourseNotFound
-	} else if err != nil {
-		return nil, fmt.Errorf("training: course %d: %w", id, err)
-	}
-	if !mayRead(pr, c.Ambito) {
-		return nil, ErrCourseNotFound
+	c, err := courseFor(ctx, t.db, pr, id, false)
+	if err != nil {
+		return nil, err
 	}
 	var eds []Edition
 	if err := t.db.WithContext(ctx).Where("course_id = ?", id).Order("id").Find(&eds).Error; err != nil {
@@ -266,5 +261,5 @@ func (t *Training) GetCourse(ctx context.Context, id int64) (*CourseView, error)
 	if err != nil {
 		return nil, err
 	}
-	return &CourseView{Course: c, Editions: nonNil(eds), Files: fs}, nil
+	return &CourseView{Course: *c, Editions: nonNil(eds), Files: fs}, nil
 }
