@@ -466,8 +466,12 @@ func Click(t testing.TB, ctx context.Context, path string) {
 					same = b.X == a.X && b.Y == a.Y && b.Width == a.Width && b.Height == a.Height ? same + 1 : 0;
 					a = b;
 				}
-				return a;
+				// Drawn again meanwhile: the caller looks it up anew.
+				return el.isConnected ? a : {X: 0, Y: 0, Width: -1, Height: -1};
 			})(`+Query(path)+`)`)
+		}
+		if r.Width < 0 && try < 3 {
+			continue
 		}
 		if r.Width < 1 || r.Height < 1 {
 			t.Fatalf("testbrowser: cannot click %q: it has no size (%+v)\npage now: %s", path, r, dump(ctx))
