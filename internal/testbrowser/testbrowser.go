@@ -485,8 +485,12 @@ func Click(t testing.TB, ctx context.Context, path string) {
 			let e = document.elementFromPoint(x, y);
 			while (e && e.shadowRoot) { const i = e.shadowRoot.elementFromPoint(x, y); if (!i || i === e) break; e = i; }
 			if (e && (e === el || el.contains(e) || (el.labels && [...el.labels].some((l) => l.contains(e))))) {
+				// Also the same element drawn again (same id) counts as reached.
+				if (window.__tbH) window.removeEventListener('click', window.__tbH, true);
 				window.__tbClicked = false;
-				el.addEventListener('click', () => { window.__tbClicked = true; }, {capture: true, once: true});
+				const id = el.id, lbl = el.labels ? [...el.labels] : [];
+				window.__tbH = (ev) => { if (ev.composedPath().some((n) => n === el || lbl.includes(n) || (id && n.id === id))) window.__tbClicked = true; };
+				window.addEventListener('click', window.__tbH, true);
 				return '';
 			}
 			return e ? e.outerHTML.slice(0, 200) : 'nothing';
